@@ -1,0 +1,51 @@
+import {
+  AuthorizeResult,
+  isPermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
+
+/**
+ * The portal's permission policy.
+ *
+ * Reading and creating are open to every signed-in user; destructive actions
+ * on catalog entities are limited to the entity's owners. Stackyard's own
+ * permissions (teardown of environments) are added here as they are defined.
+ */
+export class PortalPermissionPolicy implements PermissionPolicy {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+      return this.ownersOnly(request, user);
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+
+  private ownersOnly(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): PolicyDecision {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    if (claims.length === 0) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (!isPermission(request.permission, catalogEntityDeletePermission)) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return createCatalogConditionalDecision(
+      request.permission,
+      catalogConditions.isEntityOwner({ claims }),
+    );
+  }
+}

@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser/launchChromium';
+import { recordConsoleErrors } from './browser/consoleErrors';
+import { signInAsGuest } from './browser/signIn';
+import { artifactsDir, baseUrl } from './portal/paths';
+
+describe('portal smoke test (real Chromium, built portal)', () => {
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    consoleErrors = recordConsoleErrors(page);
+    await signInAsGuest(page, baseUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lists the example components in the catalog', async () => {
+    await page.goto(`${baseUrl}/catalog?filters[kind]=component`);
+    const table = page.getByRole('table');
+    await table.getByRole('link', { name: 'Work Orders API' }).waitFor();
+    await table.getByRole('link', { name: 'Work Orders Notifier' }).waitFor();
+    await page.screenshot({ path: resolve(artifactsDir, 'catalog.png') });
+  });
+
+  it('lists the templates on the Create page', async () => {
+    await page.goto(`${baseUrl}/create`);
+    await page.getByText('Hello service', { exact: true }).waitFor();
+    await page.screenshot({ path: resolve(artifactsDir, 'create.png') });
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

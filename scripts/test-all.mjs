@@ -1,0 +1,40 @@
+// `npm test`: type check, lint, every workspace's tests, and the browser
+// tests. Suites needing PostgreSQL or Chromium run when those are present;
+// STACKYARD_REQUIRE_POSTGRES=1 / STACKYARD_REQUIRE_BROWSER=1 (set by .ci/run)
+// make a missing one a failure instead of a skip.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { sumResults } from './sum-test-results.mjs';
+
+const resultsDir = '.test-results';
+rmSync(resultsDir, { recursive: true, force: true });
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const browserRequired = process.env.STACKYARD_REQUIRE_BROWSER === '1';
+
+const steps = [
+  ['Type check', 'npx', ['tsc', '--noEmit']],
+  ['Lint', 'npx', ['backstage-cli', 'repo', 'lint']],
+  ['Unit and integration tests', 'node', ['scripts/run-unit-tests.mjs']],
+];
+if (existsSync(chromium) || browserRequired) {
+  steps.push(['Browser tests', 'npm', ['run', 'test:e2e']]);
+} else {
+  console.log(`Browser tests not run: ${chromium} not found (apt install chromium).`);
+}
+
+const failedSteps = [];
+for (const [title, command, args] of steps) {
+  console.log(`\n=== ${title}`);
+  const started = Date.now();
+  const { status } = spawnSync(command, args, { stdio: 'inherit' });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  console.log(`=== ${title}: ${status === 0 ? 'ok' : 'FAILED'} (${seconds}s)`);
+  if (status !== 0) failedSteps.push(title);
+}
+
+console.log('');
+const { passed, failed } = sumResults(resultsDir);
+if (failedSteps.length > 0) console.log(`Failed steps: ${failedSteps.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failedSteps.length > 0 ? 1 : 0);
