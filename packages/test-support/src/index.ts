@@ -1,0 +1,5 @@
+export {
+  createTestDatabases,
+  requirePostgresVariable,
+  testDatabaseIds,
+} from './testDatabases';
