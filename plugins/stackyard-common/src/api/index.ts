@@ -1,0 +1,2 @@
+// Types of the stackyard-backend REST API, shared with the frontend.
+export {};
