@@ -19,6 +19,7 @@ const result = spawnSync(
     `--outputFile=${resolve(resultsDir, `${name}.json`)}`,
     ...process.argv.slice(2),
   ],
-  { stdio: 'inherit' },
+  // backstage-cli watches for changes unless CI is set.
+  { stdio: 'inherit', env: { ...process.env, CI: process.env.CI || 'true' } },
 );
 process.exit(result.status ?? 1);

@@ -24,14 +24,19 @@ describe('portal smoke test (real Chromium, built portal)', () => {
   it('lists the example components in the catalog', async () => {
     await page.goto(`${baseUrl}/catalog?filters[kind]=component`);
     const table = page.getByRole('table');
-    await table.getByRole('link', { name: 'Work Orders API' }).waitFor();
     await table.getByRole('link', { name: 'Work Orders Notifier' }).waitFor();
+    const links = await table.getByRole('link').allTextContents();
+    expect(links).toEqual(
+      expect.arrayContaining(['Work Orders API', 'Work Orders Notifier']),
+    );
     await page.screenshot({ path: resolve(artifactsDir, 'catalog.png') });
   });
 
   it('lists the templates on the Create page', async () => {
     await page.goto(`${baseUrl}/create`);
-    await page.getByText('Hello service', { exact: true }).waitFor();
+    const card = page.getByText('Hello service', { exact: true });
+    await card.waitFor();
+    expect(await card.count()).toBe(1);
     await page.screenshot({ path: resolve(artifactsDir, 'create.png') });
   });
 

@@ -1,5 +1,6 @@
 export {
   createTestDatabases,
+  postgresConnectionStrings,
   requirePostgresVariable,
   testDatabaseIds,
 } from './testDatabases';

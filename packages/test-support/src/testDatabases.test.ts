@@ -1,4 +1,4 @@
-import { testDatabaseIds } from './testDatabases';
+import { postgresConnectionStrings, testDatabaseIds } from './testDatabases';
 
 describe('testDatabaseIds', () => {
   it('uses only SQLite when no PostgreSQL is configured', () => {
@@ -17,5 +17,14 @@ describe('testDatabaseIds', () => {
     expect(() => testDatabaseIds({ STACKYARD_REQUIRE_POSTGRES: '1' })).toThrow(
       /STACKYARD_REQUIRE_POSTGRES=1 but no PostgreSQL is configured/,
     );
+  });
+
+  it('gives the connection string of each configured PostgreSQL', () => {
+    const url = 'postgresql://postgres@127.0.0.1:5432';
+    expect(
+      postgresConnectionStrings({
+        BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING: url,
+      }),
+    ).toEqual([{ id: 'POSTGRES_16', connectionString: url }]);
   });
 });

@@ -36,6 +36,18 @@ export function testDatabaseIds(
   return [...postgres, 'SQLITE_3'];
 }
 
+/**
+ * Connection strings of the configured PostgreSQL servers, keyed by id; for
+ * tests that start whole backends and so need a server rather than a knex.
+ */
+export function postgresConnectionStrings(
+  env: NodeJS.ProcessEnv = process.env,
+): Array<{ id: TestDatabaseId; connectionString: string }> {
+  return testDatabaseIds(env)
+    .filter(id => id !== 'SQLITE_3')
+    .map(id => ({ id, connectionString: env[urlVariable(id)]! }));
+}
+
 /** `TestDatabases` for {@link testDatabaseIds}; never starts Docker. */
 export function createTestDatabases(): TestDatabases {
   return TestDatabases.create({ ids: testDatabaseIds(), disableDocker: true });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { artifactsDir, baseUrl, e2eConfig, repoRoot } from './paths';
 import { waitForReady } from './waitForReady';
+import { stopProcessGroup } from './stopProcessGroup';
 
 const configArgs = [
   '--config',
@@ -18,24 +19,46 @@ export default async function globalSetup() {
   const build = spawnSync(
     'npx',
     ['backstage-cli', 'package', 'build', ...configArgs],
-    { cwd: resolve(repoRoot, 'packages/app'), stdio: 'inherit' },
+    {
+      cwd: resolve(repoRoot, 'packages/app'),
+      stdio: 'inherit',
+      // jest sets NODE_ENV=test, which matches no browserslist environment.
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
   );
   if (build.status !== 0) {
     throw new Error(`Building packages/app failed (exit ${build.status})`);
   }
 
+  // The backend runs straight from its TypeScript sources through the same
+  // transform `backstage-cli package start` uses, but without its restart
+  // loop, so a crash fails the setup at once.
   const log = openSync(resolve(artifactsDir, 'backend.log'), 'w');
   const backend = spawn(
-    'npx',
-    ['backstage-cli', 'package', 'start', ...configArgs],
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      'src/index.ts',
+      ...configArgs,
+    ],
     {
       cwd: resolve(repoRoot, 'packages/backend'),
       stdio: ['ignore', log, log],
+      env: { ...process.env, NODE_ENV: 'development' },
       detached: true,
     },
   );
   (globalThis as any).__stackyardBackend = backend;
-  await waitForReady(`${baseUrl}/.backstage/health/v1/readiness`, backend, {
-    timeoutMs: 180_000,
-  });
+  try {
+    await waitForReady(`${baseUrl}/.backstage/health/v1/readiness`, backend, {
+      timeoutMs: 180_000,
+    });
+  } catch (error) {
+    await stopProcessGroup(backend);
+    throw new Error(
+      `${error}; see ${resolve(artifactsDir, 'backend.log')} for the backend's output`,
+    );
+  }
 }
