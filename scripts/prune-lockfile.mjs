@@ -20,12 +20,17 @@ for (const entry of Object.values(lock.packages)) {
       pruned += 1;
     }
   }
-  if (entry.optionalDependencies && !Object.keys(entry.optionalDependencies).length) {
+  if (
+    entry.optionalDependencies &&
+    !Object.keys(entry.optionalDependencies).length
+  ) {
     delete entry.optionalDependencies;
   }
 }
 
 if (pruned > 0) {
   writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-  console.log(`prune-lockfile: dropped ${pruned} unavailable optional dependencies`);
+  console.log(
+    `prune-lockfile: dropped ${pruned} unavailable optional dependencies`,
+  );
 }

@@ -23,7 +23,10 @@ export function sumResults(dir) {
   return { passed, failed };
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
+if (
+  process.argv[1] &&
+  import.meta.url.endsWith(process.argv[1].split('/').pop())
+) {
   const { passed, failed } = sumResults(process.argv[2] ?? '.test-results');
   console.log(`${passed} passed, ${failed} failed`);
 }

@@ -20,7 +20,9 @@ const steps = [
 if (existsSync(chromium) || browserRequired) {
   steps.push(['Browser tests', 'npm', ['run', 'test:e2e']]);
 } else {
-  console.log(`Browser tests not run: ${chromium} not found (apt install chromium).`);
+  console.log(
+    `Browser tests not run: ${chromium} not found (apt install chromium).`,
+  );
 }
 
 const failedSteps = [];
@@ -35,6 +37,7 @@ for (const [title, command, args] of steps) {
 
 console.log('');
 const { passed, failed } = sumResults(resultsDir);
-if (failedSteps.length > 0) console.log(`Failed steps: ${failedSteps.join(', ')}`);
+if (failedSteps.length > 0)
+  console.log(`Failed steps: ${failedSteps.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failedSteps.length > 0 ? 1 : 0);

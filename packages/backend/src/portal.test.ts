@@ -21,7 +21,9 @@ const repoRoot = resolve(__dirname, '../../..');
  * absolute (they are relative to packages/backend, where the portal runs).
  */
 function shippedCatalogConfig() {
-  const appConfig = parse(readFileSync(resolve(repoRoot, 'app-config.yaml'), 'utf8'));
+  const appConfig = parse(
+    readFileSync(resolve(repoRoot, 'app-config.yaml'), 'utf8'),
+  );
   const catalog = appConfig.catalog;
   return {
     ...catalog,
@@ -141,9 +143,7 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
     const events = await request(server)
       .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
       .set('Authorization', asGuest);
-    const log = events.body
-      .map((e: any) => e.body?.message ?? '')
-      .join('\n');
+    const log = events.body.map((e: any) => e.body?.message ?? '').join('\n');
     expect(log).toContain(
       'Rendered billing-api for group:default/platform-team',
     );

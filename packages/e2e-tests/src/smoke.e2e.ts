@@ -22,7 +22,8 @@ describe('portal smoke test (real Chromium, built portal)', () => {
   });
 
   it('lists the example components in the catalog', async () => {
-    await page.goto(`${baseUrl}/catalog?filters[kind]=component`);
+    // The catalog is the landing page.
+    await page.goto(`${baseUrl}/?filters[kind]=component`);
     const table = page.getByRole('table');
     await table.getByRole('link', { name: 'Work Orders Notifier' }).waitFor();
     const links = await table.getByRole('link').allTextContents();

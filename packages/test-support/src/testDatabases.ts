@@ -29,7 +29,9 @@ export function testDatabaseIds(
   if (postgres.length === 0 && env[requirePostgresVariable] === '1') {
     throw new Error(
       `${requirePostgresVariable}=1 but no PostgreSQL is configured: set ` +
-        `${urlVariable('POSTGRES_17')} (or the variable for your major version) ` +
+        `${urlVariable(
+          'POSTGRES_17',
+        )} (or the variable for your major version) ` +
         'to a connection string such as postgresql://postgres:postgres@127.0.0.1:5432',
     );
   }

@@ -15,6 +15,7 @@ const configArgs = [
 /** Builds the frontend, then starts the backend that serves it. */
 export default async function globalSetup() {
   mkdirSync(artifactsDir, { recursive: true });
+  mkdirSync(resolve(repoRoot, '.test-results'), { recursive: true });
 
   const build = spawnSync(
     'npx',
@@ -58,7 +59,10 @@ export default async function globalSetup() {
   } catch (error) {
     await stopProcessGroup(backend);
     throw new Error(
-      `${error}; see ${resolve(artifactsDir, 'backend.log')} for the backend's output`,
+      `${error}; see ${resolve(
+        artifactsDir,
+        'backend.log',
+      )} for the backend's output`,
     );
   }
 }
