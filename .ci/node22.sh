@@ -14,6 +14,12 @@ run_tests_on_node22() {
   trap 'cp "$dir/better_sqlite3.node20" "$addon"' RETURN
   PATH="$node22/bin:$PATH" npm rebuild better-sqlite3 --nodedir="$node22" >/dev/null
 
+  local status=0
   PATH="$node22/bin:$PATH" STACKYARD_RESULTS_NAME=node22-unit \
-    node scripts/run-unit-tests.mjs
+    node scripts/run-unit-tests.mjs || status=$?
+  # A run that could not start wrote no report; count it as failed.
+  if [ "$status" -ne 0 ] && [ ! -f .test-results/node22-unit.json ]; then
+    echo '{"numPassedTests":0,"numFailedTests":1}' > .test-results/node22-unit.json
+  fi
+  return "$status"
 }
