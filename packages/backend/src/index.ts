@@ -30,4 +30,7 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// Stackyard: environment state, REST API, reconciler and guarded teardown.
+backend.add(import('@stackyard/plugin-stackyard-backend'));
+
 backend.start();

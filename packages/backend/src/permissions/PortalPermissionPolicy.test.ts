@@ -4,6 +4,7 @@ import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
 } from '@backstage/plugin-catalog-common/alpha';
+import { stackyardEnvironmentDeletePermission } from '@stackyard/plugin-stackyard-common';
 import { PortalPermissionPolicy } from './PortalPermissionPolicy';
 
 const userOwning = (...ownershipEntityRefs: string[]): PolicyQueryUser =>
@@ -51,6 +52,32 @@ describe('PortalPermissionPolicy', () => {
   it('denies deleting catalog entities to callers without ownership claims', async () => {
     const decision = await policy.handle({
       permission: catalogEntityDeletePermission,
+    });
+    expect(decision).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it("limits tearing down Stackyard environments to the entity's owners", async () => {
+    const decision = await policy.handle(
+      { permission: stackyardEnvironmentDeletePermission },
+      userOwning('user:default/ada', 'group:default/orders-team'),
+    );
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {
+          claims: ['user:default/ada', 'group:default/orders-team'],
+        },
+      },
+    });
+  });
+
+  it('denies tearing down Stackyard environments to callers without ownership claims', async () => {
+    const decision = await policy.handle({
+      permission: stackyardEnvironmentDeletePermission,
     });
     expect(decision).toEqual({ result: AuthorizeResult.DENY });
   });

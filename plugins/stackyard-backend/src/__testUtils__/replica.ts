@@ -1,0 +1,97 @@
+import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import express from 'express';
+import { Knex } from 'knex';
+import type { Target } from '../config/targets';
+import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
+import { OperationTracker } from '../reconciler/OperationTracker';
+import { Reconciler } from '../reconciler/Reconciler';
+import { createRouter } from '../service/router';
+import { DefaultTeardownService } from '../teardown/TeardownService';
+import { FakeAwsServer } from './FakeAwsServer';
+import { fakeGateways, fakeTarget } from './fakeAws';
+import { recordingAuditor, recordingNotifier } from './recorders';
+
+/** A permissions service that answers every request with `result`. */
+export function permissionsAnswering(
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+): PermissionsService {
+  return mockServices.permissions.mock({
+    authorize: async requests => requests.map(() => ({ result })),
+  });
+}
+
+/**
+ * One backend replica's worth of Stackyard, wired as the plugin wires it,
+ * on the given database, with AWS at the loopback server.
+ */
+export async function createReplica(options: {
+  knex: Knex;
+  server: FakeAwsServer;
+  permissions?: PermissionsService;
+  now?: () => Date;
+  extraTargets?: Target[];
+}) {
+  const targets = new Map<string, Target>([
+    ['local', { name: 'local', type: 'local' }],
+    ['sandbox', fakeTarget(options.server)],
+    ...(options.extraTargets ?? []).map(t => [t.name, t] as const),
+  ]);
+  const store = await DatabaseEnvironmentStore.create({
+    database: mockServices.database({ knex: options.knex }),
+    protectedStages: ['prod', 'production'],
+    eventRetention: 100,
+  });
+  const { stacks, alarms } = fakeGateways();
+  const { auditor, events: auditEvents } = recordingAuditor();
+  const { notifier, messages } = recordingNotifier();
+  const logger = mockServices.logger.mock();
+  const teardown = DefaultTeardownService.create({
+    store,
+    stacks,
+    targets,
+    permissions:
+      options.permissions ?? permissionsAnswering(AuthorizeResult.ALLOW),
+    auditor,
+    notifier,
+    logger,
+  });
+  const tracker = OperationTracker.create({
+    store,
+    stacks,
+    targets,
+    notifier,
+    logger,
+    now: options.now,
+  });
+  const reconciler = Reconciler.create({
+    store,
+    stacks,
+    alarms,
+    targets,
+    teardown,
+    notifier,
+    logger,
+    now: options.now,
+  });
+  const router = await createRouter({
+    httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
+    store,
+    teardown,
+    notifier,
+    targets,
+    maxExtensionHours: 168,
+  });
+  const app = express().use(router).use(mockErrorHandler());
+  return {
+    store,
+    teardown,
+    tracker,
+    reconciler,
+    router,
+    app,
+    auditEvents,
+    messages,
+  };
+}

@@ -1,0 +1,145 @@
+import {
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  Stack,
+  paginateDescribeStacks,
+} from '@aws-sdk/client-cloudformation';
+import type { StackEvent } from '@stackyard/plugin-stackyard-common';
+import { AwsClientFactory, AwsTarget } from './AwsClientFactory';
+
+/** What Stackyard needs to know about a CloudFormation stack. */
+export type StackSummary = {
+  stackName: string;
+  stackId: string;
+  stackStatus: string;
+  statusReason?: string;
+  outputs: Record<string, string>;
+  terminationProtection: boolean;
+};
+
+/** CloudFormation operations Stackyard uses. */
+export interface StackGateway {
+  /** Every live stack of the target's account and region, all pages. */
+  listStacks(target: AwsTarget): Promise<StackSummary[]>;
+  /** One stack by name or id; undefined when it does not exist. */
+  describeStack(
+    target: AwsTarget,
+    stackNameOrId: string,
+  ): Promise<StackSummary | undefined>;
+  /** The stack's events newer than `since`, newest first. */
+  listStackEvents(
+    target: AwsTarget,
+    stackNameOrId: string,
+    since: Date,
+  ): Promise<StackEvent[]>;
+  /** Starts deleting a stack; `requestToken` makes repeats harmless. */
+  deleteStack(
+    target: AwsTarget,
+    stackNameOrId: string,
+    requestToken: string,
+  ): Promise<void>;
+}
+
+const toSummary = (stack: Stack): StackSummary => ({
+  stackName: stack.StackName ?? '',
+  stackId: stack.StackId ?? '',
+  stackStatus: stack.StackStatus ?? 'UNKNOWN',
+  statusReason: stack.StackStatusReason,
+  outputs: Object.fromEntries(
+    (stack.Outputs ?? [])
+      .filter(o => o.OutputKey)
+      .map(o => [o.OutputKey!, o.OutputValue ?? '']),
+  ),
+  terminationProtection: stack.EnableTerminationProtection ?? false,
+});
+
+const isMissingStack = (error: unknown) =>
+  error instanceof Error &&
+  error.name === 'ValidationError' &&
+  /does not exist/.test(error.message);
+
+/** {@link StackGateway} over the AWS SDK v3 CloudFormation client. */
+export class CloudFormationStacks implements StackGateway {
+  static create(options: { clients: AwsClientFactory }): CloudFormationStacks {
+    return new CloudFormationStacks(options.clients);
+  }
+
+  private constructor(private readonly clients: AwsClientFactory) {}
+
+  async listStacks(target: AwsTarget): Promise<StackSummary[]> {
+    const client = await this.clients.cloudFormation(target);
+    const stacks: StackSummary[] = [];
+    for await (const page of paginateDescribeStacks({ client }, {})) {
+      stacks.push(...(page.Stacks ?? []).map(toSummary));
+    }
+    return stacks;
+  }
+
+  async describeStack(
+    target: AwsTarget,
+    stackNameOrId: string,
+  ): Promise<StackSummary | undefined> {
+    const client = await this.clients.cloudFormation(target);
+    try {
+      const out = await client.send(
+        new DescribeStacksCommand({ StackName: stackNameOrId }),
+      );
+      const stack = out.Stacks?.[0];
+      return stack ? toSummary(stack) : undefined;
+    } catch (error) {
+      if (isMissingStack(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async listStackEvents(
+    target: AwsTarget,
+    stackNameOrId: string,
+    since: Date,
+  ): Promise<StackEvent[]> {
+    const client = await this.clients.cloudFormation(target);
+    const events: StackEvent[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await client.send(
+          new DescribeStackEventsCommand({
+            StackName: stackNameOrId,
+            NextToken: nextToken,
+          }),
+        );
+        for (const e of page.StackEvents ?? []) {
+          if (!e.Timestamp || e.Timestamp < since) return events;
+          events.push({
+            eventId: e.EventId ?? `${e.LogicalResourceId}-${e.Timestamp}`,
+            timestamp: e.Timestamp.toISOString(),
+            logicalResourceId: e.LogicalResourceId,
+            resourceType: e.ResourceType,
+            resourceStatus: e.ResourceStatus,
+            statusReason: e.ResourceStatusReason,
+          });
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+    } catch (error) {
+      if (isMissingStack(error)) return events;
+      throw error;
+    }
+    return events;
+  }
+
+  async deleteStack(
+    target: AwsTarget,
+    stackNameOrId: string,
+    requestToken: string,
+  ): Promise<void> {
+    const client = await this.clients.cloudFormation(target);
+    await client.send(
+      new DeleteStackCommand({
+        StackName: stackNameOrId,
+        ClientRequestToken: requestToken,
+      }),
+    );
+  }
+}

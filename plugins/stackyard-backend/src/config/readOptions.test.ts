@@ -1,0 +1,85 @@
+import { ConfigReader } from '@backstage/config';
+import { readOptions } from './readOptions';
+
+describe('readOptions', () => {
+  it('defaults to a single local target and global schedules', () => {
+    const options = readOptions(new ConfigReader({}));
+    expect([...options.targets.values()]).toEqual([
+      { name: 'local', type: 'local' },
+    ]);
+    expect(options.protectedStages).toEqual(['prod', 'production']);
+    expect(options.reconcileSchedule).toMatchObject({
+      frequency: { minutes: 1 },
+      scope: 'global',
+    });
+    expect(options.operationsSchedule.scope).toBe('global');
+  });
+
+  it('reads aws targets and schedules, forcing global scope', () => {
+    const options = readOptions(
+      new ConfigReader({
+        stackyard: {
+          targets: [
+            { name: 'local', type: 'local' },
+            {
+              name: 'sandbox',
+              type: 'aws',
+              accountId: '123456789012',
+              region: 'eu-west-1',
+            },
+          ],
+          reconciler: {
+            schedule: {
+              frequency: { minutes: 5 },
+              timeout: { minutes: 2 },
+              scope: 'local',
+            },
+          },
+          previews: { maxExtensionHours: 24 },
+        },
+      }),
+    );
+    expect(options.targets.get('sandbox')).toEqual({
+      name: 'sandbox',
+      type: 'aws',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      endpoint: undefined,
+    });
+    expect(options.reconcileSchedule).toMatchObject({
+      frequency: { minutes: 5 },
+      scope: 'global',
+    });
+    expect(options.maxExtensionHours).toBe(24);
+  });
+
+  it.each([
+    [
+      { targets: [{ name: 'Bad Name', type: 'local' }] },
+      /name "Bad Name" must be lower-case/,
+    ],
+    [
+      { targets: [{ name: 'a', type: 'gcp' }] },
+      /type "gcp" must be "aws" or "local"/,
+    ],
+    [
+      { targets: [{ name: 'a', type: 'aws', accountId: '12', region: 'x' }] },
+      /accountId "12" must be 12 digits/,
+    ],
+    [
+      {
+        targets: [
+          { name: 'a', type: 'local' },
+          { name: 'a', type: 'local' },
+        ],
+      },
+      /"a" is used twice/,
+    ],
+    [
+      { events: { retentionPerEnvironment: 0 } },
+      /retentionPerEnvironment must be a positive number/,
+    ],
+  ])('rejects %j', (stackyard, message) => {
+    expect(() => readOptions(new ConfigReader({ stackyard }))).toThrow(message);
+  });
+});

@@ -1,0 +1,511 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  Environment,
+  Operation,
+  StackEvent,
+} from '@stackyard/plugin-stackyard-common';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { decodeCursor, encodeCursor } from './cursor';
+import {
+  EnvironmentFilter,
+  EnvironmentStore,
+  ObservedEnvironment,
+  RegisteredDeployment,
+  TeardownClaim,
+} from './EnvironmentStore';
+import { migrateDatabase } from './migrateDatabase';
+import {
+  EnvironmentRow,
+  EventRow,
+  OperationRow,
+  toDate,
+  toEnvironment,
+  toOperation,
+  toStackEvent,
+} from './rows';
+
+const ENVIRONMENTS = 'stackyard_environments';
+const OPERATIONS = 'stackyard_operations';
+const EVENTS = 'stackyard_events';
+const CHUNK = 500;
+
+const TERMINAL = new Set(['succeeded', 'failed']);
+
+/** {@link EnvironmentStore} on Backstage's database (SQLite or PostgreSQL). */
+export class DatabaseEnvironmentStore implements EnvironmentStore {
+  static async create(options: {
+    database: DatabaseService;
+    protectedStages: readonly string[];
+    eventRetention: number;
+  }): Promise<DatabaseEnvironmentStore> {
+    const client = await options.database.getClient();
+    await migrateDatabase(options.database, client);
+    return new DatabaseEnvironmentStore(
+      client,
+      options.protectedStages.map(s => s.toLocaleLowerCase('en-US')),
+      options.eventRetention,
+    );
+  }
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly protectedStages: readonly string[],
+    private readonly eventRetention: number,
+  ) {}
+
+  private env(row: EnvironmentRow): Environment {
+    return toEnvironment(row, this.protectedStages);
+  }
+
+  async registerDeployment(
+    options: Parameters<EnvironmentStore['registerDeployment']>[0],
+  ): Promise<RegisteredDeployment> {
+    const { request, target, actor } = options;
+    const now = new Date();
+    const entityRef = request.entityRef.toLocaleLowerCase('en-US');
+    return this.db.transaction(async tx => {
+      const existing = await tx<EnvironmentRow>(ENVIRONMENTS)
+        .where({ target: target.name, stack_name: request.stackName })
+        .first();
+      if (existing && existing.entity_ref !== entityRef) {
+        throw new ConflictError(
+          `Stack "${request.stackName}" on target "${target.name}" belongs to ${existing.entity_ref}, not ${entityRef}`,
+        );
+      }
+      const active = existing?.active_operation_id
+        ? await tx<OperationRow>(OPERATIONS)
+            .where({ id: existing.active_operation_id })
+            .first()
+        : undefined;
+      if (active?.type === 'teardown') {
+        throw new ConflictError(
+          `Stack "${request.stackName}" is being torn down (operation ${active.id}); register the deployment after it finishes`,
+        );
+      }
+
+      const finished = request.status !== 'deploying';
+      const operationStates = {
+        deploying: 'running',
+        ready: 'succeeded',
+        failed: 'failed',
+      } as const;
+      const operationState = operationStates[request.status];
+      const reusing = active?.type === 'deploy' ? active : undefined;
+      const operationId = reusing?.id ?? randomUUID();
+      const environmentId = existing?.id ?? randomUUID();
+
+      const fields = {
+        prefix: request.prefix,
+        stage: request.stage,
+        stack_id: request.stackId ?? existing?.stack_id ?? null,
+        status: request.status,
+        stack_status: null,
+        status_reason: request.statusReason ?? null,
+        // Fields a deployment leaves out keep their stored value.
+        outputs: request.outputs
+          ? JSON.stringify(request.outputs)
+          : existing?.outputs ?? '{}',
+        resources: request.resources
+          ? JSON.stringify(request.resources)
+          : existing?.resources ?? '{}',
+        template_name: request.templateName ?? existing?.template_name ?? null,
+        template_version:
+          request.templateVersion ?? existing?.template_version ?? null,
+        protected: request.protected ?? Boolean(existing?.protected),
+        updated_at: now,
+        expires_at: request.expiresAt
+          ? new Date(request.expiresAt)
+          : existing?.expires_at ?? null,
+        active_operation_id: finished ? null : operationId,
+      };
+      if (existing) {
+        await tx(ENVIRONMENTS).where({ id: existing.id }).update(fields);
+      } else {
+        await tx(ENVIRONMENTS).insert({
+          ...fields,
+          id: environmentId,
+          entity_ref: entityRef,
+          target: target.name,
+          target_type: target.type,
+          account_id: target.type === 'aws' ? target.accountId : null,
+          region: target.type === 'aws' ? target.region : null,
+          stack_name: request.stackName,
+          alarms: '[]',
+          termination_protection: false,
+          created_by: actor,
+          created_at: now,
+        });
+      }
+
+      const operationFields = {
+        state: operationState,
+        error:
+          request.status === 'failed' ? request.statusReason ?? null : null,
+        updated_at: now,
+        finished_at: finished ? now : null,
+      };
+      if (reusing) {
+        await tx(OPERATIONS).where({ id: reusing.id }).update(operationFields);
+      } else {
+        await tx(OPERATIONS).insert({
+          ...operationFields,
+          id: operationId,
+          environment_id: environmentId,
+          type: 'deploy',
+          actor,
+          created_at: now,
+        });
+      }
+      const row = await tx<EnvironmentRow>(ENVIRONMENTS)
+        .where({ id: environmentId })
+        .first();
+      const op = await tx<OperationRow>(OPERATIONS)
+        .where({ id: operationId })
+        .first();
+      return {
+        environment: this.env(row!),
+        operation: toOperation(op!),
+        created: !existing,
+      };
+    });
+  }
+
+  async getEnvironment(id: string): Promise<Environment | undefined> {
+    const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ id })
+      .first();
+    return row ? this.env(row) : undefined;
+  }
+
+  async listEnvironments(
+    filter: EnvironmentFilter,
+  ): Promise<{ items: Environment[]; nextCursor?: string }> {
+    const query = this.db<EnvironmentRow>(ENVIRONMENTS)
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(filter.limit + 1);
+    if (filter.entityRef) {
+      query.where('entity_ref', filter.entityRef.toLocaleLowerCase('en-US'));
+    }
+    if (filter.status) query.where('status', filter.status);
+    if (filter.target) query.where('target', filter.target);
+    if (filter.stage) query.where('stage', filter.stage);
+    if (filter.cursor) {
+      const cursor = decodeCursor(filter.cursor);
+      const after = new Date(cursor.createdAt);
+      query.where(q =>
+        q
+          .where('created_at', '>', after)
+          .orWhere(q2 =>
+            q2.where('created_at', '=', after).andWhere('id', '>', cursor.id),
+          ),
+      );
+    }
+    const rows = await query;
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(r => this.env(r)),
+      nextCursor:
+        rows.length > filter.limit && last
+          ? encodeCursor({
+              createdAt: toDate(last.created_at).getTime(),
+              id: last.id,
+            })
+          : undefined,
+    };
+  }
+
+  async listTrackedAwsEnvironments(): Promise<Environment[]> {
+    const rows = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where('target_type', 'aws')
+      .whereNot('status', 'deleted')
+      .orderBy('id');
+    return rows.map(r => this.env(r));
+  }
+
+  async listExpired(now: Date): Promise<Environment[]> {
+    const rows = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .whereNotNull('expires_at')
+      .where('expires_at', '<', now)
+      .whereNot('status', 'deleted')
+      .whereNull('active_operation_id');
+    return rows.map(r => this.env(r)).filter(e => !e.protected);
+  }
+
+  async extendExpiry(id: string, expiresAt: Date): Promise<Environment> {
+    const environment = await this.getEnvironment(id);
+    if (!environment) {
+      throw new NotFoundError(`No environment with id "${id}"`);
+    }
+    if (!environment.expiresAt) {
+      throw new ConflictError(
+        `Environment "${environment.stackName}" is not a preview: it has no expiry to extend`,
+      );
+    }
+    if (environment.status === 'deleted' || environment.status === 'deleting') {
+      throw new ConflictError(
+        `Environment "${environment.stackName}" is ${environment.status}; its expiry can no longer be extended`,
+      );
+    }
+    await this.db(ENVIRONMENTS)
+      .where({ id })
+      .update({ expires_at: expiresAt, updated_at: new Date() });
+    return (await this.getEnvironment(id))!;
+  }
+
+  async claimTeardown(options: {
+    environmentId: string;
+    operationId: string;
+    actor: string;
+  }): Promise<TeardownClaim> {
+    const { environmentId, operationId, actor } = options;
+    return this.db.transaction(async tx => {
+      const now = new Date();
+      const claimed = await tx(ENVIRONMENTS)
+        .where({ id: environmentId })
+        .whereNull('active_operation_id')
+        .whereNot('status', 'deleted')
+        .update({
+          active_operation_id: operationId,
+          status: 'deleting',
+          status_reason: null,
+          updated_at: now,
+        });
+      if (claimed === 1) {
+        await tx(OPERATIONS).insert({
+          id: operationId,
+          environment_id: environmentId,
+          type: 'teardown',
+          state: 'pending',
+          actor,
+          error: null,
+          created_at: now,
+          updated_at: now,
+          finished_at: null,
+        });
+      }
+      const row = await tx<EnvironmentRow>(ENVIRONMENTS)
+        .where({ id: environmentId })
+        .first();
+      if (!row) {
+        throw new NotFoundError(`No environment with id "${environmentId}"`);
+      }
+      const environment = this.env(row);
+      if (!row.active_operation_id) {
+        return { kind: 'gone', environment };
+      }
+      const op = await tx<OperationRow>(OPERATIONS)
+        .where({ id: row.active_operation_id })
+        .first();
+      const operation = toOperation(op!);
+      if (claimed === 1) return { kind: 'claimed', environment, operation };
+      if (operation.type === 'teardown') {
+        return { kind: 'running', environment, operation };
+      }
+      return { kind: 'busy', environment, operation };
+    });
+  }
+
+  async updateOperation(
+    id: string,
+    update: Parameters<EnvironmentStore['updateOperation']>[1],
+  ): Promise<Operation> {
+    return this.db.transaction(async tx => {
+      const now = new Date();
+      const op = await tx<OperationRow>(OPERATIONS).where({ id }).first();
+      if (!op) {
+        throw new NotFoundError(`No operation with id "${id}"`);
+      }
+      const finished = TERMINAL.has(update.state);
+      await tx(OPERATIONS)
+        .where({ id })
+        .update({
+          state: update.state,
+          error: update.error ?? null,
+          updated_at: now,
+          finished_at: finished ? now : null,
+        });
+      const envFields: Record<string, unknown> = { updated_at: now };
+      if (update.environmentStatus) {
+        envFields.status = update.environmentStatus;
+        envFields.status_reason = update.statusReason ?? null;
+      }
+      if (finished) {
+        await tx(ENVIRONMENTS)
+          .where({ id: op.environment_id, active_operation_id: id })
+          .update({ ...envFields, active_operation_id: null });
+      } else if (update.environmentStatus) {
+        await tx(ENVIRONMENTS)
+          .where({ id: op.environment_id })
+          .update(envFields);
+      }
+      const row = await tx<OperationRow>(OPERATIONS).where({ id }).first();
+      return toOperation(row!);
+    });
+  }
+
+  async getOperation(id: string): Promise<Operation | undefined> {
+    const row = await this.db<OperationRow>(OPERATIONS).where({ id }).first();
+    return row ? toOperation(row) : undefined;
+  }
+
+  async listOperations(
+    environmentId: string,
+    limit: number,
+  ): Promise<Operation[]> {
+    const rows = await this.db<OperationRow>(OPERATIONS)
+      .where({ environment_id: environmentId })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(toOperation);
+  }
+
+  async listUnfinishedOperations(before: Date): Promise<Operation[]> {
+    const rows = await this.db<OperationRow>(OPERATIONS)
+      .whereIn('state', ['pending', 'running'])
+      .where('updated_at', '<', before)
+      .orderBy('created_at');
+    return rows.map(toOperation);
+  }
+
+  async applyObservations(
+    observations: ObservedEnvironment[],
+    reconciledAt: Date,
+  ): Promise<Environment[]> {
+    const changed: string[] = [];
+    for (let i = 0; i < observations.length; i += CHUNK) {
+      const chunk = observations.slice(i, i + CHUNK);
+      await this.db.transaction(async tx => {
+        const rows = await tx<EnvironmentRow>(ENVIRONMENTS).whereIn(
+          'id',
+          chunk.map(o => o.id),
+        );
+        const byId = new Map(rows.map(r => [r.id, r]));
+        for (const observed of chunk) {
+          const row = byId.get(observed.id);
+          if (!row) continue;
+          const fields = this.changedFields(row, observed, reconciledAt);
+          if (Object.keys(fields).length > 0) {
+            await tx(ENVIRONMENTS)
+              .where({ id: row.id })
+              .update({ ...fields, updated_at: new Date() });
+            changed.push(row.id);
+          }
+        }
+        await tx(ENVIRONMENTS)
+          .whereIn(
+            'id',
+            chunk.map(o => o.id),
+          )
+          .update({ reconciled_at: reconciledAt });
+      });
+    }
+    const result: Environment[] = [];
+    for (let i = 0; i < changed.length; i += CHUNK) {
+      const rows = await this.db<EnvironmentRow>(ENVIRONMENTS).whereIn(
+        'id',
+        changed.slice(i, i + CHUNK),
+      );
+      result.push(...rows.map(r => this.env(r)));
+    }
+    return result;
+  }
+
+  /**
+   * The columns to update from an observation. Alarms always follow AWS; the
+   * status only when no operation runs and the row was not written after
+   * the observation started (a deploy registered mid-cycle wins).
+   */
+  private changedFields(
+    row: EnvironmentRow,
+    observed: ObservedEnvironment,
+    reconciledAt: Date,
+  ): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    const alarms = JSON.stringify(observed.alarms);
+    if (alarms !== row.alarms) fields.alarms = alarms;
+    const statusMayChange =
+      !row.active_operation_id &&
+      toDate(row.updated_at).getTime() <= reconciledAt.getTime();
+    if (!statusMayChange) return fields;
+    const candidates: Record<string, unknown> = {
+      status: observed.status,
+      stack_status: observed.stackStatus ?? null,
+      status_reason: observed.statusReason ?? null,
+    };
+    if (observed.stackId !== undefined) candidates.stack_id = observed.stackId;
+    if (observed.outputs !== undefined) {
+      candidates.outputs = JSON.stringify(observed.outputs);
+    }
+    if (observed.terminationProtection !== undefined) {
+      candidates.termination_protection = observed.terminationProtection;
+    }
+    for (const [key, value] of Object.entries(candidates)) {
+      const current = (row as Record<string, unknown>)[key];
+      const same =
+        typeof value === 'boolean'
+          ? Boolean(current) === value
+          : (current ?? null) === value;
+      if (!same) fields[key] = value;
+    }
+    return fields;
+  }
+
+  async addEvents(
+    environmentId: string,
+    operationId: string | undefined,
+    events: StackEvent[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const rows: EventRow[] = events.map(e => ({
+      environment_id: environmentId,
+      operation_id: operationId ?? null,
+      event_id: e.eventId,
+      timestamp: new Date(e.timestamp),
+      logical_resource_id: e.logicalResourceId ?? null,
+      resource_type: e.resourceType ?? null,
+      resource_status: e.resourceStatus ?? null,
+      status_reason: e.statusReason ?? null,
+    }));
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await this.db(EVENTS)
+        .insert(rows.slice(i, i + CHUNK))
+        .onConflict(['environment_id', 'event_id'])
+        .ignore();
+    }
+    const keep = this.db(EVENTS)
+      .select('seq')
+      .where({ environment_id: environmentId })
+      .orderBy([
+        { column: 'timestamp', order: 'desc' },
+        { column: 'seq', order: 'desc' },
+      ])
+      .limit(this.eventRetention);
+    await this.db(EVENTS)
+      .where({ environment_id: environmentId })
+      .whereNotIn('seq', keep)
+      .delete();
+  }
+
+  async listEvents(
+    environmentId: string,
+    limit: number,
+  ): Promise<StackEvent[]> {
+    const rows = await this.db<EventRow>(EVENTS)
+      .where({ environment_id: environmentId })
+      .orderBy([
+        { column: 'timestamp', order: 'desc' },
+        { column: 'seq', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(toStackEvent);
+  }
+}

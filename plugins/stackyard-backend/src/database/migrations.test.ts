@@ -1,0 +1,44 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '@stackyard/test-support';
+import { migrateDatabase } from './migrateDatabase';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
+  it('creates the tables, is repeatable, and rolls back cleanly', async () => {
+    const knex = await databases.init(databaseId);
+    const database = mockServices.database({ knex });
+    await migrateDatabase(database, knex);
+    await migrateDatabase(database, knex);
+    for (const table of [
+      'stackyard_environments',
+      'stackyard_operations',
+      'stackyard_events',
+    ]) {
+      expect(await knex.schema.hasTable(table)).toBe(true);
+    }
+    expect(
+      await knex.schema.hasColumn(
+        'stackyard_environments',
+        'active_operation_id',
+      ),
+    ).toBe(true);
+
+    await knex.migrate.rollback(
+      { tableName: 'stackyard_knex_migrations' } as any,
+      true,
+    );
+    expect(await knex.schema.hasTable('stackyard_environments')).toBe(false);
+  });
+
+  it('skips migrations when the database service says so', async () => {
+    const knex = await databases.init(databaseId);
+    await migrateDatabase(
+      { ...mockServices.database({ knex }), migrations: { skip: true } },
+      knex,
+    );
+    expect(await knex.schema.hasTable('stackyard_environments')).toBe(false);
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * Stackyard's backend plugin: environment state, REST API, reconciler,
+ * guarded teardown and live updates.
+ *
+ * @packageDocumentation
+ */
+export { stackyardPlugin as default } from './plugin';

@@ -1,0 +1,40 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { stackyardPlugin } from './plugin';
+
+describe('stackyardPlugin', () => {
+  it('serves the API behind Backstage auth and schedules global tasks', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const { server } = await startTestBackend({
+      features: [
+        stackyardPlugin,
+        scheduler.factory,
+        mockServices.rootConfig.factory({ data: {} }),
+      ],
+    });
+
+    const ok = await request(server)
+      .get('/api/stackyard/environments')
+      .set('Authorization', mockCredentials.user.header());
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ items: [] });
+
+    const anonymous = await request(server)
+      .get('/api/stackyard/environments')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+
+    const tasks = scheduler.scheduleTask.mock.calls.map(([task]) => ({
+      id: task.id,
+      scope: task.scope,
+    }));
+    expect(tasks).toEqual([
+      { id: 'stackyard-operations', scope: 'global' },
+      { id: 'stackyard-reconcile', scope: 'global' },
+    ]);
+  });
+});

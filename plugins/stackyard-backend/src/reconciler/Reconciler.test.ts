@@ -1,0 +1,249 @@
+import { createTestDatabases } from '@stackyard/test-support';
+import type { RegisterDeploymentRequest } from '@stackyard/plugin-stackyard-common';
+import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
+import { fakeTarget } from '../__testUtils__/fakeAws';
+import { createReplica } from '../__testUtils__/replica';
+import { assignAlarms } from './Reconciler';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+const request = (
+  stackName: string,
+  extra: Partial<RegisterDeploymentRequest> = {},
+) => ({
+  entityRef: 'component:default/orders',
+  target: 'sandbox',
+  prefix: stackName.replace(/-[a-z0-9]+$/, ''),
+  stage: 'dev',
+  stackName,
+  status: 'ready' as const,
+  ...extra,
+});
+
+describe('assignAlarms', () => {
+  it('gives each alarm to the stack with the longest matching name', () => {
+    const alarm = (name: string) => ({
+      name,
+      type: 'metric' as const,
+      state: 'OK' as const,
+    });
+    const result = assignAlarms(
+      [
+        alarm('orders-dev-Errors'),
+        alarm('orders-dev-2-Errors'),
+        alarm('other-Errors'),
+        alarm('orders-devx'),
+      ],
+      ['orders-dev', 'orders-dev-2'],
+    );
+    expect(result.get('orders-dev')?.map(a => a.name)).toEqual([
+      'orders-dev-Errors',
+    ]);
+    expect(result.get('orders-dev-2')?.map(a => a.name)).toEqual([
+      'orders-dev-2-Errors',
+    ]);
+  });
+});
+
+describe.each(databases.eachSupportedId())(
+  'Reconciler on %s against a loopback AWS endpoint',
+  databaseId => {
+    let server: FakeAwsServer;
+
+    beforeEach(async () => {
+      server = await FakeAwsServer.start();
+    });
+    afterEach(() => server.stop());
+
+    it('refreshes status, outputs, protection and alarms; marks stacks deleted outside', async () => {
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+      });
+      const target = fakeTarget(server);
+      const { store } = replica;
+      const ids: Record<string, string> = {};
+      for (const name of [
+        'orders-dev',
+        'orders-qa',
+        'orders-gone',
+        'orders-locked',
+      ]) {
+        ids[name] = (
+          await store.registerDeployment({
+            request: request(name),
+            target,
+            actor: 'a',
+          })
+        ).environment.id;
+      }
+      server.addStack({
+        name: 'orders-dev',
+        status: 'UPDATE_COMPLETE',
+        outputs: { Url: 'https://x.test' },
+      });
+      server.addStack({
+        name: 'orders-qa',
+        status: 'UPDATE_ROLLBACK_COMPLETE',
+        reason: 'bad change',
+      });
+      server.addStack({
+        name: 'orders-locked',
+        status: 'CREATE_COMPLETE',
+        terminationProtection: true,
+      });
+      server.addStack({ name: 'unrelated-stack', status: 'CREATE_COMPLETE' });
+      server.alarms.push(
+        {
+          name: 'orders-dev-Errors',
+          type: 'metric',
+          state: 'ALARM',
+          reason: 'Threshold crossed',
+        },
+        { name: 'orders-dev-Health', type: 'composite', state: 'OK' },
+      );
+
+      const stats = await replica.reconciler.reconcileOnce();
+      expect(stats).toMatchObject({
+        environments: 4,
+        accountRegions: 1,
+        changed: 4,
+        failedAccountRegions: 0,
+      });
+      expect(server.calls).toEqual({ DescribeStacks: 1, DescribeAlarms: 1 });
+
+      const dev = await store.getEnvironment(ids['orders-dev']);
+      expect(dev).toMatchObject({
+        status: 'ready',
+        stackStatus: 'UPDATE_COMPLETE',
+        outputs: { Url: 'https://x.test' },
+      });
+      expect(dev?.alarms.map(a => [a.name, a.type, a.state])).toEqual([
+        ['orders-dev-Errors', 'metric', 'ALARM'],
+        ['orders-dev-Health', 'composite', 'OK'],
+      ]);
+      expect(await store.getEnvironment(ids['orders-qa'])).toMatchObject({
+        status: 'failed',
+        statusReason: 'bad change',
+      });
+      expect(await store.getEnvironment(ids['orders-gone'])).toMatchObject({
+        status: 'deleted',
+        statusReason: expect.stringMatching(/deleted outside Stackyard/),
+      });
+      expect(
+        (await store.getEnvironment(ids['orders-locked']))?.protectionReason,
+      ).toMatch(/termination protection/);
+      expect(
+        replica.messages.filter(m => m.kind === 'environment'),
+      ).toHaveLength(4);
+
+      server.resetCalls();
+      const again = await replica.reconciler.reconcileOnce();
+      expect(again.changed).toBe(0);
+      expect(again.environments).toBe(3);
+    });
+
+    it('makes calls per result page, not per stack', async () => {
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+      });
+      const target = fakeTarget(server);
+      for (let i = 0; i < 250; i++) {
+        server.addStack({ name: `svc${i}-dev`, status: 'CREATE_COMPLETE' });
+        await replica.store.registerDeployment({
+          request: request(`svc${i}-dev`),
+          target,
+          actor: 'a',
+        });
+      }
+      const stats = await replica.reconciler.reconcileOnce();
+      expect(stats.environments).toBe(250);
+      expect(server.calls).toEqual({ DescribeStacks: 3, DescribeAlarms: 1 });
+    });
+
+    it('keeps reconciling other account/regions when one fails', async () => {
+      const other = await FakeAwsServer.start();
+      try {
+        const replica = await createReplica({
+          knex: await databases.init(databaseId),
+          server,
+          extraTargets: [fakeTarget(other, 'other')],
+        });
+        const { store } = replica;
+        await store.registerDeployment({
+          request: request('orders-dev'),
+          target: fakeTarget(server),
+          actor: 'a',
+        });
+        server.throttle.DescribeStacks = 100;
+        const { environment } = await store.registerDeployment({
+          request: request('billing-dev', { target: 'other' }),
+          target: fakeTarget(other, 'other'),
+          actor: 'a',
+        });
+        other.addStack({
+          name: 'billing-dev',
+          status: 'UPDATE_ROLLBACK_COMPLETE',
+        });
+        const stats = await replica.reconciler.reconcileOnce();
+        expect(stats).toMatchObject({
+          accountRegions: 2,
+          failedAccountRegions: 1,
+        });
+        expect((await store.getEnvironment(environment.id))?.status).toBe(
+          'failed',
+        );
+      } finally {
+        await other.stop();
+      }
+    });
+
+    it('tears down expired previews, audited as Stackyard', async () => {
+      let now = new Date();
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+        now: () => now,
+      });
+      const target = fakeTarget(server);
+      server.addStack({ name: 'pr42-preview', status: 'CREATE_COMPLETE' });
+      server.addStack({ name: 'pr43-preview', status: 'CREATE_COMPLETE' });
+      const soon = new Date(Date.now() + 60_000).toISOString();
+      const later = new Date(Date.now() + 86_400_000).toISOString();
+      const expired = await replica.store.registerDeployment({
+        request: request('pr42-preview', { stage: 'preview', expiresAt: soon }),
+        target,
+        actor: 'a',
+      });
+      await replica.store.registerDeployment({
+        request: request('pr43-preview', {
+          stage: 'preview',
+          expiresAt: later,
+        }),
+        target,
+        actor: 'a',
+      });
+      expect((await replica.reconciler.reconcileOnce()).expired).toBe(0);
+      now = new Date(Date.now() + 120_000);
+      expect((await replica.reconciler.reconcileOnce()).expired).toBe(1);
+      expect(server.calls.DeleteStack).toBe(1);
+      expect(server.stacks.get('pr42-preview')?.status).toBe(
+        'DELETE_IN_PROGRESS',
+      );
+      expect(server.stacks.get('pr43-preview')?.status).toBe('CREATE_COMPLETE');
+      expect(replica.auditEvents).toEqual([
+        expect.objectContaining({
+          eventId: 'environment-teardown',
+          outcome: 'success',
+          meta: expect.objectContaining({
+            actor: 'stackyard:preview-expiry',
+            environmentId: expired.environment.id,
+          }),
+        }),
+      ]);
+    });
+  },
+);

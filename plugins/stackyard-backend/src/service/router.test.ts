@@ -1,0 +1,423 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createTestDatabases } from '@stackyard/test-support';
+import request from 'supertest';
+import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
+import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { createReplica, permissionsAnswering } from '../__testUtils__/replica';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const spec = loadSpec();
+
+/** The scaffolder calling on a user's behalf. */
+const scaffolderHeader = `Bearer ${mockCredentials.user.token(
+  'user:default/ada',
+  {
+    actor: { subject: 'plugin:scaffolder' },
+  },
+)}`;
+const userHeader = mockCredentials.user.header('user:default/ada');
+
+const deployment = {
+  entityRef: 'component:default/orders',
+  target: 'sandbox',
+  prefix: 'orders',
+  stage: 'dev',
+  stackName: 'orders-dev',
+  status: 'ready',
+  outputs: { Url: 'https://orders.test' },
+  templateName: 'service',
+  templateVersion: '1.0.0',
+};
+
+/** Asserts the response is one the spec declares, with a conforming body. */
+function conforms(method: string, template: string, res: request.Response) {
+  expect(
+    responseProblems(spec, method, template, res.status, res.body),
+  ).toEqual([]);
+  return res;
+}
+
+describe.each(databases.eachSupportedId())('router on %s', databaseId => {
+  let server: FakeAwsServer;
+
+  beforeEach(async () => {
+    server = await FakeAwsServer.start();
+  });
+  afterEach(() => server.stop());
+
+  async function setup(allow = true) {
+    const knex = await databases.init(databaseId);
+    return createReplica({
+      knex,
+      server,
+      permissions: permissionsAnswering(
+        allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      ),
+    });
+  }
+
+  async function register(app: Express.Application, body: object = deployment) {
+    const res = await request(app as any)
+      .post('/environments')
+      .set('Authorization', scaffolderHeader)
+      .send(body);
+    return conforms('POST', '/environments', res);
+  }
+
+  it('registers a deployment (201), then updates it (200)', async () => {
+    const { app, messages } = await setup();
+    const created = await register(app);
+    expect(created.status).toBe(201);
+    expect(created.body.environment).toMatchObject({
+      stackName: 'orders-dev',
+      status: 'ready',
+      createdBy: 'user:default/ada',
+      accountId: '123456789012',
+    });
+    const updated = await register(app, {
+      ...deployment,
+      templateVersion: '1.1.0',
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.environment.id).toBe(created.body.environment.id);
+    expect(updated.body.environment.templateVersion).toBe('1.1.0');
+    expect(messages.map(m => m.kind)).toContain('environment');
+  });
+
+  it('refuses deployments registered directly by a user (403)', async () => {
+    const { app } = await setup();
+    const res = await request(app)
+      .post('/environments')
+      .set('Authorization', userHeader)
+      .send(deployment);
+    conforms('POST', '/environments', res);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/service token/);
+  });
+
+  it('accepts a service token (CI)', async () => {
+    const { app } = await setup();
+    const res = await request(app)
+      .post('/environments')
+      .set(
+        'Authorization',
+        mockCredentials.service.header({
+          onBehalfOf: mockCredentials.service('external:ci'),
+          targetPluginId: 'stackyard',
+        }),
+      )
+      .send(deployment);
+    conforms('POST', '/environments', res);
+    expect(res.status).toBe(201);
+    expect(res.body.environment.createdBy).toBe('service:external:ci');
+  });
+
+  it('rejects invalid deployments with every problem (400)', async () => {
+    const { app } = await setup();
+    const res = await register(app, {
+      ...deployment,
+      entityRef: 'orders',
+      stackName: '1-bad_name',
+      target: 'mars',
+      extra: true,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(
+      /entityRef: must be a full entity ref/,
+    );
+    expect(res.body.error.message).toMatch(/stack name "1-bad_name"/);
+    expect(res.body.error.message).toMatch(/extra/);
+  });
+
+  it('rejects an unconfigured target, naming the configured ones (400)', async () => {
+    const { app } = await setup();
+    const res = await register(app, { ...deployment, target: 'mars' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /target "mars" is not configured; configured targets: local, sandbox/,
+    );
+  });
+
+  it('lists by entity and pages through all environments', async () => {
+    const { app } = await setup();
+    await register(app);
+    await register(app, { ...deployment, stackName: 'orders-qa', stage: 'qa' });
+    await register(app, {
+      ...deployment,
+      entityRef: 'component:default/billing',
+      stackName: 'billing-dev',
+      prefix: 'billing',
+    });
+    const byEntity = conforms(
+      'GET',
+      '/environments',
+      await request(app)
+        .get('/environments')
+        .query({ entityRef: 'component:default/orders' }),
+    );
+    expect(byEntity.status).toBe(200);
+    expect(byEntity.body.items.map((e: any) => e.stackName).sort()).toEqual([
+      'orders-dev',
+      'orders-qa',
+    ]);
+    const first = conforms(
+      'GET',
+      '/environments',
+      await request(app).get('/environments?limit=2'),
+    );
+    expect(first.body.items).toHaveLength(2);
+    const second = conforms(
+      'GET',
+      '/environments',
+      await request(app)
+        .get('/environments')
+        .query({ limit: 2, cursor: first.body.nextCursor }),
+    );
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.nextCursor).toBeUndefined();
+  });
+
+  it('rejects bad query parameters and cursors (400)', async () => {
+    const { app } = await setup();
+    for (const query of ['limit=0', 'status=gone', 'cursor=zzz', 'foo=1']) {
+      const res = conforms(
+        'GET',
+        '/environments',
+        await request(app).get(`/environments?${query}`),
+      );
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it('answers 401 without credentials', async () => {
+    const { app } = await setup();
+    const res = await request(app)
+      .get('/environments')
+      .set('Authorization', mockCredentials.none.header());
+    conforms('GET', '/environments', res);
+    expect(res.status).toBe(401);
+  });
+
+  it('gets one environment with operations and events, and 404 for unknown ids', async () => {
+    const { app } = await setup();
+    const { body } = await register(app);
+    const id = body.environment.id;
+    const one = conforms(
+      'GET',
+      '/environments/{id}',
+      await request(app).get(`/environments/${id}`),
+    );
+    expect(one.status).toBe(200);
+    expect(one.body.operations[0]).toMatchObject({
+      type: 'deploy',
+      state: 'succeeded',
+    });
+    const missing = conforms(
+      'GET',
+      '/environments/{id}',
+      await request(app).get(
+        '/environments/00000000-0000-4000-8000-000000000000',
+      ),
+    );
+    expect(missing.status).toBe(404);
+    const invalid = conforms(
+      'GET',
+      '/environments/{id}',
+      await request(app).get('/environments/nope'),
+    );
+    expect(invalid.status).toBe(400);
+  });
+
+  it('tears down (202), repeats idempotently, and serves the operation', async () => {
+    const { app, auditEvents } = await setup();
+    server.addStack({ name: 'orders-dev', status: 'CREATE_COMPLETE' });
+    const { body } = await register(app);
+    const id = body.environment.id;
+    const first = conforms(
+      'POST',
+      '/environments/{id}/teardown',
+      await request(app).post(`/environments/${id}/teardown`),
+    );
+    expect(first.status).toBe(202);
+    expect(first.body.operation).toMatchObject({
+      type: 'teardown',
+      state: 'running',
+    });
+    const again = conforms(
+      'POST',
+      '/environments/{id}/teardown',
+      await request(app).post(`/environments/${id}/teardown`),
+    );
+    expect(again.status).toBe(202);
+    expect(again.body.operation.id).toBe(first.body.operation.id);
+    expect(server.calls.DeleteStack).toBe(1);
+    expect(
+      auditEvents.filter(e => e.eventId === 'environment-teardown'),
+    ).toHaveLength(2);
+    expect(auditEvents[0]).toMatchObject({
+      outcome: 'success',
+      meta: expect.objectContaining({
+        actor: 'user:default/mock',
+        stackName: 'orders-dev',
+      }),
+    });
+    const op = conforms(
+      'GET',
+      '/operations/{id}',
+      await request(app).get(`/operations/${first.body.operation.id}`),
+    );
+    expect(op.body).toMatchObject({
+      id: first.body.operation.id,
+      environmentId: id,
+    });
+    const noOp = conforms(
+      'GET',
+      '/operations/{id}',
+      await request(app).get(
+        '/operations/00000000-0000-4000-8000-000000000000',
+      ),
+    );
+    expect(noOp.status).toBe(404);
+  });
+
+  it('refuses teardown without permission (403), audited as failed', async () => {
+    const { app, auditEvents } = await setup(false);
+    const { body } = await register(app);
+    const res = conforms(
+      'POST',
+      '/environments/{id}/teardown',
+      await request(app).post(`/environments/${body.environment.id}/teardown`),
+    );
+    expect(res.status).toBe(403);
+    expect(server.calls.DeleteStack).toBeUndefined();
+    expect(auditEvents[0]).toMatchObject({ outcome: 'fail' });
+  });
+
+  it('refuses teardown of protected environments with the reason (409)', async () => {
+    const { app } = await setup();
+    const { body } = await register(app, {
+      ...deployment,
+      stage: 'prod',
+      stackName: 'orders-prod',
+    });
+    const res = conforms(
+      'POST',
+      '/environments/{id}/teardown',
+      await request(app).post(`/environments/${body.environment.id}/teardown`),
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toBe(
+      'Environment "orders-prod" is protected: stage "prod" is a protected stage',
+    );
+    expect(server.calls.DeleteStack).toBeUndefined();
+  });
+
+  it('refuses teardown while a deploy runs (409) and 404 for unknown ids', async () => {
+    const { app } = await setup();
+    const { body } = await register(app, {
+      ...deployment,
+      status: 'deploying',
+    });
+    const busy = conforms(
+      'POST',
+      '/environments/{id}/teardown',
+      await request(app).post(`/environments/${body.environment.id}/teardown`),
+    );
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toMatch(/deploy in progress/);
+    const missing = conforms(
+      'POST',
+      '/environments/{id}/teardown',
+      await request(app).post(
+        '/environments/00000000-0000-4000-8000-000000000000/teardown',
+      ),
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('tears down a local preview at once, without AWS', async () => {
+    const { app } = await setup();
+    const { body } = await register(app, { ...deployment, target: 'local' });
+    const res = conforms(
+      'POST',
+      '/environments/{id}/teardown',
+      await request(app).post(`/environments/${body.environment.id}/teardown`),
+    );
+    expect(res.body.operation.state).toBe('succeeded');
+    expect(server.totalCalls()).toBe(0);
+  });
+
+  it('extends a preview (200), never shortening it, and 409 for non-previews', async () => {
+    const { app } = await setup();
+    const expiresAt = new Date(Date.now() + 48 * 3600_000).toISOString();
+    const preview = await register(app, { ...deployment, expiresAt });
+    const id = preview.body.environment.id;
+    const shorter = conforms(
+      'POST',
+      '/environments/{id}/extend',
+      await request(app).post(`/environments/${id}/extend`).send({ hours: 1 }),
+    );
+    expect(shorter.status).toBe(200);
+    expect(shorter.body.expiresAt).toBe(expiresAt);
+    const longer = conforms(
+      'POST',
+      '/environments/{id}/extend',
+      await request(app).post(`/environments/${id}/extend`).send({ hours: 72 }),
+    );
+    expect(Date.parse(longer.body.expiresAt)).toBeGreaterThan(
+      Date.parse(expiresAt),
+    );
+    const tooLong = conforms(
+      'POST',
+      '/environments/{id}/extend',
+      await request(app)
+        .post(`/environments/${id}/extend`)
+        .send({ hours: 500 }),
+    );
+    expect(tooLong.status).toBe(400);
+    const plain = await register(app, {
+      ...deployment,
+      stackName: 'orders-qa',
+      stage: 'qa',
+    });
+    const notPreview = conforms(
+      'POST',
+      '/environments/{id}/extend',
+      await request(app)
+        .post(`/environments/${plain.body.environment.id}/extend`)
+        .send({ hours: 2 }),
+    );
+    expect(notPreview.status).toBe(409);
+  });
+});
+
+describe('router and OpenAPI spec', () => {
+  it('serves exactly the routes the spec declares', async () => {
+    const server = await FakeAwsServer.start();
+    try {
+      const knex = await databases.init('SQLITE_3');
+      const { router } = await createReplica({ knex, server });
+      const served = (router as any).stack
+        .filter((layer: any) => layer.route)
+        .flatMap((layer: any) =>
+          Object.keys(layer.route.methods).map(
+            m =>
+              `${m.toUpperCase()} ${layer.route.path.replace(
+                /:(\w+)/g,
+                '{$1}',
+              )}`,
+          ),
+        );
+      const declared = Object.entries(spec.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map(m => `${m.toUpperCase()} ${path}`),
+      );
+      expect(served.sort()).toEqual(declared.sort());
+    } finally {
+      await server.stop();
+    }
+  });
+});

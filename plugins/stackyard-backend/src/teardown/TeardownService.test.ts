@@ -1,0 +1,111 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createTestDatabases } from '@stackyard/test-support';
+import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
+import { fakeTarget } from '../__testUtils__/fakeAws';
+import { createReplica, permissionsAnswering } from '../__testUtils__/replica';
+import { actorOf } from './TeardownService';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+describe('actorOf', () => {
+  it('names users by entity ref and services by subject', () => {
+    expect(actorOf(mockCredentials.user('user:default/ada'))).toBe(
+      'user:default/ada',
+    );
+    expect(actorOf(mockCredentials.service('external:ci'))).toBe(
+      'service:external:ci',
+    );
+    expect(actorOf(mockCredentials.none())).toBe('unknown');
+  });
+});
+
+describe.each(databases.eachSupportedId())(
+  'DefaultTeardownService on %s',
+  databaseId => {
+    let server: FakeAwsServer;
+
+    beforeEach(async () => {
+      server = await FakeAwsServer.start();
+    });
+    afterEach(() => server.stop());
+
+    it('checks the delete permission on the entity', async () => {
+      const permissions = permissionsAnswering(AuthorizeResult.DENY);
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+        permissions,
+      });
+      const { environment } = await replica.store.registerDeployment({
+        request: {
+          entityRef: 'component:default/orders',
+          target: 'sandbox',
+          prefix: 'orders',
+          stage: 'dev',
+          stackName: 'orders-dev',
+          status: 'ready',
+        },
+        target: fakeTarget(server),
+        actor: 'a',
+      });
+      await expect(
+        replica.teardown.requestTeardown({
+          environmentId: environment.id,
+          credentials: mockCredentials.user('user:default/eve'),
+        }),
+      ).rejects.toMatchObject({ name: 'NotAllowedError' });
+      expect(permissions.authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: expect.objectContaining({
+              name: 'stackyard.environment.delete',
+            }),
+            resourceRef: 'component:default/orders',
+          },
+        ],
+        { credentials: mockCredentials.user('user:default/eve') },
+      );
+    });
+
+    it('records a refused DeleteStack as a failed operation, audited as failed', async () => {
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+      });
+      server.addStack({
+        name: 'orders-dev',
+        status: 'CREATE_COMPLETE',
+        terminationProtection: true,
+      });
+      const { environment } = await replica.store.registerDeployment({
+        request: {
+          entityRef: 'component:default/orders',
+          target: 'sandbox',
+          prefix: 'orders',
+          stage: 'dev',
+          stackName: 'orders-dev',
+          status: 'ready',
+        },
+        target: fakeTarget(server),
+        actor: 'a',
+      });
+      const { operation } = await replica.teardown.requestTeardown({
+        environmentId: environment.id,
+        credentials: mockCredentials.user('user:default/ada'),
+      });
+      expect(operation.state).toBe('failed');
+      expect(operation.error).toMatch(/TerminationProtection is enabled/);
+      expect(await replica.store.getEnvironment(environment.id)).toMatchObject({
+        status: 'failed',
+        activeOperationId: undefined,
+      });
+      expect(replica.auditEvents[0]).toMatchObject({
+        outcome: 'fail',
+        error: expect.stringMatching(/TerminationProtection/),
+      });
+    });
+  },
+);

@@ -1,0 +1,68 @@
+import { StackyardApiError, StackyardClient } from './client';
+
+function clientAnswering(status: number, body: unknown) {
+  const fetch = jest.fn(async (_url: string, _init?: RequestInit) => ({
+    ok: status < 400,
+    status,
+    text: async () => JSON.stringify(body),
+  }));
+  const client = new StackyardClient({
+    discoveryApi: { getBaseUrl: async () => 'http://backend/api/stackyard' },
+    fetchApi: { fetch: fetch as unknown as typeof globalThis.fetch },
+  });
+  return { client, fetch };
+}
+
+describe('StackyardClient', () => {
+  it('registers a deployment with the given token', async () => {
+    const { client, fetch } = clientAnswering(201, {
+      environment: {},
+      operation: {},
+    });
+    await client.registerDeployment(
+      {
+        entityRef: 'component:default/orders',
+        target: 'local',
+        prefix: 'orders',
+        stage: 'dev',
+        stackName: 'orders-dev',
+        status: 'ready',
+      },
+      { token: 'service-token' },
+    );
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('http://backend/api/stackyard/environments');
+    expect(init).toMatchObject({
+      method: 'POST',
+      headers: {
+        Authorization: 'Bearer service-token',
+        'Content-Type': 'application/json',
+      },
+    });
+    expect(JSON.parse(String(init?.body)).stackName).toBe('orders-dev');
+  });
+
+  it('encodes list filters as query parameters', async () => {
+    const { client, fetch } = clientAnswering(200, { items: [] });
+    await client.listEnvironments({
+      entityRef: 'component:default/orders',
+      limit: 10,
+    });
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://backend/api/stackyard/environments?entityRef=component%3Adefault%2Forders&limit=10',
+    );
+  });
+
+  it('throws the backend error message and status', async () => {
+    const { client } = clientAnswering(409, {
+      error: { name: 'ConflictError', message: 'Environment "x" is protected' },
+    });
+    const error = await client.teardown('id').catch(e => e);
+    expect(error).toBeInstanceOf(StackyardApiError);
+    expect(error).toMatchObject({
+      status: 409,
+      errorName: 'ConflictError',
+      message: 'Environment "x" is protected',
+    });
+  });
+});

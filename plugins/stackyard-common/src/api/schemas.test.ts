@@ -1,0 +1,60 @@
+import {
+  registerDeploymentRequestSchema,
+  extendExpiryRequestSchema,
+} from './schemas';
+
+const valid = {
+  entityRef: 'component:default/orders',
+  target: 'local',
+  prefix: 'wo-42',
+  stage: 'dev',
+  stackName: 'wo-42-dev',
+  status: 'ready',
+};
+
+describe('registerDeploymentRequestSchema', () => {
+  it('accepts a minimal deployment', () => {
+    expect(registerDeploymentRequestSchema.parse(valid)).toEqual(valid);
+  });
+
+  it('quotes bad names with the naming rules', () => {
+    const result = registerDeploymentRequestSchema.safeParse({
+      ...valid,
+      stackName: 'wo_42',
+      stage: 'dev-1',
+    });
+    expect(result.success).toBe(false);
+    const messages = result.error!.issues.map(i => i.message).join('\n');
+    expect(messages).toMatch(/stack name "wo_42"/);
+    expect(messages).toMatch(/stage "dev-1"/);
+  });
+
+  it.each([
+    [{ entityRef: 'orders' }, /full entity ref/],
+    [{ status: 'done' }, /status/],
+    [{ expiresAt: 'tomorrow' }, /expiresAt/],
+    [{ resources: { 'AWS::S3::Bucket': -1 } }, /resources/],
+    [{ unknown: 1 }, /unknown/],
+  ])('rejects %j', (patch, message) => {
+    const result = registerDeploymentRequestSchema.safeParse({
+      ...valid,
+      ...patch,
+    });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error!.issues)).toMatch(message);
+  });
+});
+
+describe('extendExpiryRequestSchema', () => {
+  it('accepts whole hours from 1 to 720', () => {
+    expect(extendExpiryRequestSchema.safeParse({ hours: 24 }).success).toBe(
+      true,
+    );
+    expect(extendExpiryRequestSchema.safeParse({ hours: 0 }).success).toBe(
+      false,
+    );
+    expect(extendExpiryRequestSchema.safeParse({ hours: 1.5 }).success).toBe(
+      false,
+    );
+  });
+});
