@@ -1,1 +1,44 @@
-export interface Config {}
+export interface Config {
+  /** Stackyard: environments of catalog entities as CloudFormation stacks. */
+  stackyard?: {
+    /**
+     * Where `stackyard:cdk:deploy` may deploy. Default: one `local` target,
+     * which needs no AWS (environments are recorded as local previews, not
+     * deployed to AWS). AWS credentials come from `aws.accounts`.
+     */
+    targets?: Array<{
+      /** Lower-case name used in deployments, e.g. `sandbox`. */
+      name: string;
+      /** `aws` (CloudFormation) or `local` (preview, no AWS). */
+      type: 'aws' | 'local';
+      /** 12-digit AWS account id; required for `aws`. */
+      accountId?: string;
+      /** AWS region, e.g. `eu-west-1`; required for `aws`. */
+      region?: string;
+      /** Custom AWS endpoint (LocalStack, tests). @default AWS's own */
+      endpoint?: string;
+      /**
+       * The stages this target accepts, e.g. `[dev, preview]`.
+       * @default every stage
+       */
+      stages?: string[];
+    }>;
+    /** Stages whose environments are never torn down. @default ['prod', 'production'] */
+    protectedStages?: string[];
+    /** Settings of the scaffolder actions. */
+    scaffolder?: {
+      /**
+       * Directory under which `stackyard:publish:local` creates bare git
+       * repositories (`<directory>/<name>.git`). Relative paths are relative
+       * to the backend's working directory.
+       * @default - the action is refused until this is set
+       */
+      localPublishDirectory?: string;
+      /**
+       * Base URL of the portal's frontend, used for links to an entity's
+       * Infra tab. @default app.baseUrl
+       */
+      portalBaseUrl?: string;
+    };
+  };
+}

@@ -1,5 +1,15 @@
-import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import {
@@ -12,6 +22,8 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import stackyardPlugin from '@stackyard/plugin-stackyard-backend';
+import stackyardScaffolderModule from '@stackyard/plugin-scaffolder-backend-module-stackyard';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -33,6 +45,63 @@ function shippedCatalogConfig() {
     })),
   };
 }
+
+/** Every file under `dir`, as the scaffolder's dry-run API takes them. */
+function directoryContents(dir: string, base = dir) {
+  const files: { path: string; base64Content: string }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      files.push(...directoryContents(path, base));
+    } else {
+      files.push({
+        path: relative(base, path),
+        base64Content: readFileSync(path).toString('base64'),
+      });
+    }
+  }
+  return files;
+}
+
+/** Sample answers to the Stackyard templates' forms. */
+const sampleValues = (name: string) => ({
+  name,
+  description: 'Sample service',
+  owner: 'group:default/platform-team',
+  system: 'system:default/work-orders',
+  project: 'sample',
+  costCenter: 'cc-1234',
+  stage: 'dev',
+  target: 'local',
+  branch: 'main',
+});
+
+/** Parses "Synthesized <stack>: N resources (1 A, 2 B)" from a task log. */
+function synthSummary(log: string, stackName: string) {
+  const match = new RegExp(
+    `Synthesized ${stackName}: (\\d+) resources \\(([^)]*)\\)`,
+  ).exec(log);
+  if (!match) return undefined;
+  const resourcesByType: Record<string, number> = {};
+  for (const part of match[2].split(', ')) {
+    const [count, type] = part.split(' ');
+    resourcesByType[type] = Number(count);
+  }
+  return { resourceCount: Number(match[1]), resourcesByType };
+}
+
+function runNode(args: string[], cwd: string) {
+  return new Promise<{ code: number; output: string }>(done => {
+    execFile(process.execPath, args, { cwd }, (error, stdout, stderr) =>
+      done({
+        code: error ? Number(error.code ?? 1) : 0,
+        output: `${stdout}${stderr}`,
+      }),
+    );
+  });
+}
+
+const stackyardTemplates = ['serverless-service', 'websocket-service'];
 
 const databases = [
   {
@@ -67,6 +136,7 @@ async function waitFor<T>(
 describe.each(databases)('portal backend on $name', ({ database }) => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let stop: () => Promise<void>;
+  const publishDir = mkdtempSync(join(tmpdir(), 'stackyard-portal-repos-'));
 
   beforeAll(async () => {
     const backend = await startTestBackend({
@@ -75,6 +145,10 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
           data: {
             backend: { baseUrl: 'http://localhost:0', database },
             catalog: shippedCatalogConfig(),
+            stackyard: {
+              targets: [{ name: 'local', type: 'local' }],
+              scaffolder: { localPublishDirectory: publishDir },
+            },
           },
         }),
         catalogPlugin,
@@ -82,6 +156,8 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         scaffolderPlugin,
         permissionPlugin,
         permissionPolicyModule,
+        stackyardPlugin,
+        stackyardScaffolderModule,
       ],
     });
     server = backend.server;
@@ -90,6 +166,7 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
 
   afterAll(async () => {
     await stop?.();
+    rmSync(publishDir, { recursive: true, force: true });
   });
 
   const asGuest = mockCredentials.user.header('user:default/guest');
@@ -102,7 +179,8 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
       const found: string[] = res.body.items?.map(
         (e: any) => `${e.kind}:${e.metadata.name}`,
       );
-      return found?.includes('Template:hello-service') &&
+      return found?.includes('Template:serverless-service') &&
+        found.includes('Template:websocket-service') &&
         found.includes('Component:work-orders-notifier')
         ? found
         : undefined;
@@ -115,18 +193,83 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         'System:work-orders',
         'Component:work-orders-api',
         'Component:work-orders-notifier',
-        'Template:hello-service',
+        'Template:serverless-service',
+        'Template:websocket-service',
       ]),
     );
   }, 90_000);
 
-  it('runs the hello-service template to completion', async () => {
+  it.each(stackyardTemplates)(
+    'dry-runs %s: it renders, synthesizes, passes the safety policy, and the generated tests and snapshot hold',
+    async name => {
+      const templateDir = resolve(repoRoot, 'templates', name);
+      const template = parse(
+        readFileSync(resolve(templateDir, 'template.yaml'), 'utf8'),
+      );
+      const res = await request(server)
+        .post('/api/scaffolder/v2/dry-run')
+        .set('Authorization', asGuest)
+        .send({
+          template,
+          values: sampleValues('sample-svc'),
+          directoryContents: directoryContents(templateDir),
+        });
+      expect(res.status).toBe(200);
+      const log: string = res.body.log
+        .map((e: any) => e.body?.message ?? '')
+        .join('\n');
+      expect(log).toContain(
+        'Prefix sample (from the project), stack sample-dev',
+      );
+      expect(log).toContain('Safety policy: 0 finding(s)');
+      expect(log).toContain(
+        'Dry run: sample-dev would be deployed to target local',
+      );
+      const summary = synthSummary(log, 'sample-dev');
+      expect(summary?.resourcesByType['AWS::Lambda::Function']).toBeGreaterThan(
+        0,
+      );
+
+      // The generated repository, as the dry run rendered it.
+      const out = mkdtempSync(join(tmpdir(), `stackyard-${name}-`));
+      try {
+        for (const file of res.body.directoryContents) {
+          const path = resolve(out, file.path);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, Buffer.from(file.base64Content, 'base64'));
+        }
+        const entity = parse(
+          readFileSync(join(out, 'catalog-info.yaml'), 'utf8'),
+        );
+        expect(entity.metadata.name).toBe('sample-svc');
+        expect(entity.metadata.annotations).toEqual({
+          'stackyard.io/prefix': 'sample',
+          'stackyard.io/project': 'sample',
+          'stackyard.io/template': `${name}@${template.metadata.annotations['stackyard.io/template-version']}`,
+        });
+        // Its own handler tests pass (they need nothing but Node.js).
+        const tests = await runNode(['--test', 'test/handlers.test.js'], out);
+        expect(tests.output).toMatch(/# fail 0/);
+        expect(tests.code).toBe(0);
+        // Its stack snapshot is what the guardrails synthesize.
+        const snapshot = JSON.parse(
+          readFileSync(join(out, 'test/__snapshots__/stack.json'), 'utf8'),
+        );
+        expect(snapshot).toEqual([summary]);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
+
+  it('runs the serverless-service template on the local target: published, recorded as a local preview', async () => {
     const created = await request(server)
       .post('/api/scaffolder/v2/tasks')
       .set('Authorization', asGuest)
       .send({
-        templateRef: 'template:default/hello-service',
-        values: { name: 'billing-api', owner: 'group:default/platform-team' },
+        templateRef: 'template:default/serverless-service',
+        values: sampleValues('billing-api'),
       });
     expect(created.status).toBe(201);
 
@@ -138,15 +281,32 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         ? res.body
         : undefined;
     }, 'the scaffolder task to finish');
-    expect(task.status).toBe('completed');
 
     const events = await request(server)
       .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
       .set('Authorization', asGuest);
     const log = events.body.map((e: any) => e.body?.message ?? '').join('\n');
-    expect(log).toContain(
-      'Rendered billing-api for group:default/platform-team',
-    );
-    expect(log).toContain('catalog-info.yaml');
+    expect({ status: task.status, log }).toEqual({
+      status: 'completed',
+      log: expect.stringMatching(/Synthesized sample-dev: \d+ resources/),
+    });
+    expect(log).toContain('sample-dev is a local preview on target local');
+    expect(readdirSync(publishDir)).toContain('billing-api.git');
+
+    const environments = await request(server)
+      .get(
+        '/api/stackyard/environments?entityRef=component:default/billing-api',
+      )
+      .set('Authorization', asGuest);
+    expect(environments.status).toBe(200);
+    expect(environments.body.items).toEqual([
+      expect.objectContaining({
+        stackName: 'sample-dev',
+        target: 'local',
+        status: 'ready',
+        statusReason: 'Local preview: not deployed to AWS',
+        templateName: 'serverless-service',
+      }),
+    ]);
   }, 90_000);
 });

@@ -35,7 +35,12 @@ describe('portal smoke test (real Chromium, built portal)', () => {
 
   it('lists the templates on the Create page', async () => {
     await page.goto(`${baseUrl}/create`);
-    const card = page.getByText('Hello service', { exact: true });
+    const card = page.getByText(
+      'Serverless service (Lambda + SQS + DynamoDB)',
+      {
+        exact: true,
+      },
+    );
     await card.waitFor();
     expect(await card.count()).toBe(1);
     await page.screenshot({ path: resolve(artifactsDir, 'create.png') });

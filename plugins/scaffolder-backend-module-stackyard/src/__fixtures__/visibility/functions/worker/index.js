@@ -1,0 +1,3 @@
+'use strict';
+
+exports.handler = async event => ({ processed: event?.Records?.length ?? 0 });

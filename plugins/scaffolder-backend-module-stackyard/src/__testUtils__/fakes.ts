@@ -1,0 +1,137 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
+import type {
+  Environment,
+  RegisterDeploymentRequest,
+  RegisterDeploymentResponse,
+  TeardownResponse,
+} from '@stackyard/plugin-stackyard-common';
+import type { StackyardEnvironments } from '../lib/environments';
+
+const OPERATION_STATE = {
+  deploying: 'running',
+  ready: 'succeeded',
+  failed: 'failed',
+} as const;
+
+/**
+ * An in-memory stand-in for the stackyard backend: keeps one environment per
+ * target and stack name, every registration in order, and the teardowns.
+ */
+export class FakeStackyardEnvironments implements StackyardEnvironments {
+  readonly registrations: RegisterDeploymentRequest[] = [];
+  readonly environments = new Map<string, Environment>();
+  readonly teardowns: {
+    environmentId: string;
+    onBehalfOf: BackstageCredentials;
+  }[] = [];
+  private nextId = 1;
+
+  async registerDeployment(
+    request: RegisterDeploymentRequest,
+  ): Promise<RegisterDeploymentResponse> {
+    this.registrations.push(request);
+    const key = `${request.target}/${request.stackName}`;
+    const now = new Date().toISOString();
+    const existing = this.environments.get(key);
+    const environment: Environment = {
+      id: existing?.id ?? `env-${this.nextId++}`,
+      entityRef: request.entityRef,
+      target: request.target,
+      targetType: request.target === 'local' ? 'local' : 'aws',
+      prefix: request.prefix,
+      stage: request.stage,
+      stackName: request.stackName,
+      stackId: request.stackId,
+      status: request.status,
+      statusReason: request.statusReason,
+      outputs: request.outputs ?? {},
+      resources: request.resources ?? {},
+      alarms: [],
+      templateName: request.templateName,
+      templateVersion: request.templateVersion,
+      protected:
+        request.protected ?? ['prod', 'production'].includes(request.stage),
+      protectionReason: undefined,
+      createdBy: 'service:scaffolder',
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    this.environments.set(key, environment);
+    return {
+      environment,
+      operation: {
+        id: `op-${this.registrations.length}`,
+        environmentId: environment.id,
+        type: 'deploy',
+        state: OPERATION_STATE[request.status],
+        actor: 'service:scaffolder',
+        createdAt: now,
+        updatedAt: now,
+      },
+    };
+  }
+
+  async findEnvironment(query: {
+    entityRef: string;
+    target: string;
+    stackName: string;
+  }): Promise<Environment | undefined> {
+    const env = this.environments.get(`${query.target}/${query.stackName}`);
+    return env && env.entityRef === query.entityRef ? env : undefined;
+  }
+
+  async requestTeardown(
+    environmentId: string,
+    onBehalfOf: BackstageCredentials,
+  ): Promise<TeardownResponse> {
+    const env = [...this.environments.values()].find(
+      e => e.id === environmentId,
+    );
+    if (!env) throw new Error(`no environment ${environmentId}`);
+    if (env.protected) {
+      throw new NotAllowedError(`Environment ${env.stackName} is protected`);
+    }
+    if (env.status === 'deleting') {
+      throw new ConflictError(
+        `Environment ${env.stackName} is already being torn down`,
+      );
+    }
+    this.teardowns.push({ environmentId, onBehalfOf });
+    env.status = 'deleting';
+    const now = new Date().toISOString();
+    return {
+      operation: {
+        id: `teardown-${this.teardowns.length}`,
+        environmentId,
+        type: 'teardown',
+        state: 'pending',
+        actor: 'user:default/mock',
+        createdAt: now,
+        updatedAt: now,
+      },
+    };
+  }
+}
+
+/**
+ * The scaffolder's checkpoint contract: a step's result is stored under its
+ * key, and a retried or recovered task gets the stored result instead of
+ * running the step again. Share one between two runs of an action to play
+ * a task recovery.
+ */
+export function checkpointStore() {
+  const stored = new Map<string, unknown>();
+  return {
+    stored,
+    async checkpoint<T>(opts: {
+      key: string;
+      fn: () => Promise<T> | T;
+    }): Promise<T> {
+      if (stored.has(opts.key)) return stored.get(opts.key) as T;
+      const value = await opts.fn();
+      stored.set(opts.key, JSON.parse(JSON.stringify(value ?? null)));
+      return value;
+    },
+  };
+}

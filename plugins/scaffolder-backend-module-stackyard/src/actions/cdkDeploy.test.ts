@@ -1,0 +1,289 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import yaml from 'yaml';
+import {
+  BroadeningRefusedError,
+  CdkDeployer,
+  ServiceDeployRequest,
+} from '../deploy/CdkDeployer';
+import { readStackyardActionsConfig } from '../lib/config';
+import {
+  FakeStackyardEnvironments,
+  checkpointStore,
+} from '../__testUtils__/fakes';
+import { fixtureWorkspace } from '../__testUtils__/workspace';
+import { LOCAL_PREVIEW_LABEL, createCdkDeployAction } from './cdkDeploy';
+import { examples } from './cdkDeploy.examples';
+
+jest.setTimeout(60_000);
+
+const config = readStackyardActionsConfig(
+  new ConfigReader({
+    app: { baseUrl: 'http://portal.test' },
+    stackyard: {
+      targets: [
+        { name: 'local', type: 'local' },
+        {
+          name: 'sandbox',
+          type: 'aws',
+          accountId: '123456789012',
+          region: 'eu-west-1',
+          stages: ['dev', 'preview'],
+        },
+      ],
+    },
+  }),
+);
+
+/** A deployer that records its calls; AWS is never reached. */
+class FakeDeployer implements CdkDeployer {
+  readonly deploys: ServiceDeployRequest[] = [];
+  credentialsError?: Error;
+  deployError?: Error;
+
+  async checkCredentials() {
+    if (this.credentialsError) throw this.credentialsError;
+  }
+
+  async deploy(request: ServiceDeployRequest) {
+    this.deploys.push(request);
+    request.logger.info(
+      `${request.stackName} CREATE_COMPLETE AWS::CloudFormation::Stack`,
+    );
+    if (this.deployError) throw this.deployError;
+    return {
+      stackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${request.stackName}/1`,
+      outputs: {
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+      },
+    };
+  }
+}
+
+function exampleInput(index: number) {
+  return yaml.parse(examples[index].example).steps[0].input;
+}
+
+describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deployer)', () => {
+  let workspace: ReturnType<typeof fixtureWorkspace>;
+  let environments: FakeStackyardEnvironments;
+  let deployer: FakeDeployer;
+  let action: ReturnType<typeof createCdkDeployAction>;
+
+  beforeEach(() => {
+    workspace = fixtureWorkspace('orders');
+    environments = new FakeStackyardEnvironments();
+    deployer = new FakeDeployer();
+    action = createCdkDeployAction({ config, environments, deployer });
+  });
+  afterEach(() => workspace.cleanup());
+
+  it('runs example 0: records a local preview, labelled not deployed to AWS', async () => {
+    const logger = mockServices.logger.mock();
+    const ctx = createMockActionContext({
+      input: exampleInput(0),
+      workspacePath: workspace.path,
+      logger,
+    });
+    await action.handler(ctx);
+
+    expect(deployer.deploys).toHaveLength(0);
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'ready',
+    ]);
+    const ready = environments.registrations[1];
+    expect(ready).toMatchObject({
+      entityRef: 'component:default/orders',
+      target: 'local',
+      prefix: 'orders',
+      stage: 'dev',
+      stackName: 'orders-dev',
+      statusReason: LOCAL_PREVIEW_LABEL,
+      templateName: 'serverless-service',
+      templateVersion: '1.0.0',
+      outputs: { Preview: 'Local preview: not deployed to AWS' },
+    });
+    expect(ready.resources?.['AWS::Lambda::Function']).toBe(1);
+    expect(ctx.output).toHaveBeenCalledWith('stackName', 'orders-dev');
+    expect(ctx.output).toHaveBeenCalledWith('environmentId', 'env-1');
+    expect(ctx.output).toHaveBeenCalledWith('deployedToAws', false);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'infraUrl',
+      'http://portal.test/catalog/default/component/orders/infra',
+    );
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/^Synthesized orders-dev: \d+ resources/),
+    );
+  });
+
+  it('records the WebSocket routes of a local preview', async () => {
+    const chat = fixtureWorkspace('chat');
+    try {
+      const ctx = createMockActionContext({
+        input: {
+          appDir: '.',
+          entityRef: 'component:default/chat',
+          target: 'local',
+          stage: 'dev',
+          prefix: 'chat',
+          approveBroadening: false,
+        },
+        workspacePath: chat.path,
+      });
+      await action.handler(ctx);
+      expect(environments.registrations[1].outputs).toEqual({
+        Preview: LOCAL_PREVIEW_LABEL,
+        WebSocketRoutes:
+          '$connect→socket, $disconnect→socket, $default→socket, subscribe→socket',
+      });
+    } finally {
+      chat.cleanup();
+    }
+  });
+
+  it('runs example 1: deploys to an AWS target and records deploying then ready', async () => {
+    const ctx = createMockActionContext({
+      input: exampleInput(1),
+      workspacePath: workspace.path,
+    });
+    await action.handler(ctx);
+
+    expect(deployer.deploys).toHaveLength(1);
+    expect(deployer.deploys[0]).toMatchObject({
+      stackName: 'orders-7-dev',
+      prefix: 'orders-7',
+      approveBroadening: true,
+      target: { name: 'sandbox', accountId: '123456789012' },
+    });
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'ready',
+    ]);
+    expect(environments.registrations[1]).toMatchObject({
+      stackId:
+        'arn:aws:cloudformation:eu-west-1:123456789012:stack/orders-7-dev/1',
+      outputs: {
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+      },
+    });
+    expect(ctx.output).toHaveBeenCalledWith('outputs', {
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+    });
+    expect(ctx.output).toHaveBeenCalledWith('deployedToAws', true);
+  });
+
+  it('never deploys twice when a task is recovered after the deploy step', async () => {
+    const store = checkpointStore();
+    const input = exampleInput(1);
+    const first = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+    });
+    first.checkpoint = store.checkpoint as typeof first.checkpoint;
+    await action.handler(first);
+    const recovered = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+    });
+    recovered.checkpoint = store.checkpoint as typeof recovered.checkpoint;
+    await action.handler(recovered);
+
+    expect(deployer.deploys).toHaveLength(1);
+    expect(recovered.output).toHaveBeenCalledWith('environmentId', 'env-1');
+    expect(recovered.output).toHaveBeenCalledWith('outputs', {
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+    });
+  });
+
+  it('records a failed deploy and fails the task', async () => {
+    deployer.deployError = new Error(
+      'Resource handler returned message: "boom"',
+    );
+    const ctx = createMockActionContext({
+      input: exampleInput(1),
+      workspacePath: workspace.path,
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(/boom/);
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'failed',
+    ]);
+    expect(environments.registrations[1].statusReason).toMatch(/boom/);
+  });
+
+  it('records a deploy refused for broadening permissions as failed, with a NotAllowedError', async () => {
+    deployer.deployError = new BroadeningRefusedError('orders-7-dev');
+    const ctx = createMockActionContext({
+      input: { ...exampleInput(1), approveBroadening: false },
+      workspacePath: workspace.path,
+    });
+    const error = await action.handler(ctx).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toMatch(/approveBroadening: true/);
+    expect(deployer.deploys[0].approveBroadening).toBe(false);
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'failed',
+    ]);
+  });
+
+  it('in a dry run synthesizes and checks, and records nothing', async () => {
+    // createMockActionContext does not pass isDryRun through.
+    const ctx = {
+      ...createMockActionContext({
+        input: exampleInput(1),
+        workspacePath: workspace.path,
+      }),
+      isDryRun: true,
+    };
+    await action.handler(ctx);
+    expect(deployer.deploys).toHaveLength(0);
+    expect(environments.registrations).toEqual([]);
+    expect(ctx.output).toHaveBeenCalledWith('stackName', 'orders-7-dev');
+  });
+
+  it.each([
+    [
+      { target: 'prod-account' },
+      /target "prod-account" is not configured; configured targets: local, sandbox/,
+    ],
+    [
+      { target: 'sandbox', stage: 'prod' },
+      /target "sandbox" does not accept stage "prod"; it accepts: dev, preview/,
+    ],
+    [{ entityRef: 'orders' }, /entityRef "orders" is not a full entity ref/],
+    [
+      { branch: undefined, prefix: 'Orders_1' },
+      /prefix "Orders_1" is not allowed/,
+    ],
+    [{ appDir: '../../etc' }, /outside the task workspace/],
+  ])(
+    'refuses %j with an InputError before recording or deploying',
+    async (change, message) => {
+      const ctx = createMockActionContext({
+        input: { ...exampleInput(1), ...change },
+        workspacePath: workspace.path,
+      });
+      const error = await action.handler(ctx).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(message);
+      expect(environments.registrations).toEqual([]);
+      expect(deployer.deploys).toHaveLength(0);
+    },
+  );
+
+  it('refuses missing AWS credentials before recording or deploying', async () => {
+    deployer.credentialsError = new InputError(
+      'No AWS credentials for account "123456789012" of target "sandbox"',
+    );
+    const ctx = createMockActionContext({
+      input: exampleInput(1),
+      workspacePath: workspace.path,
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(/No AWS credentials/);
+    expect(environments.registrations).toEqual([]);
+  });
+});

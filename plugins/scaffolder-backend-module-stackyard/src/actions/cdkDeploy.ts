@@ -1,0 +1,302 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { RulePack, ServiceManifest } from '@stackyard/cdk-guardrails';
+import {
+  RegisterDeploymentRequest,
+  quoteValue,
+  stackNameFor,
+} from '@stackyard/plugin-stackyard-common';
+import type { CdkDeployer } from '../deploy/CdkDeployer';
+import type { StackyardActionsConfig, Target } from '../lib/config';
+import type { StackyardEnvironments } from '../lib/environments';
+import { infraTabUrl, parseEntityRef } from '../lib/infraLink';
+import { prefixFor } from '../lib/prefix';
+import {
+  asInputError,
+  findingsError,
+  loadServiceManifest,
+  resolveAppDir,
+  synthesizeService,
+} from '../lib/synth';
+import { examples } from './cdkDeploy.examples';
+
+/** The ID of {@link createCdkDeployAction}'s action. */
+export const CDK_DEPLOY_ACTION_ID = 'stackyard:cdk:deploy';
+
+/** The label of environments of the local target. */
+export const LOCAL_PREVIEW_LABEL = 'Local preview: not deployed to AWS';
+
+/** Picks a configured target and checks that it accepts the stage. */
+export function selectTarget(
+  config: StackyardActionsConfig,
+  name: string,
+  stage: string,
+): Target {
+  const target = config.targets.get(name);
+  if (!target) {
+    throw new InputError(
+      `target ${quoteValue(name)} is not configured; configured targets: ${[
+        ...config.targets.keys(),
+      ].join(', ')}`,
+    );
+  }
+  if (target.stages && !target.stages.includes(stage)) {
+    throw new InputError(
+      `target ${quoteValue(name)} does not accept stage ${quoteValue(
+        stage,
+      )}; it accepts: ${target.stages.join(', ')}`,
+    );
+  }
+  return target;
+}
+
+/** The WebSocket routes of a service, `route → function`, as one output value. */
+function websocketRoutes(manifest: ServiceManifest): string | undefined {
+  const routes = Object.entries(manifest.websocket?.routes ?? {});
+  if (routes.length === 0) return undefined;
+  return routes.map(([route, fn]) => `${route}→${fn}`).join(', ');
+}
+
+/** Sums resource counts by type over every stack of a synthesis. */
+function resourceTotals(
+  stacks: readonly { resourcesByType: Readonly<Record<string, number>> }[],
+): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const stack of stacks) {
+    for (const [type, count] of Object.entries(stack.resourcesByType)) {
+      totals[type] = (totals[type] ?? 0) + count;
+    }
+  }
+  return totals;
+}
+
+/**
+ * `stackyard:cdk:deploy`: synthesizes and checks the service, then deploys
+ * it to a configured target (`aws`: CloudFormation through toolkit-lib;
+ * `local`: recorded as a local preview, not deployed to AWS), recording the
+ * environment and each status change in the stackyard backend.
+ */
+export function createCdkDeployAction(options: {
+  config: StackyardActionsConfig;
+  environments: StackyardEnvironments;
+  deployer: CdkDeployer;
+  packs?: readonly RulePack[];
+}) {
+  const { config, environments, deployer } = options;
+  return createTemplateAction({
+    id: CDK_DEPLOY_ACTION_ID,
+    description:
+      'Synthesizes, checks and deploys a Stackyard service to a target of stackyard.targets, and records the environment',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        appDir: z =>
+          z
+            .string()
+            .default('.')
+            .describe(
+              'Directory of the service (holding stackyard.yaml), relative to the workspace',
+            ),
+        entityRef: z =>
+          z
+            .string()
+            .describe(
+              'The catalog entity the environment belongs to, e.g. "component:default/orders"',
+            ),
+        target: z =>
+          z
+            .string()
+            .default('local')
+            .describe('A target name of stackyard.targets'),
+        stage: z => z.string().describe('Stage, e.g. "dev"'),
+        prefix: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "Environment prefix; default: resolved from branch and the manifest's project",
+            ),
+        branch: z =>
+          z
+            .string()
+            .optional()
+            .describe('Git branch the prefix is resolved from'),
+        approveBroadening: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Deploy even if the change broadens IAM or security-group permissions',
+            ),
+      },
+      output: {
+        stackName: z =>
+          z.string().describe('The stack name, "<prefix>-<stage>"'),
+        outputs: z =>
+          z.record(z.string(), z.string()).describe('The stack outputs'),
+        environmentId: z =>
+          z.string().describe('The environment in the stackyard backend'),
+        infraUrl: z => z.string().describe("Link to the entity's Infra tab"),
+        deployedToAws: z =>
+          z
+            .boolean()
+            .describe(
+              'False for local previews, which are not deployed to AWS',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      // Everything is validated before anything is recorded or deployed.
+      parseEntityRef(input.entityRef);
+      const target = selectTarget(config, input.target ?? 'local', input.stage);
+      const dir = resolveAppDir(ctx.workspacePath, input.appDir ?? '.');
+      const manifest = loadServiceManifest(dir);
+      const prefix = prefixFor({
+        prefix: input.prefix,
+        branch: input.branch,
+        project: manifest.service.project,
+      });
+      let stackName: string;
+      try {
+        stackName = stackNameFor(prefix, input.stage);
+      } catch (e) {
+        throw asInputError(e);
+      }
+      if (target.type === 'aws') {
+        await deployer.checkCredentials(target);
+      }
+      const { result, findings } = await synthesizeService({
+        dir,
+        prefix,
+        stage: input.stage,
+        logger: ctx.logger,
+        packs: options.packs,
+        env:
+          target.type === 'aws'
+            ? { account: target.accountId, region: target.region }
+            : undefined,
+      });
+      if (findings.length > 0) {
+        throw findingsError(findings);
+      }
+      const infraUrl = infraTabUrl(config.portalBaseUrl, input.entityRef);
+      ctx.output('stackName', stackName);
+      ctx.output('infraUrl', infraUrl);
+      ctx.output('deployedToAws', target.type === 'aws');
+
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: ${stackName} would be deployed to target ${target.name} (${target.type}); nothing recorded`,
+        );
+        ctx.output('outputs', {});
+        ctx.output('environmentId', 'dry-run');
+        return;
+      }
+
+      const base: RegisterDeploymentRequest = {
+        entityRef: input.entityRef,
+        target: target.name,
+        prefix,
+        stage: input.stage,
+        stackName,
+        status: 'deploying',
+        resources: resourceTotals(result.stacks),
+        templateName: manifest.service.template?.name,
+        templateVersion: manifest.service.template?.version,
+      };
+      const record = (key: string, request: RegisterDeploymentRequest) =>
+        ctx.checkpoint({
+          key: `stackyard.record.${key}.${target.name}.${stackName}`,
+          fn: async () => {
+            const { environment } = await environments.registerDeployment(
+              request,
+            );
+            ctx.logger.info(
+              `Recorded ${stackName} on target ${target.name}: ${
+                request.status
+              }${request.statusReason ? ` (${request.statusReason})` : ''}`,
+            );
+            return environment.id;
+          },
+        });
+
+      if (target.type === 'local') {
+        const routes = websocketRoutes(manifest);
+        const outputs: Record<string, string> = {
+          Preview: LOCAL_PREVIEW_LABEL,
+          ...(routes ? { WebSocketRoutes: routes } : {}),
+        };
+        ctx.logger.info(
+          `${stackName} is a local preview on target ${target.name}: synthesized and checked, not deployed to AWS`,
+        );
+        if (routes) {
+          ctx.logger.info(
+            `WebSocket routes recorded with the environment: ${routes}`,
+          );
+        }
+        await record('deploying', {
+          ...base,
+          statusReason: LOCAL_PREVIEW_LABEL,
+        });
+        const environmentId = await record('ready', {
+          ...base,
+          status: 'ready',
+          statusReason: LOCAL_PREVIEW_LABEL,
+          outputs,
+        });
+        ctx.output('outputs', outputs);
+        ctx.output('environmentId', environmentId);
+        return;
+      }
+
+      await record('deploying', base);
+      let deployed: { stackId?: string; outputs: Record<string, string> };
+      try {
+        deployed = await ctx.checkpoint({
+          key: `stackyard.deploy.${target.name}.${stackName}`,
+          fn: async () => {
+            ctx.logger.info(
+              `Deploying ${stackName} to account ${target.accountId}, region ${target.region}`,
+            );
+            const r = await deployer.deploy({
+              dir,
+              manifest,
+              prefix,
+              stage: input.stage,
+              stackName,
+              target,
+              approveBroadening: input.approveBroadening ?? false,
+              logger: ctx.logger,
+              signal: ctx.signal,
+            });
+            return {
+              outputs: r.outputs,
+              ...(r.stackId ? { stackId: r.stackId } : {}),
+            };
+          },
+        });
+      } catch (e) {
+        const reason = (e as Error).message ?? String(e);
+        await record('failed', {
+          ...base,
+          status: 'failed',
+          statusReason: reason.slice(0, 4000),
+        });
+        throw e;
+      }
+      const environmentId = await record('ready', {
+        ...base,
+        status: 'ready',
+        stackId: deployed.stackId,
+        outputs: deployed.outputs,
+      });
+      for (const [key, value] of Object.entries(deployed.outputs)) {
+        ctx.logger.info(`Output ${key} = ${value}`);
+      }
+      ctx.output('outputs', deployed.outputs);
+      ctx.output('environmentId', environmentId);
+    },
+  });
+}

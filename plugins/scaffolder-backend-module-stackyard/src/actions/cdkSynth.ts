@@ -1,0 +1,114 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { RulePack } from '@stackyard/cdk-guardrails';
+import { prefixFor } from '../lib/prefix';
+import {
+  findingsError,
+  loadServiceManifest,
+  resolveAppDir,
+  synthesizeService,
+} from '../lib/synth';
+import { examples } from './cdkSynth.examples';
+
+/** The ID of {@link createCdkSynthAction}'s action. */
+export const CDK_SYNTH_ACTION_ID = 'stackyard:cdk:synth';
+
+/**
+ * `stackyard:cdk:synth`: synthesizes the service in the task workspace
+ * in-process through cdk-guardrails (the same path as the service's own
+ * CI), logs a resource summary and fails the task listing every safety
+ * finding with its rule, construct path and fix hint.
+ */
+export function createCdkSynthAction(
+  options: {
+    /**
+     * The rule packs to apply.
+     *
+     * @default - cdk-guardrails' default, the Stackyard core pack
+     */
+    packs?: readonly RulePack[];
+  } = {},
+) {
+  return createTemplateAction({
+    id: CDK_SYNTH_ACTION_ID,
+    description:
+      'Synthesizes a Stackyard service (stackyard.yaml) in-process, runs the safety policy and fails on any finding',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        appDir: z =>
+          z
+            .string()
+            .default('.')
+            .describe(
+              'Directory of the service (holding stackyard.yaml), relative to the workspace',
+            ),
+        stage: z => z.string().describe('Stage to synthesize for, e.g. "dev"'),
+        prefix: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "Environment prefix; default: resolved from branch and the manifest's project",
+            ),
+        branch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Git branch the prefix is resolved from when no prefix is given',
+            ),
+      },
+      output: {
+        stackNames: z => z.array(z.string()).describe('Synthesized stacks'),
+        resourceCounts: z =>
+          z.record(z.string(), z.number()).describe('Resource count per stack'),
+        findings: z =>
+          z
+            .array(
+              z.object({
+                rule: z.string(),
+                stack: z.string(),
+                path: z.string(),
+                resourceType: z.string(),
+                message: z.string(),
+                fix: z.string(),
+              }),
+            )
+            .describe(
+              'Safety policy findings; the task fails when there are any',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const dir = resolveAppDir(ctx.workspacePath, ctx.input.appDir ?? '.');
+      const manifest = loadServiceManifest(dir);
+      const prefix = prefixFor({
+        prefix: ctx.input.prefix,
+        branch: ctx.input.branch,
+        project: manifest.service.project,
+      });
+      const { result, findings } = await synthesizeService({
+        dir,
+        prefix,
+        stage: ctx.input.stage,
+        logger: ctx.logger,
+        packs: options.packs,
+      });
+      ctx.output(
+        'stackNames',
+        result.stacks.map(s => s.stackName),
+      );
+      ctx.output(
+        'resourceCounts',
+        Object.fromEntries(
+          result.stacks.map(s => [s.stackName, s.resourceCount]),
+        ),
+      );
+      ctx.output('findings', findings);
+      if (findings.length > 0) {
+        throw findingsError(findings);
+      }
+    },
+  });
+}

@@ -1,0 +1,127 @@
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ConfigReader } from '@backstage/config';
+import { ConflictError, InputError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import yaml from 'yaml';
+import { readStackyardActionsConfig } from '../lib/config';
+import { git } from '../lib/git';
+import { fixtureWorkspace } from '../__testUtils__/workspace';
+import { createPublishLocalAction } from './publishLocal';
+import { examples } from './publishLocal.examples';
+
+jest.setTimeout(30_000);
+
+const input = yaml.parse(examples[0].example).steps[0].input;
+
+describe('stackyard:publish:local (real git)', () => {
+  let workspace: ReturnType<typeof fixtureWorkspace>;
+  let publishDir: string;
+  let action: ReturnType<typeof createPublishLocalAction>;
+
+  beforeEach(() => {
+    workspace = fixtureWorkspace('orders');
+    publishDir = mkdtempSync(join(tmpdir(), 'stackyard-repos-'));
+    const config = readStackyardActionsConfig(
+      new ConfigReader({
+        stackyard: { scaffolder: { localPublishDirectory: publishDir } },
+      }),
+    );
+    action = createPublishLocalAction({
+      config,
+      defaultAuthor: { name: 'Portal Bot', email: 'bot@example.com' },
+    });
+  });
+  afterEach(() => {
+    workspace.cleanup();
+    rmSync(publishDir, { recursive: true, force: true });
+  });
+
+  it('runs the example: the bare repository holds the rendered files in one commit', async () => {
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+    });
+    await action.handler(ctx);
+    const repoPath = join(publishDir, 'orders.git');
+    expect(ctx.output).toHaveBeenCalledWith('repoPath', repoPath);
+    expect(ctx.output).toHaveBeenCalledWith('remoteUrl', `file://${repoPath}`);
+    const files = await git([
+      '--git-dir',
+      repoPath,
+      'ls-tree',
+      '-r',
+      '--name-only',
+      'main',
+    ]);
+    expect(files.split('\n').sort()).toEqual([
+      'functions/worker/index.js',
+      'stackyard.yaml',
+    ]);
+    const author = await git([
+      '--git-dir',
+      repoPath,
+      'log',
+      '-1',
+      '--format=%an <%ae>|%s',
+      'main',
+    ]);
+    expect(author).toBe('Portal Bot <bot@example.com>|Initial commit');
+    const head = await git(['--git-dir', repoPath, 'rev-parse', 'main']);
+    expect(ctx.output).toHaveBeenCalledWith('commitHash', head);
+  });
+
+  it('refuses to overwrite an existing repository', async () => {
+    await action.handler(
+      createMockActionContext({ input, workspacePath: workspace.path }),
+    );
+    const again = fixtureWorkspace('orders');
+    try {
+      const error = await action
+        .handler(createMockActionContext({ input, workspacePath: again.path }))
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ConflictError);
+    } finally {
+      again.cleanup();
+    }
+  });
+
+  it.each([
+    [{ repoName: '../evil' }, /repoName "..\/evil" is not allowed/],
+    [{ repoName: 'x; rm -rf ~' }, /repoName "x; rm -rf ~" is not allowed/],
+    [
+      { repoName: 'orders', defaultBranch: '--upload-pack=touch /tmp/x' },
+      /defaultBranch "--upload-pack=touch \/tmp\/x" is not allowed/,
+    ],
+    [
+      { repoName: 'orders', sourcePath: '../..' },
+      /sourcePath "..\/.." is outside the task workspace/,
+    ],
+  ])(
+    'refuses %j with an InputError and creates nothing',
+    async (change, message) => {
+      const ctx = createMockActionContext({
+        input: { ...input, ...change },
+        workspacePath: workspace.path,
+      });
+      const error = await action.handler(ctx).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(message);
+      expect(readdirSync(publishDir)).toEqual([]);
+    },
+  );
+
+  it('is refused until a local publish directory is configured', async () => {
+    const off = createPublishLocalAction({
+      config: readStackyardActionsConfig(new ConfigReader({})),
+    });
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+    });
+    await expect(off.handler(ctx)).rejects.toThrow(
+      /stackyard\.scaffolder\.localPublishDirectory/,
+    );
+  });
+});

@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync } from 'fs';
+import { pathToFileURL } from 'url';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { quoteValue } from '@stackyard/plugin-stackyard-common';
+import type { StackyardActionsConfig } from '../lib/config';
+import { git } from '../lib/git';
+import { examples } from './publishLocal.examples';
+
+/** The ID of {@link createPublishLocalAction}'s action. */
+export const PUBLISH_LOCAL_ACTION_ID = 'stackyard:publish:local';
+
+const REPO_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+const BRANCH = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const AUTHOR_NAME = /^[\p{L}\p{N} ._'-]{1,100}$/u;
+const AUTHOR_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
+
+/**
+ * `stackyard:publish:local`: publishes the workspace (or a directory of it)
+ * as the first commit of a new bare git repository
+ * `<stackyard.scaffolder.localPublishDirectory>/<repoName>.git`, so that the
+ * wizard runs end to end with no Git host. Git runs with argument arrays,
+ * never a shell, and without hooks.
+ */
+export function createPublishLocalAction(options: {
+  config: StackyardActionsConfig;
+  defaultAuthor?: { name?: string; email?: string };
+}) {
+  const { config } = options;
+  return createTemplateAction({
+    id: PUBLISH_LOCAL_ACTION_ID,
+    description:
+      'Publishes the workspace to a new local bare git repository under stackyard.scaffolder.localPublishDirectory',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoName: z =>
+          z
+            .string()
+            .describe(
+              'Repository name: lowercase letters, digits and hyphens, starting with a letter',
+            ),
+        sourcePath: z =>
+          z
+            .string()
+            .default('.')
+            .describe('Directory of the workspace to publish'),
+        defaultBranch: z =>
+          z.string().default('main').describe('The branch to create'),
+        commitMessage: z =>
+          z
+            .string()
+            .default('Initial commit')
+            .describe("The first commit's message"),
+      },
+      output: {
+        remoteUrl: z =>
+          z.string().describe('file:// URL of the bare repository'),
+        repoPath: z => z.string().describe('Path of the bare repository'),
+        commitHash: z => z.string().describe('The commit pushed'),
+      },
+    },
+    async handler(ctx) {
+      const { repoName } = ctx.input;
+      const branch = ctx.input.defaultBranch ?? 'main';
+      const message = ctx.input.commitMessage ?? 'Initial commit';
+      const directory = config.localPublishDirectory;
+      if (!directory) {
+        throw new InputError(
+          'Local publishing is off: set stackyard.scaffolder.localPublishDirectory in app-config',
+        );
+      }
+      if (!REPO_NAME.test(repoName)) {
+        throw new InputError(
+          `repoName ${quoteValue(
+            repoName,
+          )} is not allowed: lowercase letters, digits and hyphens, starting with a letter, at most 63 characters`,
+        );
+      }
+      if (!BRANCH.test(branch) || branch.includes('..')) {
+        throw new InputError(
+          `defaultBranch ${quoteValue(
+            branch,
+          )} is not allowed: lowercase letters, digits, ".", "_" and "-"`,
+        );
+      }
+      if (
+        message.length === 0 ||
+        message.length > 500 ||
+        /[\0]/.test(message)
+      ) {
+        throw new InputError(
+          `commitMessage ${quoteValue(message)} must be 1 to 500 characters`,
+        );
+      }
+      const authorName = options.defaultAuthor?.name ?? 'Stackyard';
+      const authorEmail = options.defaultAuthor?.email ?? 'stackyard@localhost';
+      if (!AUTHOR_NAME.test(authorName) || !AUTHOR_EMAIL.test(authorEmail)) {
+        throw new InputError(
+          `scaffolder.defaultAuthor ${quoteValue(
+            `${authorName} <${authorEmail}>`,
+          )} is not a plain name and e-mail address`,
+        );
+      }
+      let source: string;
+      try {
+        source = resolveSafeChildPath(
+          ctx.workspacePath,
+          ctx.input.sourcePath ?? '.',
+        );
+      } catch {
+        throw new InputError(
+          `sourcePath ${quoteValue(
+            ctx.input.sourcePath,
+          )} is outside the task workspace`,
+        );
+      }
+      const repoPath = resolveSafeChildPath(directory, `${repoName}.git`);
+      const remoteUrl = pathToFileURL(repoPath).href;
+      ctx.output('remoteUrl', remoteUrl);
+      ctx.output('repoPath', repoPath);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would publish ${source} to ${remoteUrl} (${branch})`,
+        );
+        ctx.output('commitHash', 'dry-run');
+        return;
+      }
+      const commitHash = await ctx.checkpoint({
+        key: `stackyard.publish.local.${repoName}`,
+        fn: async () => {
+          if (existsSync(repoPath)) {
+            throw new ConflictError(
+              `A repository ${quoteValue(
+                repoName,
+              )} already exists in the local publish directory`,
+            );
+          }
+          mkdirSync(directory, { recursive: true });
+          await git(['init', '--bare', '--initial-branch', branch, repoPath]);
+          const env = {
+            GIT_AUTHOR_NAME: authorName,
+            GIT_AUTHOR_EMAIL: authorEmail,
+            GIT_COMMITTER_NAME: authorName,
+            GIT_COMMITTER_EMAIL: authorEmail,
+          };
+          await git(['init', '--initial-branch', branch], { cwd: source });
+          await git(['add', '--all', '--', '.'], { cwd: source });
+          await git(['commit', '--no-verify', '--message', message], {
+            cwd: source,
+            env,
+          });
+          await git(['push', '--', repoPath, `HEAD:refs/heads/${branch}`], {
+            cwd: source,
+          });
+          return git(['rev-parse', 'HEAD'], { cwd: source });
+        },
+      });
+      ctx.logger.info(
+        `Published ${commitHash.slice(0, 12)} to ${remoteUrl} (${branch})`,
+      );
+      ctx.output('commitHash', commitHash);
+    },
+  });
+}

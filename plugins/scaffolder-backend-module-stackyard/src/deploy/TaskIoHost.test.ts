@@ -1,0 +1,156 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { IoMessage, IoRequest } from '@aws-cdk/toolkit-lib';
+import {
+  DEPLOY_CONFIRMATION_CODE,
+  DESTROY_CONFIRMATION_CODE,
+  STACK_ACTIVITY_CODE,
+  TaskIoHost,
+} from './TaskIoHost';
+
+function request(
+  code: string,
+  data: unknown,
+  defaultResponse: unknown,
+): IoRequest<unknown, any> {
+  return {
+    time: new Date(),
+    level: 'info',
+    action: 'deploy',
+    code: code as IoRequest<unknown, any>['code'],
+    message:
+      'Stack includes security-sensitive updates. Do you wish to deploy these changes?',
+    data,
+    defaultResponse,
+  };
+}
+
+function message(
+  code: string,
+  level: IoMessage<unknown>['level'],
+  text: string,
+  data?: unknown,
+): IoMessage<unknown> {
+  return {
+    time: new Date(),
+    level,
+    action: 'deploy',
+    code: code as IoMessage<unknown>['code'],
+    message: text,
+    data,
+  };
+}
+
+describe('TaskIoHost (toolkit-lib IO host, unit)', () => {
+  it('refuses a deploy that broadens permissions without approval, and says so in the log', async () => {
+    const logger = mockServices.logger.mock();
+    const host = new TaskIoHost(logger, { approveBroadening: false });
+    const answer = await host.requestResponse(
+      request(
+        DEPLOY_CONFIRMATION_CODE,
+        { permissionChangeType: 'broadening' },
+        true,
+      ),
+    );
+    expect(answer).toBe(false);
+    expect(host.refusedBroadening).toBe(true);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('approveBroadening: true'),
+    );
+  });
+
+  it('confirms a broadening deploy when approved, with a warning', async () => {
+    const logger = mockServices.logger.mock();
+    const host = new TaskIoHost(logger, { approveBroadening: true });
+    const answer = await host.requestResponse(
+      request(
+        DEPLOY_CONFIRMATION_CODE,
+        { permissionChangeType: 'broadening' },
+        false,
+      ),
+    );
+    expect(answer).toBe(true);
+    expect(host.refusedBroadening).toBe(false);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Approved'),
+    );
+  });
+
+  it.each(['none', 'non-broadening'])(
+    'confirms a deploy whose permission change is %s',
+    async change => {
+      const host = new TaskIoHost(mockServices.logger.mock(), {
+        approveBroadening: false,
+      });
+      await expect(
+        host.requestResponse(
+          request(
+            DEPLOY_CONFIRMATION_CODE,
+            { permissionChangeType: change },
+            false,
+          ),
+        ),
+      ).resolves.toBe(true);
+    },
+  );
+
+  it('confirms destroys only when told to', async () => {
+    const no = new TaskIoHost(mockServices.logger.mock(), {
+      approveBroadening: false,
+    });
+    const yes = new TaskIoHost(mockServices.logger.mock(), {
+      approveBroadening: false,
+      approveDestroy: true,
+    });
+    await expect(
+      no.requestResponse(request(DESTROY_CONFIRMATION_CODE, {}, true)),
+    ).resolves.toBe(false);
+    await expect(
+      yes.requestResponse(request(DESTROY_CONFIRMATION_CODE, {}, false)),
+    ).resolves.toBe(true);
+  });
+
+  it('streams stack events to the task log, failures as errors', async () => {
+    const logger = mockServices.logger.mock();
+    const host = new TaskIoHost(logger, { approveBroadening: false });
+    const activity = (status: string, reason?: string) => ({
+      deployment: 'd1',
+      progress: { completed: 1, total: 3, formatted: '1/3' },
+      event: {
+        StackName: 'orders-dev',
+        LogicalResourceId: 'JobsQueue',
+        ResourceType: 'AWS::SQS::Queue',
+        ResourceStatus: status,
+        ResourceStatusReason: reason,
+      },
+    });
+    await host.notify(
+      message(STACK_ACTIVITY_CODE, 'info', '', activity('CREATE_COMPLETE')),
+    );
+    await host.notify(
+      message(
+        STACK_ACTIVITY_CODE,
+        'info',
+        '',
+        activity('CREATE_FAILED', 'Resource limit exceeded'),
+      ),
+    );
+    expect(logger.info).toHaveBeenCalledWith(
+      'orders-dev CREATE_COMPLETE AWS::SQS::Queue JobsQueue',
+    );
+    expect(logger.error).toHaveBeenCalledWith(
+      'orders-dev CREATE_FAILED AWS::SQS::Queue JobsQueue — Resource limit exceeded',
+    );
+  });
+
+  it('keeps toolkit errors and drops debug chatter', async () => {
+    const logger = mockServices.logger.mock();
+    const host = new TaskIoHost(logger, { approveBroadening: false });
+    await host.notify(
+      message('CDK_TOOLKIT_E5500', 'error', 'Stack deployment failed'),
+    );
+    await host.notify(message('CDK_TOOLKIT_I0000', 'debug', 'noise'));
+    expect(host.errors).toEqual(['Stack deployment failed']);
+    expect(logger.info).not.toHaveBeenCalled();
+    expect(logger.debug).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,97 @@
+import type {
+  IIoHost,
+  IoMessage,
+  IoRequest,
+  StackActivity,
+} from '@aws-cdk/toolkit-lib';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+
+/** Toolkit message code of a CloudFormation stack event. */
+export const STACK_ACTIVITY_CODE = 'CDK_TOOLKIT_I5502';
+/** Toolkit request code asking to confirm a deploy (with its permission changes). */
+export const DEPLOY_CONFIRMATION_CODE = 'CDK_TOOLKIT_I5060';
+/** Toolkit request code asking to confirm a destroy. */
+export const DESTROY_CONFIRMATION_CODE = 'CDK_TOOLKIT_I7010';
+
+/** Formats one CloudFormation stack event for the task log. */
+export function formatStackActivity(activity: StackActivity): string {
+  const e = activity.event;
+  const reason = e.ResourceStatusReason ? ` — ${e.ResourceStatusReason}` : '';
+  return `${e.StackName ?? ''} ${e.ResourceStatus ?? ''} ${
+    e.ResourceType ?? ''
+  } ${e.LogicalResourceId ?? ''}${reason}`.trim();
+}
+
+/**
+ * The toolkit IO host of one task: streams stack events and the toolkit's
+ * own info, warnings and errors to the task log, confirms deploys unless they
+ * broaden IAM or security-group permissions without approval, and confirms
+ * destroys only when told to.
+ */
+export class TaskIoHost implements IIoHost {
+  /** Set when a deploy was refused because it broadens permissions. */
+  refusedBroadening = false;
+  /** Error messages the toolkit reported. */
+  readonly errors: string[] = [];
+
+  constructor(
+    private readonly logger: LoggerService,
+    private readonly options: {
+      /** Confirm deploys that broaden IAM or security-group permissions. */
+      approveBroadening: boolean;
+      /** Confirm destroys. */
+      approveDestroy?: boolean;
+    },
+  ) {}
+
+  async notify(msg: IoMessage<unknown>): Promise<void> {
+    if (msg.code === STACK_ACTIVITY_CODE && msg.data) {
+      const line = formatStackActivity(msg.data as StackActivity);
+      if (/FAILED/.test(line)) {
+        this.logger.error(line);
+      } else {
+        this.logger.info(line);
+      }
+      return;
+    }
+    switch (msg.level) {
+      case 'error':
+        this.errors.push(msg.message);
+        this.logger.error(msg.message);
+        break;
+      case 'warn':
+        this.logger.warn(msg.message);
+        break;
+      case 'info':
+      case 'result':
+        this.logger.info(msg.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  async requestResponse<T>(msg: IoRequest<unknown, T>): Promise<T> {
+    if (msg.code === DEPLOY_CONFIRMATION_CODE) {
+      const change = (msg.data as { permissionChangeType?: string } | undefined)
+        ?.permissionChangeType;
+      if (change === 'broadening' && !this.options.approveBroadening) {
+        this.refusedBroadening = true;
+        this.logger.error(
+          `${msg.message}\nRefused: the change broadens IAM or security-group permissions; re-run with approveBroadening: true after reviewing it`,
+        );
+        return false as T;
+      }
+      if (change === 'broadening') {
+        this.logger.warn(
+          `${msg.message}\nApproved: the change broadens IAM or security-group permissions (approveBroadening: true)`,
+        );
+      }
+      return true as T;
+    }
+    if (msg.code === DESTROY_CONFIRMATION_CODE) {
+      return (this.options.approveDestroy ?? false) as T;
+    }
+    return msg.defaultResponse;
+  }
+}

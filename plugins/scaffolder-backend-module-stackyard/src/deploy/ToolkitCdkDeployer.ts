@@ -1,0 +1,153 @@
+import { createRequire } from 'module';
+import {
+  BaseCredentials,
+  StackSelectionStrategy,
+  Toolkit,
+} from '@aws-cdk/toolkit-lib';
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  AwsCredentialsManager,
+  DefaultAwsCredentialsManager,
+} from '@backstage/integration-aws-node';
+import { buildService } from '@stackyard/cdk-guardrails';
+import type { AwsTarget } from '../lib/config';
+import {
+  BroadeningRefusedError,
+  CdkDeployer,
+  DeployedService,
+  ServiceDeployRequest,
+} from './CdkDeployer';
+import { TaskIoHost } from './TaskIoHost';
+
+/** The parts of aws-cdk-lib the deployer builds an app with. */
+interface CdkLib {
+  App: new (props: {
+    outdir?: string;
+    stackTraces?: boolean;
+    context?: Record<string, unknown>;
+  }) => { synth(): unknown };
+}
+
+/**
+ * aws-cdk-lib as cdk-guardrails resolves it: the app must come from the same
+ * copy of the library as the guardrails' constructs.
+ */
+function cdkLib(): CdkLib {
+  const fromGuardrails = createRequire(
+    require.resolve('@stackyard/cdk-guardrails'),
+  );
+  return fromGuardrails('aws-cdk-lib') as CdkLib;
+}
+
+/**
+ * Deploys with `@aws-cdk/toolkit-lib` (change sets, rollback on failure),
+ * with credentials of `aws.accounts` from `@backstage/integration-aws-node`.
+ */
+export class ToolkitCdkDeployer implements CdkDeployer {
+  static fromConfig(config: Config): ToolkitCdkDeployer {
+    const accounts = (config.getOptionalConfigArray('aws.accounts') ?? []).map(
+      a => a.getString('accountId'),
+    );
+    return new ToolkitCdkDeployer(
+      DefaultAwsCredentialsManager.fromConfig(config),
+      accounts,
+      config.has('aws.mainAccount'),
+    );
+  }
+
+  constructor(
+    private readonly credentials: AwsCredentialsManager,
+    private readonly configuredAccounts: readonly string[],
+    private readonly hasMainAccount: boolean,
+  ) {}
+
+  private async provider(target: AwsTarget) {
+    if (
+      !this.configuredAccounts.includes(target.accountId) &&
+      !this.hasMainAccount
+    ) {
+      throw new InputError(
+        `No AWS credentials for account "${target.accountId}" of target "${target.name}": add it to aws.accounts in app-config`,
+      );
+    }
+    const { sdkCredentialProvider } =
+      await this.credentials.getCredentialProvider({
+        accountId: target.accountId,
+      });
+    return sdkCredentialProvider;
+  }
+
+  async checkCredentials(target: AwsTarget): Promise<void> {
+    const provider = await this.provider(target);
+    try {
+      await provider();
+    } catch (e) {
+      throw new InputError(
+        `Cannot load AWS credentials for account "${
+          target.accountId
+        }" of target "${target.name}": ${(e as Error).message}`,
+      );
+    }
+  }
+
+  async deploy(request: ServiceDeployRequest): Promise<DeployedService> {
+    const { target, manifest, dir, prefix, stage, stackName } = request;
+    const ioHost = new TaskIoHost(request.logger, {
+      approveBroadening: request.approveBroadening,
+    });
+    const toolkit = new Toolkit({
+      ioHost,
+      color: false,
+      emojis: false,
+      sdkConfig: {
+        baseCredentials: BaseCredentials.custom({
+          provider: await this.provider(target),
+          region: target.region,
+        }),
+      },
+    });
+    const { App } = cdkLib();
+    const source = await toolkit.fromAssemblyBuilder(
+      async props => {
+        const app = new App({
+          outdir: props.outdir,
+          stackTraces: false,
+          context: props.context,
+        });
+        buildService(
+          app as unknown as Parameters<typeof buildService>[0],
+          manifest,
+          {
+            prefix,
+            stage,
+            appDir: dir,
+            env: { account: target.accountId, region: target.region },
+          },
+        );
+        return app.synth() as never;
+      },
+      { clobberEnv: false, lookups: false },
+    );
+    try {
+      const result = await toolkit.deploy(source, {
+        stacks: {
+          strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE,
+          patterns: [stackName],
+        },
+        deploymentMethod: { method: 'change-set' },
+        rollback: true,
+      });
+      const deployed = result.stacks.find(s => s.stackName === stackName);
+      return {
+        stackId: deployed?.stackArn,
+        outputs: { ...(deployed?.outputs ?? {}) },
+      };
+    } catch (e) {
+      if (ioHost.refusedBroadening) {
+        throw new BroadeningRefusedError(stackName);
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { ConfigReader } from '@backstage/config';
+import { readStackyardActionsConfig } from './config';
+
+describe('readStackyardActionsConfig', () => {
+  it('defaults to the embedded local target and the protected production stages', () => {
+    const config = readStackyardActionsConfig(
+      new ConfigReader({ app: { baseUrl: 'http://localhost:3000/' } }),
+    );
+    expect([...config.targets.values()]).toEqual([
+      { name: 'local', type: 'local' },
+    ]);
+    expect(config.protectedStages).toEqual(['prod', 'production']);
+    expect(config.localPublishDirectory).toBeUndefined();
+    expect(config.portalBaseUrl).toBe('http://localhost:3000');
+  });
+
+  it('reads aws and local targets with their allowed stages', () => {
+    const config = readStackyardActionsConfig(
+      new ConfigReader({
+        stackyard: {
+          targets: [
+            { name: 'local', type: 'local', stages: ['dev', 'preview'] },
+            {
+              name: 'sandbox',
+              type: 'aws',
+              accountId: '123456789012',
+              region: 'eu-west-1',
+            },
+          ],
+          protectedStages: ['prod'],
+          scaffolder: {
+            localPublishDirectory: '/srv/repos',
+            portalBaseUrl: 'https://portal.example.com',
+          },
+        },
+      }),
+    );
+    expect(config.targets.get('local')).toEqual({
+      name: 'local',
+      type: 'local',
+      stages: ['dev', 'preview'],
+    });
+    expect(config.targets.get('sandbox')).toMatchObject({
+      type: 'aws',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+    });
+    expect(config.protectedStages).toEqual(['prod']);
+    expect(config.localPublishDirectory).toBe('/srv/repos');
+    expect(config.portalBaseUrl).toBe('https://portal.example.com');
+  });
+
+  it.each([
+    [{ name: 'Sandbox', type: 'local' }, /name "Sandbox" must be lower-case/],
+    [{ name: 'x', type: 'gcp' }, /type "gcp" must be "aws" or "local"/],
+    [
+      { name: 'x', type: 'aws', accountId: '1234', region: 'eu-west-1' },
+      /accountId "1234" must be 12 digits/,
+    ],
+    [
+      { name: 'x', type: 'aws', accountId: '123456789012', region: 'mars' },
+      /region "mars"/,
+    ],
+    [
+      { name: 'x', type: 'local', stages: ['dev-1'] },
+      /stage "dev-1" is not allowed/,
+    ],
+  ])('refuses target %j, quoting the bad value', (target, message) => {
+    expect(() =>
+      readStackyardActionsConfig(
+        new ConfigReader({ stackyard: { targets: [target] } }),
+      ),
+    ).toThrow(message);
+  });
+
+  it('refuses a target name used twice', () => {
+    expect(() =>
+      readStackyardActionsConfig(
+        new ConfigReader({
+          stackyard: {
+            targets: [
+              { name: 'a', type: 'local' },
+              { name: 'a', type: 'local' },
+            ],
+          },
+        }),
+      ),
+    ).toThrow(/name "a" is used twice/);
+  });
+});

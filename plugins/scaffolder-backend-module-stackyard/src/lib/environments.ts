@@ -1,0 +1,104 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import {
+  Environment,
+  RegisterDeploymentRequest,
+  RegisterDeploymentResponse,
+  StackyardClient,
+  TeardownResponse,
+} from '@stackyard/plugin-stackyard-common';
+
+/**
+ * What the scaffolder actions need from the stackyard backend: record
+ * deployments and their status changes, look environments up, and request
+ * a (permission-checked, audited) teardown.
+ */
+export interface StackyardEnvironments {
+  /** Registers a deployment, or updates the environment it belongs to. */
+  registerDeployment(
+    request: RegisterDeploymentRequest,
+  ): Promise<RegisterDeploymentResponse>;
+  /** The environment of an entity with this target and stack name, if any. */
+  findEnvironment(query: {
+    entityRef: string;
+    target: string;
+    stackName: string;
+  }): Promise<Environment | undefined>;
+  /**
+   * Requests the teardown of an environment on behalf of `onBehalfOf`, so
+   * that the backend checks that user's permission and audits it.
+   */
+  requestTeardown(
+    environmentId: string,
+    onBehalfOf: BackstageCredentials,
+  ): Promise<TeardownResponse>;
+}
+
+/** {@link StackyardEnvironments} through the stackyard backend's REST API. */
+export class BackendStackyardEnvironments implements StackyardEnvironments {
+  static create(options: {
+    auth: AuthService;
+    discovery: DiscoveryService;
+    fetchApi?: { fetch: typeof fetch };
+  }): BackendStackyardEnvironments {
+    return new BackendStackyardEnvironments(
+      options.auth,
+      new StackyardClient({
+        discoveryApi: options.discovery,
+        fetchApi: options.fetchApi,
+      }),
+    );
+  }
+
+  private constructor(
+    private readonly auth: AuthService,
+    private readonly client: StackyardClient,
+  ) {}
+
+  private async token(onBehalfOf?: BackstageCredentials): Promise<string> {
+    const { token } = await this.auth.getPluginRequestToken({
+      onBehalfOf: onBehalfOf ?? (await this.auth.getOwnServiceCredentials()),
+      targetPluginId: 'stackyard',
+    });
+    return token;
+  }
+
+  async registerDeployment(
+    request: RegisterDeploymentRequest,
+  ): Promise<RegisterDeploymentResponse> {
+    return this.client.registerDeployment(request, {
+      token: await this.token(),
+    });
+  }
+
+  async findEnvironment(query: {
+    entityRef: string;
+    target: string;
+    stackName: string;
+  }): Promise<Environment | undefined> {
+    const token = await this.token();
+    let cursor: string | undefined;
+    do {
+      const page = await this.client.listEnvironments(
+        { entityRef: query.entityRef, target: query.target, cursor },
+        { token },
+      );
+      const found = page.items.find(e => e.stackName === query.stackName);
+      if (found) return found;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return undefined;
+  }
+
+  async requestTeardown(
+    environmentId: string,
+    onBehalfOf: BackstageCredentials,
+  ): Promise<TeardownResponse> {
+    return this.client.teardown(environmentId, {
+      token: await this.token(onBehalfOf),
+    });
+  }
+}

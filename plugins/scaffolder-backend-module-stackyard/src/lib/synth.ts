@@ -1,0 +1,156 @@
+import { existsSync, statSync } from 'fs';
+import { join } from 'path';
+import {
+  LoggerService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  MANIFEST_FILE,
+  ManifestError,
+  RulePack,
+  ServiceManifest,
+  StageConfigError,
+  SynthServiceResult,
+  loadManifest,
+  synthService,
+} from '@stackyard/cdk-guardrails';
+import {
+  StackyardNameError,
+  quoteValue,
+} from '@stackyard/plugin-stackyard-common';
+import {
+  ReportedFinding,
+  formatReportedFinding,
+  reportFindings,
+} from './findings';
+
+/** Turns the guardrails' input errors into Backstage `InputError`s. */
+export function asInputError(error: unknown): unknown {
+  if (
+    error instanceof ManifestError ||
+    error instanceof StackyardNameError ||
+    error instanceof StageConfigError
+  ) {
+    return new InputError(error.message);
+  }
+  // Constructs refuse unsafe values when the stack is built; toolkit-lib
+  // wraps such errors in an AssemblyError.
+  if (
+    error instanceof Error &&
+    error.name === 'AssemblyError' &&
+    error.cause instanceof Error
+  ) {
+    return new InputError(
+      `The service cannot be built from its manifest: ${error.cause.message}`,
+    );
+  }
+  return error;
+}
+
+/**
+ * The directory of the service inside the task workspace. Refuses paths
+ * that leave the workspace and directories without a `stackyard.yaml`.
+ */
+export function resolveAppDir(workspacePath: string, appDir: string): string {
+  let dir: string;
+  try {
+    dir = resolveSafeChildPath(workspacePath, appDir);
+  } catch {
+    throw new InputError(
+      `appDir ${quoteValue(appDir)} is outside the task workspace`,
+    );
+  }
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError(
+      `appDir ${quoteValue(appDir)} is not a directory of the task workspace`,
+    );
+  }
+  if (!existsSync(join(dir, MANIFEST_FILE))) {
+    throw new InputError(
+      `appDir ${quoteValue(
+        appDir,
+      )} has no ${MANIFEST_FILE}: it is not a Stackyard service`,
+    );
+  }
+  return dir;
+}
+
+/** Loads the service manifest of an app directory, as an `InputError` when invalid. */
+export function loadServiceManifest(dir: string): ServiceManifest {
+  try {
+    return loadManifest(join(dir, MANIFEST_FILE));
+  } catch (e) {
+    throw asInputError(e);
+  }
+}
+
+/** The outcome of {@link synthesizeService}. */
+export interface ServiceSynthesis {
+  readonly manifest: ServiceManifest;
+  readonly result: SynthServiceResult;
+  readonly findings: ReportedFinding[];
+}
+
+/**
+ * Synthesizes a service in-process through cdk-guardrails, logs a resource
+ * summary per stack and every finding with its fix hint.
+ */
+export async function synthesizeService(options: {
+  dir: string;
+  prefix: string;
+  stage: string;
+  logger: LoggerService;
+  env?: { account?: string; region?: string };
+  packs?: readonly RulePack[];
+}): Promise<ServiceSynthesis> {
+  const { dir, prefix, stage, logger } = options;
+  const manifest = loadServiceManifest(dir);
+  let result: SynthServiceResult;
+  try {
+    result = await synthService({
+      appDir: dir,
+      manifest,
+      prefix,
+      stage,
+      env: options.env,
+      packs: options.packs,
+    });
+  } catch (e) {
+    throw asInputError(e);
+  }
+  for (const stack of result.stacks) {
+    const types = Object.entries(stack.resourcesByType)
+      .map(([type, count]) => `${count} ${type}`)
+      .join(', ');
+    logger.info(
+      `Synthesized ${stack.stackName}: ${stack.resourceCount} resources (${types})`,
+    );
+  }
+  const findings = reportFindings(result.findings, options.packs);
+  for (const f of findings) {
+    logger.error(formatReportedFinding(f));
+  }
+  for (const a of result.acknowledged) {
+    logger.warn(
+      `Acknowledged ${a.ruleId} ${a.stack}/${a.path ?? a.logicalId}: ${
+        a.message
+      } (reason: ${a.reason})`,
+    );
+  }
+  logger.info(
+    `Safety policy: ${findings.length} finding(s), ${result.acknowledged.length} acknowledged, in ${result.durationMs} ms`,
+  );
+  return { manifest, result, findings };
+}
+
+/** The error that fails a task whose synthesis has findings. */
+export function findingsError(
+  findings: readonly ReportedFinding[],
+): InputError {
+  return new InputError(
+    `The safety policy found ${findings.length} problem(s):\n${findings
+      .map(f => `  ${formatReportedFinding(f)}`)
+      .join('\n')}`,
+  );
+}
