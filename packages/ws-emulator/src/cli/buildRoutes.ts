@@ -1,0 +1,78 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { httpIntegration } from '../integrations/httpIntegration';
+import { lambdaIntegration } from '../integrations/lambdaIntegration';
+import {
+  LambdaStyleHandler,
+  moduleIntegration,
+} from '../integrations/moduleIntegration';
+import type { RouteDefinition } from '../types';
+import type { CliConfig } from './configSchema';
+
+/**
+ * Loads `<path>#<export>` relative to `baseDir`. CommonJS and ES modules
+ * (without top-level await) load; `.ts` files load when a TypeScript
+ * require hook is registered (the `stackyard-ws` bin registers one when
+ * running from source).
+ */
+export function loadModuleHandler(
+  spec: string,
+  baseDir: string,
+): LambdaStyleHandler {
+  const hash = spec.lastIndexOf('#');
+  const file = path.resolve(baseDir, spec.slice(0, hash));
+  const name = spec.slice(hash + 1);
+  const load = createRequire(path.join(baseDir, 'noop.js'));
+  let exports: Record<string, unknown>;
+  try {
+    exports = load(file);
+  } catch (error) {
+    throw new Error(
+      `Cannot load handler module ${JSON.stringify(file)}: ${
+        (error as Error).message
+      }`,
+    );
+  }
+  const handler =
+    exports[name] ??
+    (exports.default as Record<string, unknown> | undefined)?.[name];
+  if (typeof handler !== 'function') {
+    throw new Error(
+      `Handler module ${JSON.stringify(
+        file,
+      )} has no function export ${JSON.stringify(name)}`,
+    );
+  }
+  return handler as LambdaStyleHandler;
+}
+
+/** Builds emulator routes from CLI route configs. */
+export function buildRoutes(
+  config: CliConfig,
+  baseDir: string,
+): Record<string, RouteDefinition> {
+  const routes: Record<string, RouteDefinition> = {};
+  for (const [key, route] of Object.entries(config.routes)) {
+    let integration;
+    if ('module' in route) {
+      integration = moduleIntegration({
+        name: route.module,
+        handler: loadModuleHandler(route.module, baseDir),
+      });
+    } else if ('http' in route) {
+      integration = httpIntegration({
+        url: route.http,
+        headers: route.headers,
+      });
+    } else {
+      integration = lambdaIntegration({
+        functionName: route.lambda,
+        qualifier: route.qualifier,
+        endpoint: config.lambda?.endpoint,
+        region: config.lambda?.region,
+      });
+    }
+    routes[key] = { integration, response: route.response ?? false };
+  }
+  return routes;
+}
