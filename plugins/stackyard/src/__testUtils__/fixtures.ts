@@ -1,0 +1,77 @@
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  Environment,
+  EnvironmentDetails,
+  Operation,
+} from '@stackyard/plugin-stackyard-common';
+import type { StackyardApi } from '../api/StackyardApi';
+
+export const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'work-orders-api',
+    annotations: { 'stackyard.io/prefix': 'wo' },
+  },
+  spec: { type: 'service', owner: 'group:default/platform-team' },
+};
+export const entityRef = 'component:default/work-orders-api';
+
+export function anEnvironment(patch: Partial<Environment> = {}): Environment {
+  const prefix = patch.prefix ?? 'wo';
+  const stage = patch.stage ?? 'dev';
+  return {
+    id: `env-${prefix}-${stage}`,
+    entityRef,
+    target: 'sandbox',
+    targetType: 'aws',
+    accountId: '123456789012',
+    region: 'eu-west-1',
+    prefix,
+    stage,
+    stackName: `${prefix}-${stage}`,
+    status: 'ready',
+    outputs: {},
+    resources: {},
+    alarms: [],
+    protected: false,
+    createdBy: 'user:default/ada',
+    createdAt: '2026-01-10T10:00:00Z',
+    updatedAt: '2026-01-10T11:00:00Z',
+    ...patch,
+  };
+}
+
+export function anOperation(patch: Partial<Operation> = {}): Operation {
+  return {
+    id: 'op-1',
+    environmentId: 'env-wo-dev',
+    type: 'deploy',
+    state: 'succeeded',
+    actor: 'service:ci',
+    createdAt: '2026-01-10T10:00:00Z',
+    updatedAt: '2026-01-10T10:05:00Z',
+    finishedAt: '2026-01-10T10:05:00Z',
+    ...patch,
+  };
+}
+
+/** A StackyardApi whose every method is a jest mock answering from `environments`. */
+export function mockStackyardApi(
+  environments: Environment[],
+  details: Partial<Record<string, Partial<EnvironmentDetails>>> = {},
+) {
+  const api: jest.Mocked<StackyardApi> = {
+    listEnvironments: jest.fn(async () => ({ items: environments })),
+    getEnvironment: jest.fn(async (id: string) => ({
+      environment: environments.find(e => e.id === id) ?? anEnvironment({ id }),
+      operations: [],
+      recentEvents: [],
+      ...details[id],
+    })),
+    teardown: jest.fn(),
+    extendExpiry: jest.fn(),
+    getOperation: jest.fn(),
+  };
+  return api;
+}

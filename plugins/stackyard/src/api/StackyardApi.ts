@@ -1,0 +1,20 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { StackyardClient } from '@stackyard/plugin-stackyard-common';
+
+/**
+ * What the Infra tab needs from the stackyard-backend API; implemented by
+ * `StackyardClient` from `@stackyard/plugin-stackyard-common`.
+ */
+export type StackyardApi = Pick<
+  StackyardClient,
+  | 'listEnvironments'
+  | 'getEnvironment'
+  | 'teardown'
+  | 'extendExpiry'
+  | 'getOperation'
+>;
+
+/** The Infra tab's client of the stackyard-backend API. */
+export const stackyardApiRef = createApiRef<StackyardApi>({
+  id: 'plugin.stackyard.api',
+});

@@ -1,0 +1,138 @@
+import Accordion from '@material-ui/core/Accordion';
+import AccordionDetails from '@material-ui/core/AccordionDetails';
+import AccordionSummary from '@material-ui/core/AccordionSummary';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
+import Typography from '@material-ui/core/Typography';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import ComputerIcon from '@material-ui/icons/Computer';
+import { Link } from '@backstage/core-components';
+import type { Environment } from '@stackyard/plugin-stackyard-common';
+import { stackConsoleUrl } from '../lib/consoleLinks';
+import { useEnvironmentDetails } from '../hooks/useEnvironmentDetails';
+import { AlarmsList } from './AlarmsList';
+import { EventsList } from './EventsList';
+import { LastOperation } from './LastOperation';
+import { OutputsTable } from './OutputsTable';
+import { PreviewExpiry } from './PreviewExpiry';
+import { ResourcesTable } from './ResourcesTable';
+import { StatusBadge } from './StatusBadge';
+import { TeardownButton } from './TeardownButton';
+import { TemplateVersion } from './TemplateVersion';
+import { Timestamp } from './Timestamp';
+
+/** One environment: status, activity, outputs, resources, alarms, events, teardown. */
+export function EnvironmentCard(props: {
+  environment: Environment;
+  revision: number;
+  latestTemplateVersion?: string;
+  onUpdated: (environment: Environment) => void;
+  onTeardown: (environment: Environment) => void;
+}) {
+  const { environment, revision, latestTemplateVersion } = props;
+  const details = useEnvironmentDetails(environment.id, revision);
+  const consoleUrl = stackConsoleUrl(environment);
+  const headingId = `environment-${environment.id}`;
+  return (
+    <Paper
+      component="section"
+      variant="outlined"
+      aria-labelledby={headingId}
+      data-testid="environment-card"
+    >
+      <Box p={2}>
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 8 }}
+        >
+          <Typography variant="h6" component="h3" id={headingId}>
+            {environment.stackName}
+          </Typography>
+          <StatusBadge
+            status={environment.status}
+            stackStatus={environment.stackStatus}
+            reason={environment.statusReason}
+          />
+          {environment.targetType === 'local' ? (
+            <Chip
+              size="small"
+              icon={<ComputerIcon aria-hidden />}
+              label="local preview — not deployed to AWS"
+            />
+          ) : (
+            <Typography variant="body2" component="span">
+              {environment.target} · {environment.accountId ?? 'account ?'} ·{' '}
+              {environment.region ?? 'region ?'}
+            </Typography>
+          )}
+          <Box flexGrow={1} />
+          <TeardownButton
+            environment={environment}
+            onTeardown={props.onTeardown}
+          />
+        </Box>
+        <Typography variant="body2" component="div">
+          Stage {environment.stage} · created by {environment.createdBy} ·
+          updated <Timestamp iso={environment.updatedAt} />
+          {consoleUrl && (
+            <>
+              {' · '}
+              <Link to={consoleUrl} target="_blank" rel="noopener noreferrer">
+                Open in the CloudFormation console
+              </Link>
+            </>
+          )}
+        </Typography>
+        {details.value ? (
+          <LastOperation operation={details.value.operations[0]} />
+        ) : null}
+        <TemplateVersion
+          name={environment.templateName}
+          version={environment.templateVersion}
+          latest={latestTemplateVersion}
+        />
+        <PreviewExpiry environment={environment} onExtended={props.onUpdated} />
+        <Grid container spacing={2}>
+          <Grid item xs={12} md={6}>
+            <Typography variant="subtitle2" component="h4">
+              Outputs
+            </Typography>
+            <OutputsTable outputs={environment.outputs} />
+          </Grid>
+          <Grid item xs={12} md={6}>
+            <Typography variant="subtitle2" component="h4">
+              Resources
+            </Typography>
+            <ResourcesTable environment={environment} />
+          </Grid>
+          <Grid item xs={12}>
+            <Typography variant="subtitle2" component="h4">
+              Alarms
+            </Typography>
+            <AlarmsList environment={environment} />
+          </Grid>
+        </Grid>
+      </Box>
+      <Accordion TransitionProps={{ unmountOnExit: true }} elevation={0}>
+        <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+          <Typography variant="subtitle2">Recent stack events</Typography>
+        </AccordionSummary>
+        <AccordionDetails style={{ display: 'block' }}>
+          {details.error && (
+            <Typography role="alert" color="error" variant="body2">
+              Could not load events: {details.error.message}
+            </Typography>
+          )}
+          {details.value && <EventsList events={details.value.recentEvents} />}
+          {details.loading && !details.value && (
+            <Typography variant="body2">Loading events…</Typography>
+          )}
+        </AccordionDetails>
+      </Accordion>
+    </Paper>
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * Stackyard's Infra tab: stacks, alarms, events and guarded teardown on
+ * entity pages. The default export is the plugin for the new frontend
+ * system; the named exports serve apps on the legacy system.
+ *
+ * @packageDocumentation
+ */
+import { stackyardFrontendPlugin } from './plugin';
+
+export default stackyardFrontendPlugin;
+export {
+  EntityStackyardCard,
+  EntityStackyardContent,
+  stackyardPlugin,
+  stackyardRouteRef,
+} from './legacy';
+export { stackyardApiRef } from './api/StackyardApi';
+export type { StackyardApi } from './api/StackyardApi';
+export {
+  STACKYARD_PREFIX_ANNOTATION,
+  STACKYARD_TEMPLATE_ANNOTATION,
+  STACKYARD_TEMPLATE_VERSION_ANNOTATION,
+  isStackyardAvailable,
+} from './annotations';

@@ -1,0 +1,88 @@
+import { screen } from '@testing-library/react';
+import {
+  createExtensionTester,
+  mockApis,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiMock,
+  createTestEntityPage,
+} from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import type { Entity } from '@backstage/catalog-model';
+import { stackyardApiRef } from './api/StackyardApi';
+import {
+  anEnvironment,
+  entity,
+  mockStackyardApi,
+} from './__testUtils__/fixtures';
+import plugin from './index';
+
+function renderEntityPage(subject: Entity = entity) {
+  const api = mockStackyardApi([
+    anEnvironment({
+      alarms: [{ name: 'wo-dev-errors', type: 'metric', state: 'ALARM' }],
+    }),
+  ]);
+  renderTestApp({
+    features: [plugin],
+    extensions: [createTestEntityPage({ entity: subject })],
+    apis: [
+      [stackyardApiRef, api],
+      [catalogApiRef, catalogApiMock()],
+      [permissionApiRef, mockApis.permission()],
+    ],
+  });
+  return api;
+}
+
+describe('stackyard frontend plugin', () => {
+  it('declares the Infra tab, the summary card and the API', () => {
+    for (const id of [
+      'entity-content:stackyard',
+      'entity-card:stackyard/summary',
+      'api:stackyard',
+    ] as const) {
+      expect(plugin.getExtension(id)).toBeDefined();
+    }
+  });
+
+  it('shows the summary card on an entity with Stackyard annotations', async () => {
+    renderEntityPage(entity);
+    expect(await screen.findByTestId('infra-summary')).toHaveTextContent(
+      '1 environment: 1 ready',
+    );
+    expect(screen.getByText('1 alarm firing')).toBeInTheDocument();
+  });
+
+  it('shows the Infra tab content on an annotated entity', async () => {
+    renderEntityPage(entity);
+    expect(
+      await screen.findByRole('region', { name: 'wo-dev' }),
+    ).toBeInTheDocument();
+  });
+
+  it.each([
+    [
+      'entity-content:stackyard',
+      EntityContentBlueprint.dataRefs.filterFunction,
+    ],
+    [
+      'entity-card:stackyard/summary',
+      EntityCardBlueprint.dataRefs.filterFunction,
+    ],
+  ] as const)(
+    '%s is filtered to entities with Stackyard annotations',
+    (id, ref) => {
+      const filter = createExtensionTester(plugin.getExtension(id)).get(ref);
+      expect(filter).toBeInstanceOf(Function);
+      expect(filter!(entity)).toBe(true);
+      expect(filter!({ ...entity, metadata: { name: 'plain' } })).toBe(false);
+    },
+  );
+});
