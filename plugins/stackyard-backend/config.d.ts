@@ -49,6 +49,13 @@ export interface Config {
       /** Stack events kept per environment. @default 500 */
       retentionPerEnvironment?: number;
     };
+    /** Preview sockets: WebSocket APIs of local environments hosted at `/api/stackyard/sockets/<environment id>/<stage>`. */
+    sockets?: {
+      /** Frames kept per API in the inspector's ring buffer. @default 200 */
+      recentFrames?: number;
+      /** Seconds to wait for the replica holding a connection to answer an `@connections` call passed over the events bus. @default 5 */
+      remoteTimeoutSeconds?: number;
+    };
     aws?: {
       /** Attempts per AWS call, including the first. @default 5 */
       maxAttempts?: number;

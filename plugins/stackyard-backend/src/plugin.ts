@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { stackyardPermissions } from '@stackyard/plugin-stackyard-common';
 import { DefaultAwsClientFactory } from './aws/AwsClientFactory';
@@ -14,6 +15,7 @@ import { SignalsEnvironmentNotifier } from './notify/EnvironmentNotifier';
 import { OperationTracker } from './reconciler/OperationTracker';
 import { Reconciler } from './reconciler/Reconciler';
 import { createRouter } from './service/router';
+import { createPreviewSockets } from './sockets/createPreviewSockets';
 import { DefaultTeardownService } from './teardown/TeardownService';
 
 /**
@@ -35,6 +37,9 @@ export const stackyardPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
         signals: signalsServiceRef,
+        auth: coreServices.auth,
+        events: eventsServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const options = readOptions(deps.config);
@@ -107,8 +112,26 @@ export const stackyardPlugin = createBackendPlugin({
           },
         });
 
+        const sockets = await createPreviewSockets({
+          knex: await deps.database.getClient(),
+          environments: store,
+          auth: deps.auth,
+          events: deps.events,
+          logger,
+          mountPath: '/api/stackyard',
+          ...options.sockets,
+        });
+        deps.lifecycle.addShutdownHook(() => sockets.close());
+        // `@connections` callers authenticate with the environment's
+        // connection key or a Backstage token, checked by the API itself.
+        deps.httpRouter.addAuthPolicy({
+          path: '/sockets',
+          allow: 'unauthenticated',
+        });
+
         deps.httpRouter.use(
           await createRouter({
+            sockets,
             httpAuth: deps.httpAuth,
             store,
             teardown,

@@ -8,6 +8,7 @@ import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { OperationTracker } from '../reconciler/OperationTracker';
 import { Reconciler } from '../reconciler/Reconciler';
 import { createRouter } from '../service/router';
+import { createPreviewSockets } from '../sockets/createPreviewSockets';
 import { DefaultTeardownService } from '../teardown/TeardownService';
 import { FakeAwsServer } from './FakeAwsServer';
 import { fakeGateways, fakeTarget } from './fakeAws';
@@ -75,7 +76,18 @@ export async function createReplica(options: {
     logger,
     now: options.now,
   });
+  const sockets = await createPreviewSockets({
+    knex: options.knex,
+    environments: store,
+    auth: mockServices.auth(),
+    events: mockServices.events(),
+    logger,
+    mountPath: '',
+    recentFrames: 50,
+    remoteTimeoutMs: 1000,
+  });
   const router = await createRouter({
+    sockets,
     httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
     store,
     teardown,
@@ -91,6 +103,7 @@ export async function createReplica(options: {
     reconciler,
     router,
     app,
+    sockets,
     auditEvents,
     messages,
   };

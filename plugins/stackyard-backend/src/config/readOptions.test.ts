@@ -15,6 +15,27 @@ describe('readOptions', () => {
     expect(options.operationsSchedule.scope).toBe('global');
   });
 
+  it('reads preview socket options, with defaults', () => {
+    expect(readOptions(new ConfigReader({})).sockets).toEqual({
+      recentFrames: 200,
+      remoteTimeoutMs: 5000,
+    });
+    const options = readOptions(
+      new ConfigReader({
+        stackyard: { sockets: { recentFrames: 50, remoteTimeoutSeconds: 2 } },
+      }),
+    );
+    expect(options.sockets).toEqual({
+      recentFrames: 50,
+      remoteTimeoutMs: 2000,
+    });
+    expect(() =>
+      readOptions(
+        new ConfigReader({ stackyard: { sockets: { recentFrames: 0 } } }),
+      ),
+    ).toThrow(/stackyard.sockets.recentFrames must be a positive number/);
+  });
+
   it('reads aws targets and schedules, forcing global scope', () => {
     const options = readOptions(
       new ConfigReader({

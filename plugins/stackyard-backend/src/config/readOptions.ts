@@ -16,6 +16,7 @@ export type StackyardOptions = {
   maxExtensionHours: number;
   eventRetention: number;
   aws: { maxAttempts: number; baseDelayMs: number };
+  sockets: { recentFrames: number; remoteTimeoutMs: number };
 };
 
 function schedule(
@@ -73,6 +74,13 @@ export function readOptions(config: Config): StackyardOptions {
     aws: {
       maxAttempts: positive(config, 'stackyard.aws.maxAttempts', 5),
       baseDelayMs: positive(config, 'stackyard.aws.retryBaseDelayMs', 200),
+    },
+    sockets: {
+      recentFrames: Math.floor(
+        positive(config, 'stackyard.sockets.recentFrames', 200),
+      ),
+      remoteTimeoutMs:
+        positive(config, 'stackyard.sockets.remoteTimeoutSeconds', 5) * 1000,
     },
   };
 }

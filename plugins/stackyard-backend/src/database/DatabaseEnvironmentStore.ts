@@ -29,6 +29,7 @@ import {
 const ENVIRONMENTS = 'stackyard_environments';
 const OPERATIONS = 'stackyard_operations';
 const EVENTS = 'stackyard_events';
+const SOCKET_APIS = 'stackyard_socket_apis';
 const CHUNK = 500;
 
 const TERMINAL = new Set(['succeeded', 'failed']);
@@ -157,6 +158,17 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
           actor,
           created_at: now,
         });
+      }
+      if (request.websocket) {
+        await tx(SOCKET_APIS)
+          .insert({
+            environment_id: environmentId,
+            definition: JSON.stringify(request.websocket),
+            connection_key_hash: null,
+            updated_at: now,
+          })
+          .onConflict('environment_id')
+          .merge(['definition', 'updated_at']);
       }
       const row = await tx<EnvironmentRow>(ENVIRONMENTS)
         .where({ id: environmentId })

@@ -16,6 +16,8 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'stackyard_environments',
       'stackyard_operations',
       'stackyard_events',
+      'stackyard_socket_apis',
+      'stackyard_socket_connections',
     ]) {
       expect(await knex.schema.hasTable(table)).toBe(true);
     }
@@ -31,6 +33,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       true,
     );
     expect(await knex.schema.hasTable('stackyard_environments')).toBe(false);
+    expect(await knex.schema.hasTable('stackyard_socket_apis')).toBe(false);
   });
 
   it('skips migrations when the database service says so', async () => {

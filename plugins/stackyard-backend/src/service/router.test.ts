@@ -133,6 +133,28 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     expect(res.body.error.message).toMatch(/extra/);
   });
 
+  it('records websocket routes for local targets only (400 for aws targets)', async () => {
+    const { app } = await setup();
+    const websocket = {
+      routes: {
+        $default: {
+          integration: { type: 'http', url: 'http://127.0.0.1:1/x' },
+        },
+      },
+    };
+    const aws = await register(app, { ...deployment, websocket });
+    expect(aws.status).toBe(400);
+    expect(aws.body.error.message).toMatch(
+      /local targets only; "sandbox" is an aws target/,
+    );
+    const local = await register(app, {
+      ...deployment,
+      target: 'local',
+      websocket,
+    });
+    expect(local.status).toBe(201);
+  });
+
   it('rejects an unconfigured target, naming the configured ones (400)', async () => {
     const { app } = await setup();
     const res = await register(app, { ...deployment, target: 'mars' });

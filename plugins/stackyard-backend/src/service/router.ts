@@ -16,6 +16,9 @@ import Router from 'express-promise-router';
 import type { Target } from '../config/targets';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
+import type { PreviewSocketHost } from '../sockets/PreviewSocketHost';
+import { addManagementRoutes, addSocketRoutes } from '../sockets/socketRoutes';
+import { UpgradeHook, attachOnRequest } from '../sockets/upgradeHook';
 import { TeardownService, actorOf } from '../teardown/TeardownService';
 import { idSchema, listQuerySchema, parseInput } from './validation';
 
@@ -28,6 +31,8 @@ export type RouterOptions = {
   targets: Map<string, Target>;
   /** Longest extension of a preview's expiry, in hours. */
   maxExtensionHours: number;
+  /** Preview sockets: hosted WebSocket APIs, their upgrade hook and inspector. */
+  sockets?: { host: PreviewSocketHost; hook: UpgradeHook };
 };
 
 /**
@@ -49,7 +54,11 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, store, teardown, notifier, targets } = options;
   const router = Router();
-  router.use(express.json({ limit: '256kb' }));
+  if (options.sockets) {
+    router.use(attachOnRequest(options.sockets.hook));
+    addManagementRoutes(router, { host: options.sockets.host });
+  }
+  router.use(express.json({ limit: '512kb' }));
 
   const credentials = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -77,6 +86,11 @@ export async function createRouter(
         }" is not configured; configured targets: ${[...targets.keys()].join(
           ', ',
         )}`,
+      );
+    }
+    if (request.websocket && target.type !== 'local') {
+      throw new InputError(
+        `Invalid deployment: websocket is recorded for local targets only; "${target.name}" is an ${target.type} target, whose WebSocket APIs run on API Gateway`,
       );
     }
     if (request.expiresAt && new Date(request.expiresAt) <= new Date()) {
@@ -161,6 +175,10 @@ export async function createRouter(
     }
     res.json(operation);
   });
+
+  if (options.sockets) {
+    addSocketRoutes(router, { httpAuth, host: options.sockets.host });
+  }
 
   return router;
 }

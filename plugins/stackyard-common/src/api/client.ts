@@ -9,6 +9,11 @@ import type {
   TeardownResponse,
   Environment,
 } from './types';
+import type {
+  ConnectionKeyResponse,
+  PreviewSocketInspection,
+  SendToConnectionRequest,
+} from './sockets';
 
 /** A non-2xx answer of the stackyard-backend API. */
 export class StackyardApiError extends Error {
@@ -111,6 +116,62 @@ export class StackyardClient {
     options?: StackyardRequestOptions,
   ): Promise<Operation> {
     return this.call('GET', `/operations/${encodeURIComponent(id)}`, options);
+  }
+
+  /** The environment's hosted WebSocket API: connections and recent frames. */
+  getSockets(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<PreviewSocketInspection> {
+    return this.call(
+      'GET',
+      `/environments/${encodeURIComponent(id)}/sockets`,
+      options,
+    );
+  }
+
+  /** Sends a message to one connection of the environment's WebSocket API. */
+  sendToConnection(
+    id: string,
+    connectionId: string,
+    request: SendToConnectionRequest,
+    options?: StackyardRequestOptions,
+  ): Promise<void> {
+    return this.call(
+      'POST',
+      `/environments/${encodeURIComponent(
+        id,
+      )}/sockets/connections/${encodeURIComponent(connectionId)}/messages`,
+      options,
+      request,
+    );
+  }
+
+  /** Closes one connection of the environment's WebSocket API. */
+  disconnect(
+    id: string,
+    connectionId: string,
+    options?: StackyardRequestOptions,
+  ): Promise<void> {
+    return this.call(
+      'DELETE',
+      `/environments/${encodeURIComponent(
+        id,
+      )}/sockets/connections/${encodeURIComponent(connectionId)}`,
+      options,
+    );
+  }
+
+  /** Creates a new connection key for the environment's WebSocket API. */
+  rotateConnectionKey(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<ConnectionKeyResponse> {
+    return this.call(
+      'POST',
+      `/environments/${encodeURIComponent(id)}/sockets/connection-key`,
+      options,
+    );
   }
 
   private async call<T>(

@@ -16,10 +16,23 @@ export type {
   TargetType,
   TeardownResponse,
 } from './types';
+export type {
+  ConnectionKeyResponse,
+  PreviewSocketConnection,
+  PreviewSocketFrame,
+  PreviewSocketInspection,
+  SendToConnectionRequest,
+  WebSocketApiDefinition,
+  WebSocketRoute,
+  WebSocketRouteIntegration,
+} from './sockets';
 export {
   entityRefSchema,
   extendExpiryRequestSchema,
   registerDeploymentRequestSchema,
+  sendToConnectionRequestSchema,
+  webSocketApiDefinitionSchema,
+  webSocketRouteIntegrationSchema,
 } from './schemas';
 export { stackyardEntityChannel } from './signals';
 export type { StackyardSignal } from './signals';

@@ -58,3 +58,67 @@ describe('extendExpiryRequestSchema', () => {
     );
   });
 });
+
+describe('webSocketApiDefinitionSchema (via registerDeploymentRequestSchema)', () => {
+  const websocket = {
+    routeSelectionExpression: '${request.body.service}/${request.body.action}',
+    routes: {
+      $connect: {
+        integration: { type: 'http', url: 'http://127.0.0.1:3000/ws' },
+      },
+      'orders/create': {
+        integration: {
+          type: 'lambda',
+          functionName: 'orders-dev-create',
+          endpoint: 'http://127.0.0.1:3002',
+        },
+        response: true,
+      },
+    },
+  };
+
+  it('accepts lambda and http routes', () => {
+    expect(
+      registerDeploymentRequestSchema.parse({ ...valid, websocket }).websocket,
+    ).toEqual(websocket);
+  });
+
+  it.each([
+    [
+      {
+        routes: {
+          $default: { integration: { type: 'module', handler: 'h.js#h' } },
+        },
+      },
+      /integration.type must be/,
+    ],
+    [
+      {
+        routes: { $other: { integration: { type: 'http', url: 'http://x' } } },
+      },
+      /route keys are/,
+    ],
+    [
+      {
+        routes: {
+          $default: {
+            integration: { type: 'http', url: 'file:///etc/passwd' },
+          },
+        },
+      },
+      /url/i,
+    ],
+    [
+      { routeSelectionExpression: 'action', routes: websocket.routes },
+      /\$request\.body/,
+    ],
+    [{ routes: {} }, /between 1 and 300 routes/],
+  ])('rejects %j', (definition, message) => {
+    const result = registerDeploymentRequestSchema.safeParse({
+      ...valid,
+      websocket: definition,
+    });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error!.issues)).toMatch(message);
+  });
+});

@@ -16,6 +16,97 @@ export const entityRefSchema = z.string().max(255).regex(ENTITY_REF, {
   message: 'must be a full entity ref such as "component:default/orders"',
 });
 
+const ROUTE_KEY = /^(\$connect|\$disconnect|\$default|[^$][\s\S]{0,127})$/;
+
+/** Validates one route's integration (hosted APIs: `lambda` or `http` only). */
+export const webSocketRouteIntegrationSchema = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .object({
+        type: z.literal('lambda'),
+        functionName: z
+          .string()
+          .min(1)
+          .max(170)
+          .regex(/^[A-Za-z0-9_:.\-/]+$/, {
+            message: 'must be a Lambda function name, ARN or partial ARN',
+          }),
+        qualifier: z
+          .string()
+          .regex(/^(\$LATEST|[A-Za-z0-9_-]{1,128})$/, {
+            message: 'must be a version or alias',
+          })
+          .optional(),
+        endpoint: z
+          .url({ protocol: /^https?$/ })
+          .max(2048)
+          .optional(),
+        region: z
+          .string()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+            message: 'must be an AWS region such as "eu-west-1"',
+          })
+          .optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('http'),
+        url: z.url({ protocol: /^https?$/ }).max(2048),
+      })
+      .strict(),
+  ],
+  {
+    error: issue =>
+      issue.code === 'invalid_union'
+        ? 'integration.type must be "lambda" or "http"'
+        : undefined,
+  },
+);
+
+/** Validates the WebSocket API recorded with a deployment. */
+export const webSocketApiDefinitionSchema = z
+  .object({
+    routeSelectionExpression: z
+      .string()
+      .min(1)
+      .max(512)
+      .refine(v => /\$\{?request\.body\./.test(v), {
+        message:
+          'must be $request.body.<path> or a composite such as ${request.body.service}/${request.body.action}',
+      })
+      .optional(),
+    routes: z
+      .record(
+        z.string().regex(ROUTE_KEY, {
+          message:
+            'route keys are $connect, $disconnect, $default or 1-128 characters not starting with $',
+        }),
+        z
+          .object({
+            integration: webSocketRouteIntegrationSchema,
+            response: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .refine(r => Object.keys(r).length >= 1 && Object.keys(r).length <= 300, {
+        message: 'between 1 and 300 routes are allowed',
+      }),
+  })
+  .strict();
+
+/** Validates the body of `POST /environments/{id}/sockets/connections/{connectionId}/messages`. */
+export const sendToConnectionRequestSchema = z
+  .object({
+    data: z.string().max(256 * 1024),
+    isBase64Encoded: z.boolean().optional(),
+  })
+  .strict()
+  .refine(v => !v.isBase64Encoded || /^[A-Za-z0-9+/]*={0,2}$/.test(v.data), {
+    message: 'data must be base64 when isBase64Encoded is true',
+  });
+
 /** Validates the body of `POST /environments`. */
 export const registerDeploymentRequestSchema = z
   .object({
@@ -45,6 +136,7 @@ export const registerDeploymentRequestSchema = z
     templateVersion: z.string().min(1).max(64).optional(),
     protected: z.boolean().optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    websocket: webSocketApiDefinitionSchema.optional(),
   })
   .strict();
 

@@ -4,6 +4,8 @@
  * `plugins/stackyard-backend/src/schema/openapi.yaml`.
  */
 
+import type { WebSocketApiDefinition } from './sockets';
+
 /** Where an environment runs: real AWS, or a local preview. */
 export type TargetType = 'aws' | 'local';
 
@@ -137,6 +139,11 @@ export type RegisterDeploymentRequest = {
   protected?: boolean;
   /** For previews: ISO 8601 time after which the environment is torn down. */
   expiresAt?: string;
+  /**
+   * The stack's WebSocket API, hosted by the backend for environments of
+   * `local` targets. On an update, leaving it out keeps the stored one.
+   */
+  websocket?: WebSocketApiDefinition;
 };
 
 /** `POST /environments` (201 when created, 200 when updated) */

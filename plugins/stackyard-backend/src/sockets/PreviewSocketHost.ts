@@ -1,0 +1,466 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  PreviewSocketConnection,
+  PreviewSocketInspection,
+} from '@stackyard/plugin-stackyard-common';
+import {
+  ConnectionSummary,
+  EmulatorActivity,
+  GoneException,
+  RemoteConnections,
+  WebSocketApiEmulator,
+} from '@stackyard/ws-emulator';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EnvironmentStore } from '../database/EnvironmentStore';
+import {
+  CredentialChecks,
+  authorizeManagementRequest,
+  authorizeUpgrade,
+} from './authorizeUpgrade';
+import { buildRoutes } from './buildRoutes';
+import { withSessionProtocol } from './sessionProtocol';
+import { createConnectionKey, hashConnectionKey } from './connectionKey';
+import type { LocalConnections } from './EventsBusDelivery';
+import type { SocketStore } from './SocketStore';
+
+const DEFAULT_EXPRESSION = '$request.body.action';
+const LISTED_CONNECTIONS = 500;
+
+/** One environment's hosted API: the emulator serving new connections, and older ones still holding connections. */
+type Entry = {
+  environmentId: string;
+  stage: string;
+  /** `updatedAt` of the definition the current emulator was built from. */
+  version: number;
+  current: WebSocketApiEmulator;
+  retired: Set<WebSocketApiEmulator>;
+  routes: PreviewSocketInspection['routes'];
+  routeSelectionExpression: string;
+};
+
+/** Options of {@link PreviewSocketHost}. */
+export type PreviewSocketHostOptions = {
+  environments: EnvironmentStore;
+  store: SocketStore;
+  auth: AuthService;
+  logger: LoggerService;
+  /** Identifies this backend replica (holder of its connections). */
+  replicaId: string;
+  /** Where the plugin's routes are mounted, e.g. `/api/stackyard`. */
+  mountPath: string;
+  /** Capacity of each API's recent-frames ring buffer. */
+  recentFrames: number;
+  /** Connections held by other replicas; set once the events bus is ready. */
+  remote?: (environmentId: string) => RemoteConnections;
+};
+
+/**
+ * Hosts the WebSocket APIs recorded for environments, one emulator per
+ * environment, created on first use and rebuilt when the environment's
+ * routes are re-registered (open connections stay on the emulator they
+ * connected to). Records which replica holds each connection.
+ */
+export class PreviewSocketHost {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loads = new Map<string, Promise<Entry | undefined>>();
+  private readonly inserts = new Map<string, Promise<void>>();
+  private remote?: (environmentId: string) => RemoteConnections;
+  private closed = false;
+
+  static create(options: PreviewSocketHostOptions): PreviewSocketHost {
+    return new PreviewSocketHost(options);
+  }
+
+  private constructor(private readonly options: PreviewSocketHostOptions) {
+    this.remote = options.remote;
+  }
+
+  /** Connects the host to the other replicas. */
+  setRemote(remote: (environmentId: string) => RemoteConnections): void {
+    this.remote = remote;
+  }
+
+  /** Base path of an environment's API. */
+  basePath(environmentId: string): string {
+    return `${this.options.mountPath}/sockets/${environmentId}`;
+  }
+
+  /** The emulator that takes new upgrades of the environment, if it has an API. */
+  async upgradeTarget(environmentId: string) {
+    const entry = await this.entryFor(environmentId);
+    return entry?.current;
+  }
+
+  /**
+   * Serves an `@connections` request of the environment (`req.url` is the
+   * full path). False when the environment has no API or the path is not a
+   * management path.
+   */
+  async handleManagementRequest(
+    environmentId: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<boolean> {
+    const entry = await this.entryFor(environmentId);
+    return entry ? entry.current.handleRequest(req, res) : false;
+  }
+
+  /** Connections (every replica) and recent frames (this replica) of the environment's API. */
+  async inspect(
+    environmentId: string,
+    frameLimit: number,
+  ): Promise<PreviewSocketInspection | undefined> {
+    const entry = await this.entryFor(environmentId);
+    if (!entry) return undefined;
+    const local = new Map<string, ConnectionSummary>();
+    for (const emulator of this.emulatorsOf(entry)) {
+      for (const summary of emulator.listConnections()) {
+        local.set(summary.connectionId, summary);
+      }
+    }
+    const rows = await this.options.store.listConnections(
+      environmentId,
+      LISTED_CONNECTIONS,
+    );
+    const connections: PreviewSocketConnection[] = rows.map(row => {
+      const held = local.get(row.connectionId);
+      local.delete(row.connectionId);
+      return held
+        ? toConnection(held)
+        : {
+            connectionId: row.connectionId,
+            connectedAt: row.connectedAt.toISOString(),
+            ...(row.sourceIp && { sourceIp: row.sourceIp }),
+            ...(row.userAgent && { userAgent: row.userAgent }),
+          };
+    });
+    connections.push(...[...local.values()].map(toConnection));
+    const frames = this.emulatorsOf(entry)
+      .flatMap(e => e.recentFrames())
+      .sort((a, b) => a.at - b.at)
+      .slice(-frameLimit);
+    const basePath = this.basePath(environmentId);
+    return {
+      path: `${basePath}/${entry.stage}`,
+      connectionsPath: `${basePath}/${entry.stage}/@connections`,
+      stage: entry.stage,
+      routeSelectionExpression: entry.routeSelectionExpression,
+      routes: entry.routes,
+      connections,
+      recentFrames: frames.map(f => ({
+        at: new Date(f.at).toISOString(),
+        connectionId: f.connectionId,
+        direction: f.direction,
+        isBinary: f.isBinary,
+        size: f.size,
+        preview: f.preview,
+        ...(f.routeKey !== undefined && { routeKey: f.routeKey }),
+      })),
+    };
+  }
+
+  /**
+   * Sends to / closes a connection of the environment, wherever it is held.
+   * Undefined when the environment has no API.
+   * @throws ManagementApiError (GoneException, PayloadTooLargeException, LimitExceededException)
+   */
+  async send(
+    environmentId: string,
+    connectionId: string,
+    data: Buffer,
+  ): Promise<boolean> {
+    const entry = await this.entryFor(environmentId);
+    if (!entry) return false;
+    await entry.current.postToConnection(connectionId, data);
+    return true;
+  }
+
+  async disconnect(
+    environmentId: string,
+    connectionId: string,
+  ): Promise<boolean> {
+    const entry = await this.entryFor(environmentId);
+    if (!entry) return false;
+    await entry.current.deleteConnection(connectionId);
+    return true;
+  }
+
+  /** A new connection key for the environment; undefined when it has no API. */
+  async rotateConnectionKey(
+    environmentId: string,
+  ): Promise<string | undefined> {
+    const key = createConnectionKey();
+    const stored = await this.options.store.setConnectionKeyHash(
+      environmentId,
+      hashConnectionKey(key),
+    );
+    return stored ? key : undefined;
+  }
+
+  /** Operations on this replica's connections, for the events bus. */
+  readonly local: LocalConnections = {
+    post: async (environmentId, connectionId, data) => {
+      const holder = this.localHolder(environmentId, connectionId);
+      if (!holder) throw new GoneException(connectionId);
+      await holder.postToConnection(connectionId, data, { localOnly: true });
+    },
+    get: async (environmentId, connectionId) => {
+      const holder = this.localHolder(environmentId, connectionId);
+      if (!holder) throw new GoneException(connectionId);
+      return holder.getConnection(connectionId, { localOnly: true });
+    },
+    delete: async (environmentId, connectionId) => {
+      const holder = this.localHolder(environmentId, connectionId);
+      if (!holder) throw new GoneException(connectionId);
+      await holder.deleteConnection(connectionId, { localOnly: true });
+    },
+  };
+
+  /** Closes every API (running `$disconnect`s) and forgets this replica's connections. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const emulators = [...this.entries.values()].flatMap(e =>
+      this.emulatorsOf(e),
+    );
+    this.entries.clear();
+    await Promise.all(emulators.map(e => e.close()));
+    await Promise.all([...this.inserts.values()]);
+    await this.options.store.removeReplica(this.options.replicaId);
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private emulatorsOf(entry: Entry): WebSocketApiEmulator[] {
+    return [entry.current, ...entry.retired];
+  }
+
+  private localHolder(
+    environmentId: string,
+    connectionId: string,
+  ): WebSocketApiEmulator | undefined {
+    const entry = this.entries.get(environmentId);
+    return entry
+      ? this.emulatorsOf(entry).find(e => e.hasConnection(connectionId))
+      : undefined;
+  }
+
+  /** The environment's entry, built or rebuilt from the database; one load at a time per environment. */
+  private entryFor(environmentId: string): Promise<Entry | undefined> {
+    const previous =
+      this.loads.get(environmentId) ?? Promise.resolve(undefined);
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this.load(environmentId));
+    this.loads.set(environmentId, next);
+    void next.finally(() => {
+      if (this.loads.get(environmentId) === next) {
+        this.loads.delete(environmentId);
+      }
+    });
+    return next;
+  }
+
+  private async load(environmentId: string): Promise<Entry | undefined> {
+    if (this.closed) return undefined;
+    const existing = this.entries.get(environmentId);
+    const environment = await this.options.environments.getEnvironment(
+      environmentId,
+    );
+    const api = environment
+      ? await this.options.store.getApi(environmentId)
+      : undefined;
+    if (
+      !environment ||
+      !api ||
+      environment.status === 'deleted' ||
+      environment.status === 'deleting'
+    ) {
+      if (existing) this.retireAll(existing);
+      return undefined;
+    }
+    const version = api.updatedAt.getTime();
+    if (existing && existing.version === version) {
+      return existing;
+    }
+    const checks = this.checks(environmentId);
+    const expression =
+      api.definition.routeSelectionExpression ?? DEFAULT_EXPRESSION;
+    const emulator: WebSocketApiEmulator = WebSocketApiEmulator.create({
+      routes: withSessionProtocol(buildRoutes(api.definition)),
+      routeSelectionExpression: expression,
+      stage: environment.stage,
+      apiId: environmentId.replace(/-/g, '').slice(0, 10),
+      basePath: this.basePath(environmentId),
+      recentFrames: this.options.recentFrames,
+      authorizeUpgrade: req => authorizeUpgrade(req, checks),
+      authorizeManagementRequest: req =>
+        authorizeManagementRequest(req, checks),
+      remoteConnections: this.remoteFor(environmentId, () => emulator),
+      onActivity: activity =>
+        this.onActivity(environmentId, emulator, activity),
+    });
+    const entry: Entry = {
+      environmentId,
+      stage: environment.stage,
+      version,
+      current: emulator,
+      retired: new Set(existing ? this.emulatorsOf(existing) : []),
+      routes: Object.fromEntries(
+        Object.entries(api.definition.routes).map(([key, route]) => [
+          key,
+          { type: route.integration.type, response: route.response ?? false },
+        ]),
+      ),
+      routeSelectionExpression: expression,
+    };
+    this.entries.set(environmentId, entry);
+    for (const old of entry.retired) this.closeIfIdle(entry, old);
+    return entry;
+  }
+
+  private retireAll(entry: Entry): void {
+    this.entries.delete(entry.environmentId);
+    for (const emulator of this.emulatorsOf(entry)) {
+      void emulator.close();
+    }
+  }
+
+  private closeIfIdle(entry: Entry, emulator: WebSocketApiEmulator): void {
+    if (emulator !== entry.current && emulator.stats().connections === 0) {
+      entry.retired.delete(emulator);
+      void emulator.close();
+    }
+  }
+
+  private checks(environmentId: string): CredentialChecks {
+    const { auth, store } = this.options;
+    return {
+      verifyToken: async token => {
+        try {
+          const credentials = await auth.authenticate(token);
+          return (
+            auth.isPrincipal(credentials, 'user') ||
+            auth.isPrincipal(credentials, 'service')
+          );
+        } catch {
+          return false;
+        }
+      },
+      connectionKeyHash: async () =>
+        (await store.getApi(environmentId))?.connectionKeyHash,
+    };
+  }
+
+  /** Other emulators of this replica first, then other replicas. */
+  private remoteFor(
+    environmentId: string,
+    self: () => WebSocketApiEmulator,
+  ): RemoteConnections {
+    const elsewhere = (connectionId: string) => {
+      const holder = this.localHolder(environmentId, connectionId);
+      return holder && holder !== self() ? holder : undefined;
+    };
+    const other = () => {
+      if (!this.remote) {
+        return undefined;
+      }
+      return this.remote(environmentId);
+    };
+    return {
+      post: async (id, data) => {
+        const holder = elsewhere(id);
+        if (holder)
+          return holder.postToConnection(id, data, { localOnly: true });
+        const remote = other();
+        if (!remote) throw new GoneException(id);
+        return remote.post(id, data);
+      },
+      get: async id => {
+        const holder = elsewhere(id);
+        if (holder) return holder.getConnection(id, { localOnly: true });
+        const remote = other();
+        if (!remote) throw new GoneException(id);
+        return remote.get(id);
+      },
+      delete: async id => {
+        const holder = elsewhere(id);
+        if (holder) return holder.deleteConnection(id, { localOnly: true });
+        const remote = other();
+        if (!remote) throw new GoneException(id);
+        return remote.delete(id);
+      },
+    };
+  }
+
+  private onActivity(
+    environmentId: string,
+    emulator: WebSocketApiEmulator,
+    activity: EmulatorActivity,
+  ): void {
+    const { logger, store, replicaId } = this.options;
+    switch (activity.type) {
+      case 'connect': {
+        const id = activity.connectionId;
+        const insert = emulator
+          .getConnection(id, { localOnly: true })
+          .catch(() => undefined)
+          .then(info =>
+            store.addConnection({
+              connectionId: id,
+              environmentId,
+              replicaId,
+              connectedAt: info ? new Date(info.connectedAt) : new Date(),
+              sourceIp: activity.sourceIp,
+              userAgent: info?.identity.userAgent || undefined,
+            }),
+          )
+          .catch(error =>
+            logger.warn(`Could not record connection ${id}: ${error}`),
+          );
+        this.inserts.set(id, insert);
+        void insert.finally(() => {
+          if (this.inserts.get(id) === insert) this.inserts.delete(id);
+        });
+        logger.debug(`Preview socket ${id} connected to ${environmentId}`);
+        return;
+      }
+      case 'disconnect': {
+        const id = activity.connectionId;
+        const inserted = this.inserts.get(id) ?? Promise.resolve();
+        void inserted
+          .then(() => store.removeConnection(id))
+          .catch(error =>
+            logger.warn(`Could not forget connection ${id}: ${error}`),
+          );
+        const entry = this.entries.get(environmentId);
+        if (entry?.retired.has(emulator)) this.closeIfIdle(entry, emulator);
+        logger.debug(
+          `Preview socket ${id} of ${environmentId} disconnected (${activity.statusCode})`,
+        );
+        return;
+      }
+      case 'error':
+        logger.warn(
+          `Preview socket API of ${environmentId}: ${activity.message}`,
+        );
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+function toConnection(summary: ConnectionSummary): PreviewSocketConnection {
+  return {
+    connectionId: summary.connectionId,
+    connectedAt: summary.connectedAt,
+    lastActiveAt: summary.lastActiveAt,
+    sourceIp: summary.identity.sourceIp,
+    ...(summary.identity.userAgent && {
+      userAgent: summary.identity.userAgent,
+    }),
+    ...(summary.subprotocol && { subprotocol: summary.subprotocol }),
+    bufferedBytes: summary.bufferedBytes,
+    droppedFrames: summary.droppedFrames,
+  };
+}

@@ -1,0 +1,134 @@
+import type { WebSocketApiDefinition } from '@stackyard/plugin-stackyard-common';
+import { Knex } from 'knex';
+import { toDate } from '../database/rows';
+
+const APIS = 'stackyard_socket_apis';
+const CONNECTIONS = 'stackyard_socket_connections';
+
+/** The WebSocket API recorded for an environment. */
+export type StoredSocketApi = {
+  environmentId: string;
+  definition: WebSocketApiDefinition;
+  /** SHA-256 (hex) of the connection key, when one was created. */
+  connectionKeyHash?: string;
+  /** Changes whenever the definition is re-registered. */
+  updatedAt: Date;
+};
+
+/** An open connection and the replica holding it. */
+export type StoredConnection = {
+  connectionId: string;
+  environmentId: string;
+  replicaId: string;
+  connectedAt: Date;
+  sourceIp?: string;
+  userAgent?: string;
+};
+
+type ApiRow = {
+  environment_id: string;
+  definition: string;
+  connection_key_hash: string | null;
+  updated_at: Date | string | number;
+};
+
+type ConnectionRow = {
+  connection_id: string;
+  environment_id: string;
+  replica_id: string;
+  connected_at: Date | string | number;
+  source_ip: string | null;
+  user_agent: string | null;
+};
+
+const toConnection = (row: ConnectionRow): StoredConnection => ({
+  connectionId: row.connection_id,
+  environmentId: row.environment_id,
+  replicaId: row.replica_id,
+  connectedAt: toDate(row.connected_at),
+  sourceIp: row.source_ip ?? undefined,
+  userAgent: row.user_agent ?? undefined,
+});
+
+/**
+ * Preview socket state in Backstage's database: the recorded WebSocket APIs
+ * (written with deployments by the environment store) and the open
+ * connections of every replica. The tables come from the plugin's migrations.
+ */
+export class SocketStore {
+  static create(options: { knex: Knex }): SocketStore {
+    return new SocketStore(options.knex);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async getApi(environmentId: string): Promise<StoredSocketApi | undefined> {
+    const row = await this.db<ApiRow>(APIS)
+      .where({ environment_id: environmentId })
+      .first();
+    if (!row) return undefined;
+    return {
+      environmentId: row.environment_id,
+      definition: JSON.parse(row.definition),
+      connectionKeyHash: row.connection_key_hash ?? undefined,
+      updatedAt: toDate(row.updated_at),
+    };
+  }
+
+  /** Replaces the connection key's hash; false when the environment has no API. */
+  async setConnectionKeyHash(
+    environmentId: string,
+    hash: string,
+  ): Promise<boolean> {
+    const updated = await this.db(APIS)
+      .where({ environment_id: environmentId })
+      .update({ connection_key_hash: hash });
+    return updated === 1;
+  }
+
+  async addConnection(connection: StoredConnection): Promise<void> {
+    await this.db(CONNECTIONS)
+      .insert({
+        connection_id: connection.connectionId,
+        environment_id: connection.environmentId,
+        replica_id: connection.replicaId,
+        connected_at: connection.connectedAt,
+        source_ip: connection.sourceIp?.slice(0, 64) ?? null,
+        user_agent: connection.userAgent?.slice(0, 1024) ?? null,
+      })
+      .onConflict('connection_id')
+      .ignore();
+  }
+
+  async removeConnection(connectionId: string): Promise<void> {
+    await this.db(CONNECTIONS).where({ connection_id: connectionId }).delete();
+  }
+
+  /** Forgets every connection of a replica (it stopped). */
+  async removeReplica(replicaId: string): Promise<void> {
+    await this.db(CONNECTIONS).where({ replica_id: replicaId }).delete();
+  }
+
+  async getConnection(
+    connectionId: string,
+  ): Promise<StoredConnection | undefined> {
+    const row = await this.db<ConnectionRow>(CONNECTIONS)
+      .where({ connection_id: connectionId })
+      .first();
+    return row ? toConnection(row) : undefined;
+  }
+
+  async listConnections(
+    environmentId: string,
+    limit: number,
+  ): Promise<StoredConnection[]> {
+    const rows = await this.db<ConnectionRow>(CONNECTIONS)
+      .where({ environment_id: environmentId })
+      .orderBy([
+        { column: 'connected_at', order: 'asc' },
+        { column: 'connection_id', order: 'asc' },
+      ])
+      .limit(limit);
+    return rows.map(toConnection);
+  }
+}

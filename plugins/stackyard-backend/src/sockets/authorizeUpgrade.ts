@@ -1,0 +1,122 @@
+import type { IncomingMessage } from 'node:http';
+import type { UpgradeAuthorization } from '@stackyard/ws-emulator';
+import { connectionKeyMatches } from './connectionKey';
+
+/** Subprotocol carrying a Backstage token: `stackyard-token.<token>`. */
+export const TOKEN_PROTOCOL_PREFIX = 'stackyard-token.';
+/** Subprotocol carrying the connection key: `stackyard-key.<key>`. */
+export const KEY_PROTOCOL_PREFIX = 'stackyard-key.';
+/** Header carrying the connection key. */
+export const KEY_HEADER = 'x-stackyard-connection-key';
+
+/** How credentials are checked for one environment. */
+export type CredentialChecks = {
+  /** Whether a Backstage token is a valid user or service token. */
+  verifyToken(token: string): Promise<boolean>;
+  /** The hash of the environment's connection key, if one was created. */
+  connectionKeyHash(): Promise<string | undefined>;
+};
+
+type Credential = { kind: 'token' | 'key'; value: string };
+
+const MISSING =
+  'Unauthorized: send a Backstage token (Authorization: Bearer, or the stackyard-token.<token> subprotocol) or the connection key (x-stackyard-connection-key header, or the stackyard-key.<key> subprotocol)';
+const INVALID = 'Unauthorized: the credentials are not valid';
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(req, 'authorization') ?? '');
+  return match?.[1];
+}
+
+async function isValid(
+  credential: Credential,
+  checks: CredentialChecks,
+): Promise<boolean> {
+  if (credential.kind === 'token') {
+    return checks.verifyToken(credential.value);
+  }
+  return connectionKeyMatches(
+    credential.value,
+    await checks.connectionKeyHash(),
+  );
+}
+
+/**
+ * Authorizes the upgrade of a hosted WebSocket API before the API's own
+ * `$connect` runs. Accepts a Backstage user or service token or the
+ * environment's connection key. Subprotocols that carry credentials are
+ * consumed: never selected (so never echoed in `Sec-WebSocket-Protocol`) and
+ * left out of the `$connect` event, as are the credential headers; the
+ * remaining subprotocols are for `$connect` to choose from.
+ */
+export async function authorizeUpgrade(
+  req: IncomingMessage,
+  checks: CredentialChecks,
+): Promise<UpgradeAuthorization> {
+  const offered = (header(req, 'sec-websocket-protocol') ?? '')
+    .split(',')
+    .map(p => p.trim())
+    .filter(p => p.length > 0);
+  const consumedProtocols = offered.filter(
+    p =>
+      p.startsWith(TOKEN_PROTOCOL_PREFIX) || p.startsWith(KEY_PROTOCOL_PREFIX),
+  );
+  const credentials: Credential[] = [];
+  const token = bearer(req);
+  if (token) credentials.push({ kind: 'token', value: token });
+  const key = header(req, KEY_HEADER)?.trim();
+  if (key) credentials.push({ kind: 'key', value: key });
+  for (const protocol of consumedProtocols) {
+    credentials.push(
+      protocol.startsWith(TOKEN_PROTOCOL_PREFIX)
+        ? { kind: 'token', value: protocol.slice(TOKEN_PROTOCOL_PREFIX.length) }
+        : { kind: 'key', value: protocol.slice(KEY_PROTOCOL_PREFIX.length) },
+    );
+  }
+  if (credentials.length === 0) {
+    return { allow: false, statusCode: 401, message: MISSING };
+  }
+  for (const credential of credentials) {
+    if (credential.value && (await isValid(credential, checks))) {
+      return {
+        allow: true,
+        consumedProtocols,
+        consumedHeaders: ['authorization', KEY_HEADER],
+      };
+    }
+  }
+  return { allow: false, statusCode: 401, message: INVALID };
+}
+
+/**
+ * Authorizes an `@connections` request: a Backstage token
+ * (`Authorization: Bearer`), the connection key in the
+ * `x-stackyard-connection-key` header, or the connection key as the access
+ * key id of an AWS SigV4 `Authorization` header (so
+ * `@aws-sdk/client-apigatewaymanagementapi` works with
+ * `credentials: { accessKeyId: <key>, secretAccessKey: <anything> }`; the
+ * signature itself is not checked).
+ */
+export async function authorizeManagementRequest(
+  req: IncomingMessage,
+  checks: CredentialChecks,
+): Promise<boolean> {
+  const credentials: Credential[] = [];
+  const token = bearer(req);
+  if (token) credentials.push({ kind: 'token', value: token });
+  const key = header(req, KEY_HEADER)?.trim();
+  if (key) credentials.push({ kind: 'key', value: key });
+  const sigV4 = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//.exec(
+    header(req, 'authorization') ?? '',
+  );
+  if (sigV4) credentials.push({ kind: 'key', value: sigV4[1] });
+  for (const credential of credentials) {
+    if (await isValid(credential, checks)) return true;
+  }
+  return false;
+}

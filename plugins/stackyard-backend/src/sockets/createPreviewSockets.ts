@@ -1,0 +1,75 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { EventsService } from '@backstage/plugin-events-node';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import type { EnvironmentStore } from '../database/EnvironmentStore';
+import { EventsBusDelivery } from './EventsBusDelivery';
+import { PreviewSocketHost } from './PreviewSocketHost';
+import { SocketStore } from './SocketStore';
+import { UpgradeHook, createUpgradeHook } from './upgradeHook';
+
+/** Preview sockets, wired: the host, its upgrade hook, and shutdown. */
+export type PreviewSockets = {
+  host: PreviewSocketHost;
+  hook: UpgradeHook;
+  replicaId: string;
+  /** Closes every hosted API and forgets this replica's connections. */
+  close(): Promise<void>;
+};
+
+/**
+ * Creates this replica's preview socket host: WebSocket APIs of
+ * environments under `<mountPath>/sockets/<environment id>/<stage>`, with
+ * `@connections` calls for connections held by other replicas carried over
+ * the events bus.
+ */
+export async function createPreviewSockets(options: {
+  knex: Knex;
+  environments: EnvironmentStore;
+  auth: AuthService;
+  events: EventsService;
+  logger: LoggerService;
+  mountPath: string;
+  recentFrames: number;
+  remoteTimeoutMs: number;
+}): Promise<PreviewSockets> {
+  const replicaId = randomUUID();
+  const store = SocketStore.create({ knex: options.knex });
+  const logger = options.logger.child({ component: 'preview-sockets' });
+  const host = PreviewSocketHost.create({
+    environments: options.environments,
+    store,
+    auth: options.auth,
+    logger,
+    replicaId,
+    mountPath: options.mountPath,
+    recentFrames: options.recentFrames,
+  });
+  const delivery = await EventsBusDelivery.create({
+    events: options.events,
+    replicaId,
+    holderOf: async (environmentId, connectionId) => {
+      const row = await store.getConnection(connectionId);
+      return row?.environmentId === environmentId ? row.replicaId : undefined;
+    },
+    local: host.local,
+    logger,
+    timeoutMs: options.remoteTimeoutMs,
+  });
+  host.setRemote(environmentId => delivery.forEnvironment(environmentId));
+  const hook = createUpgradeHook({
+    pathPrefix: `${options.mountPath}/sockets`,
+    resolve: environmentId => host.upgradeTarget(environmentId),
+    onError: error =>
+      logger.error(`Preview socket upgrade failed: ${String(error)}`),
+  });
+  return {
+    host,
+    hook,
+    replicaId,
+    async close() {
+      delivery.close();
+      await host.close();
+    },
+  };
+}

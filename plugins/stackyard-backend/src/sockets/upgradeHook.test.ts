@@ -1,0 +1,201 @@
+import express from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import {
+  UpgradeTarget,
+  attachOnRequest,
+  attachUpgradeHook,
+  createUpgradeHook,
+} from './upgradeHook';
+
+const ENV = '3f0c3a52-8d5e-4c55-9f7e-0d6a4f1b2c3d';
+
+/** An upgrade target that completes every upgrade and echoes messages. */
+function echoTarget(): UpgradeTarget {
+  const wss = new WebSocketServer({ noServer: true });
+  return {
+    handleUpgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, ws => {
+        ws.on('message', data => ws.send(`echo:${data}`));
+      });
+    },
+  };
+}
+
+type Outcome =
+  | { kind: 'open'; ws: WebSocket }
+  | {
+      kind: 'refused';
+      status: number;
+      body: string;
+      headers: http.IncomingHttpHeaders;
+    };
+
+/** Connects a real client and reports how the server answered. */
+function connect(port: number, path: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+    ws.once('open', () => resolve({ kind: 'open', ws }));
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', chunk => {
+        body += chunk;
+      });
+      res.on('end', () =>
+        resolve({
+          kind: 'refused',
+          status: res.statusCode ?? 0,
+          body,
+          headers: res.headers,
+        }),
+      );
+    });
+    ws.once('error', reject);
+  });
+}
+
+describe('upgradeHook', () => {
+  let server: http.Server;
+  let port: number;
+  const opened: WebSocket[] = [];
+
+  async function listen(handler?: http.RequestListener) {
+    server = http.createServer(
+      handler ??
+        ((_req, res) => {
+          res.writeHead(404).end('plain request');
+        }),
+    );
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  }
+
+  afterEach(async () => {
+    opened.splice(0).forEach(ws => ws.terminate());
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  function hookResolving(
+    resolve: (id: string) => Promise<UpgradeTarget | undefined>,
+    onError = jest.fn(),
+  ) {
+    return createUpgradeHook({
+      pathPrefix: '/api/stackyard/sockets',
+      resolve,
+      onError,
+    });
+  }
+
+  it('hands an environment path to its API, which completes the upgrade', async () => {
+    await listen();
+    const resolve = jest.fn(async () => echoTarget());
+    attachUpgradeHook(server, hookResolving(resolve));
+    const outcome = await connect(
+      port,
+      `/api/stackyard/sockets/${ENV}/dev?x=1`,
+    );
+    expect(outcome.kind).toBe('open');
+    const ws = (outcome as { ws: WebSocket }).ws;
+    opened.push(ws);
+    const reply = new Promise(r => ws.once('message', d => r(String(d))));
+    ws.send('hi');
+    await expect(reply).resolves.toBe('echo:hi');
+    expect(resolve).toHaveBeenCalledWith(ENV);
+  });
+
+  it('refuses unknown environments and malformed paths with an HTTP 404', async () => {
+    await listen();
+    attachUpgradeHook(
+      server,
+      hookResolving(async () => undefined),
+    );
+    const unknown = await connect(port, `/api/stackyard/sockets/${ENV}/dev`);
+    expect(unknown).toMatchObject({ kind: 'refused', status: 404 });
+    expect(JSON.parse((unknown as { body: string }).body).message).toMatch(
+      /no WebSocket API/,
+    );
+    const malformed = await connect(port, '/api/stackyard/sockets/not-an-id');
+    expect(malformed).toMatchObject({ kind: 'refused', status: 404 });
+  });
+
+  it('answers 500 when the API cannot be resolved, and reports the error', async () => {
+    await listen();
+    const onError = jest.fn();
+    attachUpgradeHook(
+      server,
+      hookResolving(async () => {
+        throw new Error('database down');
+      }, onError),
+    );
+    const outcome = await connect(port, `/api/stackyard/sockets/${ENV}`);
+    expect(outcome).toMatchObject({ kind: 'refused', status: 500 });
+    expect(onError).toHaveBeenCalledWith(new Error('database down'));
+  });
+
+  it('leaves other paths to other upgrade listeners', async () => {
+    await listen();
+    attachUpgradeHook(
+      server,
+      hookResolving(async () => echoTarget()),
+    );
+    const other = echoTarget();
+    server.on('upgrade', (req, socket, head) => {
+      if (req.url === '/api/signals') other.handleUpgrade(req, socket, head);
+    });
+    const outcome = await connect(port, '/api/signals');
+    expect(outcome.kind).toBe('open');
+    opened.push((outcome as { ws: WebSocket }).ws);
+  });
+
+  it('passes other paths to the request listeners when it is the only upgrade listener', async () => {
+    const seen: string[] = [];
+    await listen((req, res) => {
+      seen.push(`${req.url} ${req.headers.upgrade}`);
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('no socket here');
+    });
+    attachUpgradeHook(
+      server,
+      hookResolving(async () => echoTarget()),
+    );
+    const outcome = await connect(port, '/api/signals');
+    expect(outcome).toMatchObject({
+      kind: 'refused',
+      status: 404,
+      body: 'no socket here',
+    });
+    expect(seen).toEqual(['/api/signals websocket']);
+  });
+
+  it('attaches once per server', async () => {
+    await listen();
+    const hook = hookResolving(async () => echoTarget());
+    attachUpgradeHook(server, hook);
+    attachUpgradeHook(server, hook);
+    expect(server.listenerCount('upgrade')).toBe(1);
+  });
+
+  it('attaches from the first request through the router; an upgrade that came earlier gets 503 with Retry-After', async () => {
+    const hook = hookResolving(async () => echoTarget());
+    const app = express();
+    app.use('/api/stackyard', attachOnRequest(hook), (_req, res) => {
+      res.status(200).send('router');
+    });
+    await listen(app);
+    expect(server.listenerCount('upgrade')).toBe(0);
+
+    const early = await connect(port, `/api/stackyard/sockets/${ENV}/dev`);
+    expect(early).toMatchObject({ kind: 'refused', status: 503 });
+    expect(
+      (early as { headers: http.IncomingHttpHeaders }).headers['retry-after'],
+    ).toBe('1');
+    expect(server.listenerCount('upgrade')).toBe(1);
+
+    const retry = await connect(port, `/api/stackyard/sockets/${ENV}/dev`);
+    expect(retry.kind).toBe('open');
+    opened.push((retry as { ws: WebSocket }).ws);
+  });
+});
