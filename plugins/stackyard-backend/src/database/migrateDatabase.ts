@@ -4,10 +4,17 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 
-const migrationsDir = resolvePackagePath(
+/** Where the knex migrations of this plugin live. */
+export const migrationsDir = resolvePackagePath(
   '@stackyard/plugin-stackyard-backend',
   'migrations',
 );
+
+/** The knex migration settings: our own directory and bookkeeping table. */
+export const migrationConfig = {
+  directory: migrationsDir,
+  tableName: 'stackyard_knex_migrations',
+};
 
 /** Applies Stackyard's migrations unless the database service says not to. */
 export async function migrateDatabase(
@@ -18,7 +25,6 @@ export async function migrateDatabase(
     return;
   }
   await client.migrate.latest({
-    directory: migrationsDir,
-    tableName: 'stackyard_knex_migrations',
+    ...migrationConfig,
   });
 }

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@stackyard/test-support';
-import { migrateDatabase } from './migrateDatabase';
+import { migrateDatabase, migrationConfig } from './migrateDatabase';
 
 jest.setTimeout(60_000);
 
@@ -28,10 +28,8 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       ),
     ).toBe(true);
 
-    await knex.migrate.rollback(
-      { tableName: 'stackyard_knex_migrations' } as any,
-      true,
-    );
+    // The directory is explicit: jest may run from the repository root.
+    await knex.migrate.rollback(migrationConfig, true);
     expect(await knex.schema.hasTable('stackyard_environments')).toBe(false);
     expect(await knex.schema.hasTable('stackyard_socket_apis')).toBe(false);
   });
