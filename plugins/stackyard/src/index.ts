@@ -1,7 +1,7 @@
 /**
- * Stackyard's Infra tab: stacks, alarms, events and guarded teardown on
- * entity pages. The default export is the plugin for the new frontend
- * system; the named exports serve apps on the legacy system.
+ * Stackyard's Infra tab: stacks, alarms, events, preview sockets and guarded
+ * teardown on entity pages. The default export is the plugin for the new
+ * frontend system; the named exports serve apps on the legacy system.
  *
  * @packageDocumentation
  */

@@ -15,6 +15,10 @@ import {
   mockStackyardApi,
 } from './__testUtils__/fixtures';
 import {
+  expectedSocketRequests,
+  socketRequests,
+} from './__testUtils__/clientFactory';
+import {
   EntityStackyardCard,
   EntityStackyardContent,
   stackyardPlugin,
@@ -40,6 +44,13 @@ describe('legacy frontend system exports', () => {
     expect([...stackyardPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.stackyard.api',
     ]);
+  });
+
+  it("its API factory's client reaches the preview socket routes", async () => {
+    const [factory] = [...stackyardPlugin.getApis()];
+    expect(await socketRequests(factory.factory as any)).toEqual(
+      expectedSocketRequests,
+    );
   });
 
   it('renders the Infra tab content', async () => {

@@ -4,6 +4,7 @@ import {
   mockApis,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
+import { ApiBlueprint } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -21,6 +22,10 @@ import {
   entity,
   mockStackyardApi,
 } from './__testUtils__/fixtures';
+import {
+  expectedSocketRequests,
+  socketRequests,
+} from './__testUtils__/clientFactory';
 import plugin from './index';
 
 function renderEntityPage(subject: Entity = entity) {
@@ -50,6 +55,15 @@ describe('stackyard frontend plugin', () => {
     ] as const) {
       expect(plugin.getExtension(id)).toBeDefined();
     }
+  });
+
+  it("api:stackyard's client reaches the preview socket routes", async () => {
+    const factory = createExtensionTester(
+      plugin.getExtension('api:stackyard'),
+    ).get(ApiBlueprint.dataRefs.factory);
+    expect(await socketRequests(factory.factory as any)).toEqual(
+      expectedSocketRequests,
+    );
   });
 
   it('shows the summary card on an entity with Stackyard annotations', async () => {

@@ -4,6 +4,12 @@ import type {
   EnvironmentDetails,
   Operation,
 } from '@stackyard/plugin-stackyard-common';
+import {
+  StackyardApiError,
+  type PreviewSocketConnection,
+  type PreviewSocketFrame,
+  type PreviewSocketInspection,
+} from '@stackyard/plugin-stackyard-common';
 import type { StackyardApi } from '../api/StackyardApi';
 
 export const entity: Entity = {
@@ -72,6 +78,63 @@ export function mockStackyardApi(
     teardown: jest.fn(),
     extendExpiry: jest.fn(),
     getOperation: jest.fn(),
+    getSockets: jest.fn<
+      Promise<PreviewSocketInspection>,
+      Parameters<StackyardApi['getSockets']>
+    >(async () => {
+      throw new StackyardApiError('No WebSocket API', 404, 'NotFoundError');
+    }),
+    sendToConnection: jest.fn<
+      Promise<void>,
+      Parameters<StackyardApi['sendToConnection']>
+    >(async () => {}),
+    disconnect: jest.fn<Promise<void>, Parameters<StackyardApi['disconnect']>>(
+      async () => {},
+    ),
+    rotateConnectionKey: jest.fn(),
   };
   return api;
+}
+
+export function aSocketConnection(
+  patch: Partial<PreviewSocketConnection> = {},
+): PreviewSocketConnection {
+  return {
+    connectionId: 'conn-a',
+    connectedAt: '2026-01-10T10:00:00Z',
+    sourceIp: '127.0.0.1',
+    ...patch,
+  };
+}
+
+export function aSocketFrame(
+  patch: Partial<PreviewSocketFrame> = {},
+): PreviewSocketFrame {
+  return {
+    at: '2026-01-10T10:01:00Z',
+    connectionId: 'conn-a',
+    direction: 'in',
+    isBinary: false,
+    size: 17,
+    preview: '{"action":"ping"}',
+    routeKey: 'ping',
+    ...patch,
+  };
+}
+
+/** The inspection of `env-<prefix>-<stage>`'s preview socket API. */
+export function aSocketInspection(
+  environmentId = 'env-wo-dev',
+  patch: Partial<PreviewSocketInspection> = {},
+): PreviewSocketInspection {
+  return {
+    path: `/api/stackyard/sockets/${environmentId}/dev`,
+    connectionsPath: `/api/stackyard/sockets/${environmentId}/dev/@connections`,
+    stage: 'dev',
+    routeSelectionExpression: '$request.body.action',
+    routes: { $default: { type: 'http', response: true } },
+    connections: [aSocketConnection()],
+    recentFrames: [aSocketFrame()],
+    ...patch,
+  };
 }

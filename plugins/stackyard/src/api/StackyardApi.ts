@@ -12,6 +12,10 @@ export type StackyardApi = Pick<
   | 'teardown'
   | 'extendExpiry'
   | 'getOperation'
+  | 'getSockets'
+  | 'sendToConnection'
+  | 'disconnect'
+  | 'rotateConnectionKey'
 >;
 
 /** The Infra tab's client of the stackyard-backend API. */

@@ -17,13 +17,21 @@ import { EventsList } from './EventsList';
 import { LastOperation } from './LastOperation';
 import { OutputsTable } from './OutputsTable';
 import { PreviewExpiry } from './PreviewExpiry';
+import { PreviewSocketPanel } from './PreviewSocketPanel';
 import { ResourcesTable } from './ResourcesTable';
 import { StatusBadge } from './StatusBadge';
 import { TeardownButton } from './TeardownButton';
 import { TemplateVersion } from './TemplateVersion';
 import { Timestamp } from './Timestamp';
 
-/** One environment: status, activity, outputs, resources, alarms, events, teardown. */
+/** The backend hosts WebSocket APIs for environments of local targets only. */
+const hasPreviewSockets = (environment: Environment) =>
+  environment.targetType === 'local' && environment.status !== 'deleted';
+
+/**
+ * One environment: status, activity, outputs, resources, alarms, preview
+ * socket, events, teardown.
+ */
 export function EnvironmentCard(props: {
   environment: Environment;
   revision: number;
@@ -116,6 +124,9 @@ export function EnvironmentCard(props: {
             <AlarmsList environment={environment} />
           </Grid>
         </Grid>
+        {hasPreviewSockets(environment) && (
+          <PreviewSocketPanel environmentId={environment.id} />
+        )}
       </Box>
       <Accordion TransitionProps={{ unmountOnExit: true }} elevation={0}>
         <AccordionSummary expandIcon={<ExpandMoreIcon />}>

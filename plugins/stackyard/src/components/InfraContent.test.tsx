@@ -9,6 +9,7 @@ import { permissionApi } from '../__testUtils__/permissions';
 import { StackyardApiError } from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef, type StackyardApi } from '../api/StackyardApi';
 import {
+  aSocketInspection,
   anEnvironment,
   anOperation,
   entity,
@@ -358,5 +359,30 @@ describe('InfraContent', () => {
     );
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(api.listEnvironments).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the preview socket of local environments only', async () => {
+    const local = anEnvironment({
+      stage: 'dev',
+      targetType: 'local',
+      target: 'local',
+    });
+    const aws = anEnvironment({ stage: 'prod' });
+    const api = mockStackyardApi([local, aws]);
+    api.getSockets.mockResolvedValue(aSocketInspection(local.id));
+    renderTab(api);
+
+    const dev = await screen.findByRole('region', { name: 'wo-dev' });
+    const socket = await within(dev).findByRole('region', {
+      name: 'Preview socket',
+    });
+    expect(within(socket).getByText('1 live connection')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('region', { name: 'wo-prod' })).queryByText(
+        'Preview socket',
+      ),
+    ).not.toBeInTheDocument();
+    expect(api.getSockets).toHaveBeenCalledTimes(1);
+    expect(api.getSockets).toHaveBeenCalledWith(local.id);
   });
 });

@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import type { PreviewSocketConnection } from '@stackyard/plugin-stackyard-common';
+import { DisconnectButton } from './DisconnectButton';
+import { SendSocketMessageDialog } from './SendSocketMessageDialog';
+import { Timestamp } from './Timestamp';
+
+/**
+ * The open connections of a preview socket API, each with "send a test
+ * message" and "disconnect"; `onChanged` follows either.
+ */
+export function PreviewSocketConnections(props: {
+  environmentId: string;
+  connections: PreviewSocketConnection[];
+  onChanged: () => void;
+}) {
+  const { environmentId, connections, onChanged } = props;
+  const [messaging, setMessaging] = useState<string>();
+  if (connections.length === 0) {
+    return <Typography variant="body2">No open connections.</Typography>;
+  }
+  return (
+    <>
+      <Table size="small" aria-label="Live connections">
+        <TableHead>
+          <TableRow>
+            <TableCell>Connection</TableCell>
+            <TableCell>Connected</TableCell>
+            <TableCell>Last active</TableCell>
+            <TableCell>Source</TableCell>
+            <TableCell>Actions</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {connections.map(connection => (
+            <TableRow
+              key={connection.connectionId}
+              data-testid="socket-connection"
+            >
+              <TableCell component="th" scope="row">
+                <code>{connection.connectionId}</code>
+              </TableCell>
+              <TableCell>
+                <Timestamp iso={connection.connectedAt} />
+              </TableCell>
+              <TableCell>
+                {connection.lastActiveAt ? (
+                  <Timestamp iso={connection.lastActiveAt} />
+                ) : (
+                  '—'
+                )}
+              </TableCell>
+              <TableCell>
+                {connection.sourceIp ?? ''}
+                {connection.userAgent && (
+                  <Typography variant="caption" display="block">
+                    {connection.userAgent}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+                  <Button
+                    size="small"
+                    variant="outlined"
+                    aria-label={`Send test message to ${connection.connectionId}`}
+                    onClick={() => setMessaging(connection.connectionId)}
+                  >
+                    Send test message
+                  </Button>
+                  <DisconnectButton
+                    environmentId={environmentId}
+                    connectionId={connection.connectionId}
+                    onDisconnected={onChanged}
+                  />
+                </Box>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {messaging && (
+        <SendSocketMessageDialog
+          environmentId={environmentId}
+          connectionId={messaging}
+          onClose={() => setMessaging(undefined)}
+          onSent={onChanged}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import type { PreviewSocketInspection } from '@stackyard/plugin-stackyard-common';
+import { stackyardApiRef } from '../api/StackyardApi';
+
+/** How often an open inspector refreshes. */
+export const SOCKETS_POLL_INTERVAL_MS = 5000;
+
+export type PreviewSocketsState = {
+  /** The last inspection received; kept while a refresh fails. */
+  inspection?: PreviewSocketInspection;
+  /** The environment has no preview socket API (the backend answered 404). */
+  notFound: boolean;
+  loading: boolean;
+  /** The last refresh failed (other than with a 404). */
+  error?: Error;
+  refresh: () => void;
+};
+
+const isNotFound = (error: unknown) =>
+  (error as { status?: unknown })?.status === 404;
+
+/**
+ * The preview socket API of an environment: fetched once on mount, then on
+ * `refresh()`, and every `intervalMs` while `poll` is set and the page is
+ * visible. Answers that arrive after a newer request started are dropped.
+ */
+export function usePreviewSockets(
+  environmentId: string,
+  options: { poll: boolean; intervalMs?: number },
+): PreviewSocketsState {
+  const { poll, intervalMs = SOCKETS_POLL_INTERVAL_MS } = options;
+  const api = useApi(stackyardApiRef);
+  const [state, setState] = useState<Omit<PreviewSocketsState, 'refresh'>>({
+    notFound: false,
+    loading: true,
+  });
+  const latest = useRef(0);
+  const inFlight = useRef(false);
+  const mounted = useRef(false);
+
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const request = ++latest.current;
+    const current = () => mounted.current && request === latest.current;
+    inFlight.current = true;
+    setState(s => ({ ...s, loading: true }));
+    try {
+      const inspection = await api.getSockets(environmentId);
+      if (current()) setState({ inspection, notFound: false, loading: false });
+    } catch (e) {
+      if (!current()) return;
+      setState(s =>
+        isNotFound(e)
+          ? { notFound: true, loading: false }
+          : { ...s, loading: false, error: e as Error },
+      );
+    } finally {
+      if (request === latest.current) inFlight.current = false;
+    }
+  }, [api, environmentId]);
+
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    if (!poll) return undefined;
+    const timer = setInterval(() => {
+      if (!inFlight.current && document.visibilityState !== 'hidden') {
+        refresh();
+      }
+    }, intervalMs);
+    return () => clearInterval(timer);
+  }, [poll, intervalMs, refresh]);
+
+  return { ...state, refresh };
+}
