@@ -33,4 +33,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 // Stackyard: environment state, REST API, reconciler and guarded teardown.
 backend.add(import('@stackyard/plugin-stackyard-backend'));
 
+// Stackyard scaffolder actions: prefix, synth + policy, deploy, destroy, local publish.
+backend.add(import('@stackyard/plugin-scaffolder-backend-module-stackyard'));
+
 backend.start();
