@@ -4,7 +4,6 @@
 // Each server and each client runs in its own process.
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 
@@ -19,7 +18,8 @@ const { values } = parseArgs({
 
 // Bundle the TypeScript sources once into plain JavaScript for the servers.
 function bundleEmulator() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackyard-ws-bench-'));
+  // Beside the sources, so the bundle resolves dependencies from node_modules.
+  const dir = fs.mkdtempSync(path.join(__dirname, '.bundle-'));
   const outfile = path.join(dir, 'emulator.js');
   require('esbuild').buildSync({
     entryPoints: [path.join(__dirname, '../src/index.ts')],
@@ -27,7 +27,9 @@ function bundleEmulator() {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['bufferutil', 'utf-8-validate'],
+    // Dependencies load from node_modules, as they do for the published
+    // package (and for the bare server).
+    packages: 'external',
     outfile,
     logLevel: 'error',
   });
@@ -157,11 +159,16 @@ async function main() {
       !only || only === 'emulator-sdk'
         ? await load('emulator-sdk', 100, 4)
         : skipped;
+    const http =
+      !only || only === 'emulator-http'
+        ? await load('emulator-http', 100, 4)
+        : skipped;
     const row = {
       run,
       bare,
       emulator,
       sdk,
+      http,
       routeVsBare: +(emulator.perSecond / bare.perSecond).toFixed(2),
       p99VsBare: +(emulator.p99 / bare.p99).toFixed(2),
     };
@@ -183,11 +190,11 @@ async function main() {
     }
   }
   console.log(
-    '\nrun | bare ws echo/s (p99) | emulator route-response echo/s (p99) | ratio | p99 ratio | @connections SDK echo/s (p99)',
+    '\nrun | bare ws echo/s (p99) | emulator route-response echo/s (p99) | ratio | p99 ratio | @connections SDK echo/s (p99) | @connections plain HTTP echo/s (p99)',
   );
   for (const r of rows) {
     console.log(
-      `${r.run} | ${r.bare.perSecond} (${r.bare.p99} ms) | ${r.emulator.perSecond} (${r.emulator.p99} ms) | ${r.routeVsBare} | ${r.p99VsBare} | ${r.sdk.perSecond} (${r.sdk.p99} ms)`,
+      `${r.run} | ${r.bare.perSecond} (${r.bare.p99} ms) | ${r.emulator.perSecond} (${r.emulator.p99} ms) | ${r.routeVsBare} | ${r.p99VsBare} | ${r.sdk.perSecond} (${r.sdk.p99} ms) | ${r.http.perSecond} (${r.http.p99} ms)`,
     );
   }
 }

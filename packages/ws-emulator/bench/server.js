@@ -4,6 +4,8 @@
 //   emulator      the emulator, `echo` as a two-way route (route response)
 //   emulator-sdk  the emulator, `echo` one-way; the handler echoes through
 //                 @connections with @aws-sdk/client-apigatewaymanagementapi
+//   emulator-http the same echo through @connections with plain keep-alive
+//                 `http.request` POSTs (no SDK): what the endpoint itself costs
 // Reports { type: 'ready', port } over IPC and answers { type: 'rss' }.
 const mode = process.argv[2];
 process.on('SIGTERM', () => process.exit(0));
@@ -44,18 +46,51 @@ if (mode === 'bare') {
   });
   server.listen(0, '127.0.0.1', () => report(server.address().port));
 } else {
-  require('@backstage/cli/config/nodeTransform.cjs');
-  const {
-    startWebSocketApiServer,
-    moduleIntegration,
-  } = require('../src/index.ts');
+  // The plain-JavaScript bundle made by run.js, so the emulator process
+  // carries no TypeScript loader (the bare server has none either).
+  const bundle = process.env.BENCH_EMULATOR_BUNDLE;
+  if (!bundle) require('@backstage/cli/config/nodeTransform.cjs');
+  const { startWebSocketApiServer, moduleIntegration } = require(bundle ||
+    '../src/index.ts');
   let endpoint;
   let sdk;
   const viaSdk = mode === 'emulator-sdk';
   const { PostToConnectionCommand } = viaSdk
     ? require('@aws-sdk/client-apigatewaymanagementapi')
     : {};
-  const handler = viaSdk
+  const viaHttp = mode === 'emulator-http';
+  const httpMod = require('node:http');
+  const rawAgent = new httpMod.Agent({ keepAlive: true, maxSockets: 256 });
+  const postRaw = (connectionId, data) =>
+    new Promise((resolve, reject) => {
+      const url = new URL(
+        `${endpoint}/@connections/${encodeURIComponent(connectionId)}`,
+      );
+      const req = httpMod.request(
+        url,
+        {
+          method: 'POST',
+          agent: rawAgent,
+          headers: { 'content-length': Buffer.byteLength(data) },
+        },
+        res => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve()
+              : reject(new Error(`POST @connections: ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+  const handler = viaHttp
+    ? async event => {
+        await postRaw(event.requestContext.connectionId, event.body);
+        return { statusCode: 200 };
+      }
+    : viaSdk
     ? async event => {
         const {
           PostToConnectionCommand,
@@ -75,7 +110,7 @@ if (mode === 'bare') {
     routes: {
       echo: {
         integration: moduleIntegration({ name: 'echo', handler }),
-        response: !viaSdk,
+        response: !viaSdk && !viaHttp,
       },
     },
   }).then(server => {
@@ -85,7 +120,6 @@ if (mode === 'bare') {
         ApiGatewayManagementApiClient,
       } = require('@aws-sdk/client-apigatewaymanagementapi');
       const { NodeHttpHandler } = require('@smithy/node-http-handler');
-      const httpMod = require('node:http');
       sdk = new ApiGatewayManagementApiClient({
         endpoint,
         region: 'us-east-1',

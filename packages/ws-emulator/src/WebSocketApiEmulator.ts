@@ -696,11 +696,10 @@ export class WebSocketApiEmulator {
     connection: Connection,
     data: string | Buffer,
     isBinary = false,
+    size = typeof data === 'string' ? Buffer.byteLength(data) : data.length,
   ): boolean {
-    const sent = connection.send(data, isBinary);
+    const sent = connection.send(data, isBinary, size);
     if (sent) {
-      const size =
-        typeof data === 'string' ? Buffer.byteLength(data) : data.length;
       this.record(
         connection.id,
         'out',
@@ -735,8 +734,10 @@ export class WebSocketApiEmulator {
         text.length > this.previewChars
           ? text.slice(0, this.previewChars)
           : text,
-      ...(routeKey !== undefined && { routeKey }),
     };
+    if (routeKey !== undefined) {
+      frame.routeKey = routeKey;
+    }
     this.frames.push(frame);
     if (this.options.onActivity) {
       this.report({ type: 'frame', frame });
@@ -790,6 +791,7 @@ export class WebSocketApiEmulator {
       connection,
       isText ? bytes.toString('utf8') : bytes,
       !isText,
+      bytes.length,
     );
     connection.lastActiveAt = Date.now();
   }

@@ -217,23 +217,23 @@ export function messageEvent(
   requestId: string,
   now = Date.now(),
 ): WebSocketEvent {
-  const base = baseContext(facts, routeKey, 'MESSAGE', now, requestId);
+  // Built in one literal (API Gateway's key order): this runs per message.
   return {
     requestContext: {
       routeKey,
       messageId: createAwsStyleId(),
       eventType: 'MESSAGE',
-      extendedRequestId: base.extendedRequestId,
-      requestTime: base.requestTime,
+      extendedRequestId: requestId,
+      requestTime: formatRequestTime(now),
       messageDirection: 'IN',
-      stage: base.stage,
-      connectedAt: base.connectedAt,
-      requestTimeEpoch: base.requestTimeEpoch,
-      identity: base.identity,
+      stage: facts.stage,
+      connectedAt: facts.connectedAt,
+      requestTimeEpoch: now,
+      identity: { sourceIp: facts.sourceIp },
       requestId,
-      domainName: base.domainName,
-      connectionId: base.connectionId,
-      apiId: base.apiId,
+      domainName: facts.domainName,
+      connectionId: facts.connectionId,
+      apiId: facts.apiId,
     },
     body,
     isBase64Encoded,

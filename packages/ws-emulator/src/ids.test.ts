@@ -11,6 +11,14 @@ describe('ids', () => {
     expect(ids.size).toBe(2000);
   });
 
+  it('encodes 11 bytes in each id, as API Gateway does', () => {
+    for (let i = 0; i < 600; i++) {
+      const id = createAwsStyleId();
+      expect(Buffer.from(id, 'base64')).toHaveLength(11);
+      expect(Buffer.from(id, 'base64').toString('base64')).toBe(id);
+    }
+  });
+
   it('creates lowercase alphanumeric api ids of 10 characters', () => {
     expect(createApiId()).toMatch(/^[a-z0-9]{10}$/);
   });

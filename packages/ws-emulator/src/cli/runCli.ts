@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { startWebSocketApiServer, StandaloneServer } from '../standalone';
 import type { EmulatorActivity } from '../types';
 import { buildRoutes } from './buildRoutes';
-import { loadConfig } from './loadConfig';
 
 const USAGE = `Usage: stackyard-ws --config <file> [--host <host>] [--port <port>] [--log-frames]
 
@@ -77,6 +76,9 @@ export async function runCli(
   if (!values.config) {
     throw new Error(`--config is required\n${USAGE}`);
   }
+  // The config loader (YAML parser, schema) is needed by the CLI only.
+  const { loadConfig } =
+    require('./loadConfig') as typeof import('./loadConfig');
   const { config, baseDir } = await loadConfig(values.config);
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
     throw new Error(

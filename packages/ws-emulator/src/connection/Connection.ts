@@ -127,9 +127,11 @@ export class Connection {
    * Sends a frame unless the connection is closing or its send buffer would
    * overflow; returns whether it was sent.
    */
-  send(data: string | Buffer, isBinary: boolean): boolean {
-    const size =
-      typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  send(
+    data: string | Buffer,
+    isBinary: boolean,
+    size = typeof data === 'string' ? Buffer.byteLength(data) : data.length,
+  ): boolean {
     if (this.closing || this.ws.readyState !== this.ws.OPEN) {
       return false;
     }
@@ -141,7 +143,7 @@ export class Connection {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      setImmediate(this.uncork);
+      process.nextTick(this.uncork);
     }
     this.ws.send(data, { binary: isBinary });
     return true;

@@ -18,6 +18,26 @@ export function createInvocationTracker(timeoutMs: number): InvocationTracker {
   );
 }
 
+/**
+ * The context handed to an integration. Its abort controller is only created
+ * if the integration reads `signal`; the getter lives on the prototype, which
+ * keeps creating one context per message cheap.
+ */
+class InvocationContext implements IntegrationContext {
+  private controller: AbortController | undefined;
+
+  constructor(readonly awsRequestId: string, readonly deadline: number) {}
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller?.abort(reason);
+  }
+}
+
 function wrap(integration: Integration, error: unknown): IntegrationError {
   if (error instanceof IntegrationError) {
     return error;
@@ -45,7 +65,11 @@ export function invokeWithTimeout(
   tracker: InvocationTracker = createInvocationTracker(timeoutMs),
 ): Promise<ProxyResult | undefined> {
   return new Promise((resolve, reject) => {
-    let controller: AbortController | undefined;
+    const deadline = Date.now() + timeoutMs;
+    const context = new InvocationContext(
+      event.requestContext.requestId,
+      deadline,
+    );
     let settled = false;
     const fail = (error: Error) => {
       if (settled) {
@@ -53,19 +77,10 @@ export function invokeWithTimeout(
       }
       settled = true;
       tracker.delete(fail);
-      controller?.abort(error);
+      context.abort(error);
       reject(wrap(integration, error));
     };
-    const deadline = Date.now() + timeoutMs;
     tracker.add(fail, deadline);
-    const context: IntegrationContext = {
-      awsRequestId: event.requestContext.requestId,
-      deadline,
-      get signal() {
-        controller ??= new AbortController();
-        return controller.signal;
-      },
-    };
     let call: Promise<unknown>;
     try {
       call = Promise.resolve(integration.invoke(event, context));

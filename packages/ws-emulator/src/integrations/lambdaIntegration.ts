@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { WebSocketEvent } from '../events';
 import { toProxyResult } from './proxyResult';
 import { Integration, IntegrationContext, IntegrationError } from './types';
@@ -42,6 +42,15 @@ export interface LambdaIntegrationOptions {
   };
 }
 
+type LambdaSdk = typeof import('@aws-sdk/client-lambda');
+let lambdaSdk: LambdaSdk | undefined;
+
+/** The Lambda SDK is large: it is loaded on the first invocation only. */
+function loadLambdaSdk(): LambdaSdk {
+  lambdaSdk ??= require('@aws-sdk/client-lambda') as LambdaSdk;
+  return lambdaSdk;
+}
+
 /**
  * Invokes a Lambda function synchronously (`RequestResponse`) through the
  * Lambda Invoke API with the event as payload; the function's result is
@@ -59,6 +68,7 @@ export function lambdaIntegration(
   return {
     description: `lambda:${options.functionName}`,
     async invoke(event: WebSocketEvent, ctx: IntegrationContext) {
+      const { InvokeCommand, LambdaClient } = loadLambdaSdk();
       client ??= new LambdaClient({
         endpoint: options.endpoint,
         region: options.region,

@@ -57,6 +57,8 @@ export function moduleIntegration(
       `moduleIntegration: handler of ${name} is not a function`,
     );
   }
+  const invokedFunctionArn = `arn:aws:lambda:local:000000000000:function:${name}`;
+  const logGroupName = `/aws/lambda/${name}`;
   return {
     description: `module:${name}`,
     async invoke(event: WebSocketEvent, ctx: IntegrationContext) {
@@ -64,9 +66,9 @@ export function moduleIntegration(
         awsRequestId: ctx.awsRequestId,
         functionName: name,
         functionVersion: '$LATEST',
-        invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+        invokedFunctionArn,
         memoryLimitInMB: '128',
-        logGroupName: `/aws/lambda/${name}`,
+        logGroupName,
         logStreamName: 'local',
         callbackWaitsForEmptyEventLoop: true,
         getRemainingTimeInMillis: () => Math.max(0, ctx.deadline - Date.now()),
