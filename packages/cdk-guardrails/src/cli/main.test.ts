@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, runCli } from './main';
+
+const LINE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+ [^/\s]+\/\S+: .+$/;
+const appDir = join(__dirname, '../../fixtures/reference-service');
+
+async function run(...argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(argv, { stdout: l => stdout.push(l), stderr: l => stderr.push(l) });
+  return { code, stdout, stderr };
+}
+
+describe('stackyard CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stackyard-cli-test-'));
+  const cdkOut = join(dir, 'cdk.out');
+  const app = new App({ outdir: cdkOut, stackTraces: false, builtinCloudFormationValidation: false });
+  new sqs.CfnQueue(new Stack(app, 'Root', { stackName: 'root-dev' }), 'Queue');
+  new sqs.CfnQueue(new Stack(new Stage(app, 'Preview'), 'Nested', { stackName: 'nested-preview' }), 'Queue');
+  app.synth();
+  const clean = join(dir, 'clean.template.json');
+  writeFileSync(clean, JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'Project', Value: 'p' }, { Key: 'Environment', Value: 'e' }, { Key: 'CostCenter', Value: 'c' }] } } } }));
+  const notTemplate = join(dir, 'package.json');
+  writeFileSync(notTemplate, JSON.stringify({ name: 'x' }));
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{ "Resources": ');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 0 for a clean template', async () => {
+    const result = await run('check', clean);
+    expect(result).toEqual({ code: EXIT_OK, stdout: [], stderr: ['0 finding(s), 0 acknowledged'] });
+  });
+
+  it('exits 1 with one line per finding for a cdk.out directory, including nested Stage stacks', async () => {
+    const result = await run('check', cdkOut, '--stage', 'dev');
+    expect(result.code).toBe(EXIT_FINDINGS);
+    expect(result.stdout).toEqual([
+      'SY-SQS-DLQ root-dev/Queue: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
+      'SY-TAGS root-dev/Queue: missing tag Project, Environment, CostCenter: tag every resource with Project, Environment, CostCenter',
+      'SY-SQS-DLQ nested-preview/Queue: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
+      'SY-TAGS nested-preview/Queue: missing tag Project, Environment, CostCenter: tag every resource with Project, Environment, CostCenter',
+    ]);
+    for (const line of result.stdout) expect(line).toMatch(LINE);
+  });
+
+  it('prints JSON with --json', async () => {
+    const result = await run('check', cdkOut, clean, '--json');
+    expect(result.code).toBe(EXIT_FINDINGS);
+    const json = JSON.parse(result.stdout.join('\n'));
+    expect(json.ok).toBe(false);
+    expect(json.findings).toHaveLength(4);
+    expect(json.findings[0]).toMatchObject({ ruleId: 'SY-SQS-DLQ', stack: 'root-dev', logicalId: 'Queue' });
+    // a plain App writes no aws:cdk:path metadata, so findings name the logical ID
+    expect(json.findings[0].path).toBeUndefined();
+  });
+
+  it.each([
+    ['a missing file', ['check', '/nonexistent/x.json'], /cannot read "\/nonexistent\/x.json": ENOENT/],
+    ['a file that is not a template', ['check', notTemplate], /package.json" is not a CloudFormation template: it has no "Resources" object/],
+    ['unparsable JSON', ['check', broken], /broken.json" is not a JSON or YAML template/],
+    ['a directory that is not a cloud assembly', ['check', appDir], /is not a cloud assembly \(cdk.out\) directory/],
+    ['no arguments', ['check'], /check needs at least one/],
+    ['an unknown stage', ['check', clean, '--stage', 'qa'], /unknown stage "qa"/],
+    ['an unknown option', ['check', clean, '--nope'], /Unknown option '--nope'/],
+    ['an unknown command', ['deploy'], /unknown command "deploy"/],
+    ['synth without a stage', ['synth', appDir, '--prefix', 'wo'], /synth needs --stage/],
+    ['synth with a bad prefix', ['synth', appDir, '--prefix', 'wo;rm', '--stage', 'dev'], /override "wo;rm" is not allowed/],
+    ['synth of a directory without manifest', ['synth', '/nonexistent', '--prefix', 'wo', '--stage', 'dev'], /cannot read the manifest/],
+  ])('exits 2 with a clear message for %s', async (_, argv, message) => {
+    const result = await run(...argv);
+    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr.join('\n')).toMatch(message);
+  });
+
+  it('synthesizes a manifest app in-process from a branch and checks it', async () => {
+    const out = join(dir, 'templates');
+    const result = await run('synth', appDir, '--branch', 'feature/wo-7-x', '--stage', 'dev', '--out', out, '--json');
+    expect(result.code).toBe(EXIT_OK);
+    const json = JSON.parse(result.stdout.join('\n'));
+    expect(json).toMatchObject({ ok: true, stackName: 'wo-7-dev', findings: [] });
+    expect(await run('check', join(out, 'wo-7-dev.template.json'))).toMatchObject({ code: EXIT_OK });
+  });
+});

@@ -1,0 +1,32 @@
+import { dynamoDeletionProtection } from '../rules/dynamoDeletionProtection';
+import { dynamoPointInTimeRecovery } from '../rules/dynamoPointInTimeRecovery';
+import { dynamoRetainInProduction } from '../rules/dynamoRetainInProduction';
+import { lambdaDeadLetter } from '../rules/lambdaDeadLetter';
+import { lambdaMemory } from '../rules/lambdaMemory';
+import { lambdaReservedConcurrency } from '../rules/lambdaReservedConcurrency';
+import { lambdaRuntime } from '../rules/lambdaRuntime';
+import { lambdaTimeout } from '../rules/lambdaTimeout';
+import { requiredTags } from '../rules/requiredTags';
+import { sqsDeadLetterQueue } from '../rules/sqsDeadLetterQueue';
+import { sqsMaxReceiveCount } from '../rules/sqsMaxReceiveCount';
+import { sqsVisibilityTimeout } from '../rules/sqsVisibilityTimeout';
+import type { RulePack } from '../types';
+
+/** Stackyard's mandatory safety rules: Lambda, SQS, DynamoDB and tags. */
+export const stackyardCorePack: RulePack = {
+  name: 'stackyard-core',
+  rules: [
+    lambdaReservedConcurrency,
+    lambdaTimeout,
+    lambdaMemory,
+    lambdaDeadLetter,
+    lambdaRuntime,
+    sqsDeadLetterQueue,
+    sqsMaxReceiveCount,
+    sqsVisibilityTimeout,
+    dynamoPointInTimeRecovery,
+    dynamoDeletionProtection,
+    dynamoRetainInProduction,
+    requiredTags,
+  ],
+};

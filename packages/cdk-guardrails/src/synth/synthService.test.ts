@@ -1,0 +1,112 @@
+import { readdirSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { CfnResource, Duration, Stack, Stage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acknowledgeRule } from '../policy/acknowledge';
+import { formatFinding } from '../policy/evaluateTemplate';
+import { SYNTH_TMP_PREFIX, synthApp } from './synthApp';
+import { synthService } from './synthService';
+
+const appDir = join(__dirname, '../../fixtures/reference-service');
+const leftovers = () => readdirSync(tmpdir()).filter(d => d.startsWith(SYNTH_TMP_PREFIX));
+
+describe('synthService', () => {
+  const before = leftovers();
+  const results = Promise.all(
+    ['dev', 'prod', 'preview'].map(stage => synthService({ appDir, prefix: 'wo-42', stage })),
+  );
+
+  it('synthesizes the reference service cleanly in every stage', async () => {
+    for (const result of await results) {
+      expect(result.findings).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(Object.keys(result.templates)).toEqual([result.stackName]);
+    }
+    expect((await results).map(r => r.stackName)).toEqual(['wo-42-dev', 'wo-42-prod', 'wo-42-preview']);
+  });
+
+  it('summarizes resources per stack', async () => {
+    const [dev, prod] = await results;
+    expect(dev.stacks[0].resourcesByType).toMatchObject({
+      'AWS::Lambda::Function': 3,
+      'AWS::DynamoDB::Table': 2,
+      'AWS::ApiGatewayV2::Api': 1,
+      'AWS::SQS::Queue': 7,
+    });
+    expect(dev.stacks[0].resourcesByType['AWS::CloudWatch::Alarm']).toBeUndefined();
+    // 3 functions × (errors, throttles, DLQ) + 2 queues × (age, DLQ) + 2 tables × 2 + 1 WebSocket API
+    expect(prod.stacks[0].resourcesByType['AWS::CloudWatch::Alarm']).toBe(18);
+  });
+
+  it('sizes functions for the stage', async () => {
+    const [dev, prod] = await results;
+    const worker = (t: any) =>
+      Object.values<any>(t.Resources).find(r => r.Type === 'AWS::Lambda::Function' && r.Metadata['aws:cdk:path'].includes('/Worker/'));
+    expect(worker(dev.templates['wo-42-dev']).Properties).toMatchObject({ MemorySize: 256, ReservedConcurrentExecutions: 5 });
+    expect(worker(prod.templates['wo-42-prod']).Properties).toMatchObject({ MemorySize: 512, ReservedConcurrentExecutions: 50 });
+  });
+
+  it.each(['dev', 'prod', 'preview'])('matches the %s snapshot', async stage => {
+    const result = (await results).find(r => r.stackName === `wo-42-${stage}`)!;
+    expect(result.templates[result.stackName]).toMatchSnapshot();
+  });
+
+  it('leaves no temporary directories behind', async () => {
+    await results;
+    expect(leftovers()).toEqual(before);
+  });
+
+  it('lets custom code extend the stack, and still checks it', async () => {
+    const result = await synthService({
+      appDir,
+      prefix: 'wo',
+      stage: 'dev',
+      extend: service => {
+        new sqs.Queue(service.stack, 'RawQueue');
+      },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.findings.map(formatFinding)).toEqual([
+      'SY-SQS-DLQ wo-dev/RawQueue/Resource: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
+    ]);
+  });
+
+  it('rejects a bad prefix or stage before synthesizing', async () => {
+    await expect(synthService({ appDir, prefix: 'wo 1', stage: 'dev' })).rejects.toThrow(/prefix "wo 1" is not allowed/);
+    await expect(synthService({ appDir, prefix: 'wo', stage: 'qa' })).rejects.toThrow(/unknown stage "qa"/);
+  });
+});
+
+describe('synthApp', () => {
+  it('catches violations in stacks nested in a Stage, which toolkit-lib reports would drop', async () => {
+    const result = await synthApp(app => {
+      const stage = new Stage(app, 'Preview');
+      const stack = new Stack(stage, 'Svc', { stackName: 'svc-preview' });
+      new lambda.Function(stack, 'Fn', {
+        code: lambda.Code.fromInline('exports.handler = async () => {}'),
+        handler: 'index.handler',
+        runtime: lambda.Runtime.NODEJS_22_X,
+        timeout: Duration.seconds(3),
+        memorySize: 128,
+      });
+      acknowledgeRule(stack, 'SY-TAGS', 'nested stack used only to test the policy');
+    });
+    expect(Object.keys(result.templates)).toEqual(['svc-preview']);
+    expect(result.findings.map(f => `${f.ruleId} ${f.stack}/${f.path}`)).toEqual([
+      'SY-LAMBDA-CONCURRENCY svc-preview/Fn/Resource',
+      'SY-LAMBDA-DLQ svc-preview/Fn/Resource',
+    ]);
+    expect(result.acknowledged.length).toBeGreaterThan(0);
+  });
+
+  it('turns error annotations into findings', async () => {
+    const result = await synthApp(app => {
+      const stack = new Stack(app, 'S', { stackName: 's-dev' });
+      const r = new CfnResource(stack, 'Thing', { type: 'Custom::Thing' });
+      require('aws-cdk-lib').Annotations.of(r).addError('thing is broken');
+    });
+    expect(result.findings.map(formatFinding)).toEqual(['CDK-ANNOTATION s-dev/S/Thing: thing is broken']);
+  });
+});
