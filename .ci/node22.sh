@@ -11,12 +11,12 @@ run_tests_on_node22() {
   # Node 20 build back afterwards so the checkout keeps working.
   addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
   cp "$addon" "$dir/better_sqlite3.node20"
-  trap 'cp "$dir/better_sqlite3.node20" "$addon"' RETURN
   PATH="$node22/bin:$PATH" npm rebuild better-sqlite3 --nodedir="$node22" >/dev/null
 
   local status=0
   PATH="$node22/bin:$PATH" STACKYARD_RESULTS_NAME=node22-unit \
     node scripts/run-unit-tests.mjs || status=$?
+  cp "$dir/better_sqlite3.node20" "$addon"
   # A run that could not start wrote no report; count it as failed.
   if [ "$status" -ne 0 ] && [ ! -f .test-results/node22-unit.json ]; then
     echo '{"numPassedTests":0,"numFailedTests":1}' > .test-results/node22-unit.json
