@@ -24,9 +24,15 @@ import { TeardownButton } from './TeardownButton';
 import { TemplateVersion } from './TemplateVersion';
 import { Timestamp } from './Timestamp';
 
-/** The backend hosts WebSocket APIs for environments of local targets only. */
+/**
+ * The backend hosts WebSocket APIs for environments of local targets only;
+ * the deploy action records a `WebSocketRoutes` output for those that have
+ * one, so other environments cost no request.
+ */
 const hasPreviewSockets = (environment: Environment) =>
-  environment.targetType === 'local' && environment.status !== 'deleted';
+  environment.targetType === 'local' &&
+  environment.status !== 'deleted' &&
+  'WebSocketRoutes' in (environment.outputs ?? {});
 
 /**
  * One environment: status, activity, outputs, resources, alarms, preview

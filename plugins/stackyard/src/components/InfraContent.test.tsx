@@ -361,14 +361,24 @@ describe('InfraContent', () => {
     expect(api.listEnvironments).toHaveBeenCalledTimes(2);
   });
 
-  it('shows the preview socket of local environments only', async () => {
+  it('shows the preview socket of local environments with a WebSocket API only', async () => {
     const local = anEnvironment({
       stage: 'dev',
       targetType: 'local',
       target: 'local',
+      outputs: { WebSocketRoutes: '$connect, $default' },
     });
-    const aws = anEnvironment({ stage: 'prod' });
-    const api = mockStackyardApi([local, aws]);
+    const localWithoutSocket = anEnvironment({
+      stage: 'test',
+      targetType: 'local',
+      target: 'local',
+      outputs: { ApiUrl: 'https://example.com' },
+    });
+    const aws = anEnvironment({
+      stage: 'prod',
+      outputs: { WebSocketRoutes: '$connect, $default' },
+    });
+    const api = mockStackyardApi([local, localWithoutSocket, aws]);
     api.getSockets.mockResolvedValue(aSocketInspection(local.id));
     renderTab(api);
 
@@ -379,6 +389,11 @@ describe('InfraContent', () => {
     expect(within(socket).getByText('1 live connection')).toBeInTheDocument();
     expect(
       within(screen.getByRole('region', { name: 'wo-prod' })).queryByText(
+        'Preview socket',
+      ),
+    ).not.toBeInTheDocument();
+    expect(
+      within(screen.getByRole('region', { name: 'wo-test' })).queryByText(
         'Preview socket',
       ),
     ).not.toBeInTheDocument();
