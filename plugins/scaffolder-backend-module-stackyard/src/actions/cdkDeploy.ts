@@ -169,6 +169,7 @@ export function createCdkDeployAction(options: {
       }
       const { result, findings } = await synthesizeService({
         dir,
+        manifest,
         prefix,
         stage: input.stage,
         logger: ctx.logger,

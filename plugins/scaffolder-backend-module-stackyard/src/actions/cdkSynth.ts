@@ -90,6 +90,7 @@ export function createCdkSynthAction(
       });
       const { result, findings } = await synthesizeService({
         dir,
+        manifest,
         prefix,
         stage: ctx.input.stage,
         logger: ctx.logger,

@@ -87,7 +87,6 @@ export function loadServiceManifest(dir: string): ServiceManifest {
 
 /** The outcome of {@link synthesizeService}. */
 export interface ServiceSynthesis {
-  readonly manifest: ServiceManifest;
   readonly result: SynthServiceResult;
   readonly findings: ReportedFinding[];
 }
@@ -98,14 +97,15 @@ export interface ServiceSynthesis {
  */
 export async function synthesizeService(options: {
   dir: string;
+  /** The service's manifest, as {@link loadServiceManifest} read it. */
+  manifest: ServiceManifest;
   prefix: string;
   stage: string;
   logger: LoggerService;
   env?: { account?: string; region?: string };
   packs?: readonly RulePack[];
 }): Promise<ServiceSynthesis> {
-  const { dir, prefix, stage, logger } = options;
-  const manifest = loadServiceManifest(dir);
+  const { dir, manifest, prefix, stage, logger } = options;
   let result: SynthServiceResult;
   try {
     result = await synthService({
@@ -141,7 +141,7 @@ export async function synthesizeService(options: {
   logger.info(
     `Safety policy: ${findings.length} finding(s), ${result.acknowledged.length} acknowledged, in ${result.durationMs} ms`,
   );
-  return { manifest, result, findings };
+  return { result, findings };
 }
 
 /** The error that fails a task whose synthesis has findings. */
