@@ -31,6 +31,18 @@ const inspectQuerySchema = z
 const noApi = (id: string) =>
   new NotFoundError(`Environment "${id}" has no hosted WebSocket API`);
 
+/** The environment and connection a connection route names, validated. */
+function connectionParams(params: { id: string; connectionId: string }) {
+  return {
+    id: parseInput(idSchema, params.id, 'environment id'),
+    connectionId: parseInput(
+      connectionIdSchema,
+      params.connectionId,
+      'connection id',
+    ),
+  };
+}
+
 /** The `@connections` errors as Backstage errors (and HTTP statuses). */
 async function managed<T>(operation: () => Promise<T>): Promise<T> {
   try {
@@ -80,12 +92,7 @@ export function addSocketRoutes(
     '/environments/:id/sockets/connections/:connectionId/messages',
     async (req, res) => {
       await credentials(req);
-      const id = parseInput(idSchema, req.params.id, 'environment id');
-      const connectionId = parseInput(
-        connectionIdSchema,
-        req.params.connectionId,
-        'connection id',
-      );
+      const { id, connectionId } = connectionParams(req.params);
       const message = parseInput(
         sendToConnectionRequestSchema,
         req.body,
@@ -106,12 +113,7 @@ export function addSocketRoutes(
     '/environments/:id/sockets/connections/:connectionId',
     async (req, res) => {
       await credentials(req);
-      const id = parseInput(idSchema, req.params.id, 'environment id');
-      const connectionId = parseInput(
-        connectionIdSchema,
-        req.params.connectionId,
-        'connection id',
-      );
+      const { id, connectionId } = connectionParams(req.params);
       if (!(await managed(() => host.disconnect(id, connectionId)))) {
         throw noApi(id);
       }
