@@ -30,55 +30,35 @@ describe('PortalPermissionPolicy', () => {
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it("limits deleting a catalog entity to the entity's owners", async () => {
-    const decision = await policy.handle(
-      { permission: catalogEntityDeletePermission },
-      userOwning('user:default/guest', 'group:default/platform-team'),
-    );
-    expect(decision).toEqual({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
-      conditions: {
-        rule: 'IS_ENTITY_OWNER',
+  describe.each([
+    ['deleting a catalog entity', catalogEntityDeletePermission],
+    [
+      'tearing down Stackyard environments',
+      stackyardEnvironmentDeletePermission,
+    ],
+  ])('%s', (_action, permission) => {
+    it("is limited to the entity's owners", async () => {
+      const decision = await policy.handle(
+        { permission },
+        userOwning('user:default/guest', 'group:default/platform-team'),
+      );
+      expect(decision).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
         resourceType: 'catalog-entity',
-        params: {
-          claims: ['user:default/guest', 'group:default/platform-team'],
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: {
+            claims: ['user:default/guest', 'group:default/platform-team'],
+          },
         },
-      },
+      });
     });
-  });
 
-  it('denies deleting catalog entities to callers without ownership claims', async () => {
-    const decision = await policy.handle({
-      permission: catalogEntityDeletePermission,
+    it('is denied to callers without ownership claims', async () => {
+      const decision = await policy.handle({ permission });
+      expect(decision).toEqual({ result: AuthorizeResult.DENY });
     });
-    expect(decision).toEqual({ result: AuthorizeResult.DENY });
-  });
-
-  it("limits tearing down Stackyard environments to the entity's owners", async () => {
-    const decision = await policy.handle(
-      { permission: stackyardEnvironmentDeletePermission },
-      userOwning('user:default/ada', 'group:default/orders-team'),
-    );
-    expect(decision).toEqual({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
-      conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'catalog-entity',
-        params: {
-          claims: ['user:default/ada', 'group:default/orders-team'],
-        },
-      },
-    });
-  });
-
-  it('denies tearing down Stackyard environments to callers without ownership claims', async () => {
-    const decision = await policy.handle({
-      permission: stackyardEnvironmentDeletePermission,
-    });
-    expect(decision).toEqual({ result: AuthorizeResult.DENY });
   });
 });
