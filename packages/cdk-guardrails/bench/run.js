@@ -6,7 +6,8 @@
  *   - cold: a fresh process per synth (module loading included)
  *   - warm: repeated synths in one process
  *   - the same app through `cdk synth` (aws-cdk CLI) as a subprocess
- *   - RSS growth and leftover temporary directories over 200 synths
+ *   - RSS (and JS heap) growth and leftover temporary directories over 200
+ *     synths, both after GC, from the end of the warm runs to the end
  *
  * Usage: node --expose-gc bench/run.js [--warm N] [--cli N] [--cold N] [--soak N]
  * Prints a Markdown table and the raw numbers as JSON.
@@ -93,14 +94,14 @@ async function main() {
 
   // Soak: RSS growth and leftover temp dirs over SOAK synths.
   gc();
-  const rssStart = process.memoryUsage().rss;
+  const { rss: rssStart, heapUsed: heapStart } = process.memoryUsage();
   let rssPeak = rssStart;
   for (let i = 0; i < SOAK; i++) {
     await once();
     if (i % 20 === 0) rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }
   gc();
-  const rssEnd = process.memoryUsage().rss;
+  const { rss: rssEnd, heapUsed: heapEnd } = process.memoryUsage();
   const leftovers = [...tmpEntries()].filter(e => !tmpBefore.has(e));
   const synthLeftovers = leftovers.filter(e => e.startsWith(SYNTH_TMP_PREFIX));
 
@@ -116,9 +117,13 @@ async function main() {
     soakSynths: SOAK,
     rssGrowthMb: Number(((rssEnd - rssStart) / MB).toFixed(1)),
     rssPeakGrowthMb: Number(((rssPeak - rssStart) / MB).toFixed(1)),
+    heapUsedGrowthMb: Number(((heapEnd - heapStart) / MB).toFixed(1)),
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'default',
     gcExposed: Boolean(global.gc),
     leftoverTempEntries: leftovers.length,
     leftoverSynthDirs: synthLeftovers.length,
+    // /tmp may be shared with other processes: name what appeared.
+    leftoverNames: leftovers.slice(0, 10),
   };
   const pass = {
     warmMedian: results.warmMsMedian <= 150,
@@ -134,6 +139,7 @@ async function main() {
 | \`cdk synth\` subprocess, aws-cdk CLI (median of ${CLI}) | ${results.cdkSynthSubprocessMsMedian} ms | — |
 | speed-up warm vs CLI | ${results.speedupWarmVsCli}× | ≥ 20× ${pass.speedup ? '✔' : '✘'} |
 | RSS growth over ${SOAK} synths (after GC) | ${results.rssGrowthMb} MB (peak +${results.rssPeakGrowthMb} MB) | ≤ 50 MB ${pass.rss ? '✔' : '✘'} |
+| JS heap (heapUsed) growth over ${SOAK} synths (after GC) | ${results.heapUsedGrowthMb} MB | — |
 | leftover temp entries / synth dirs | ${results.leftoverTempEntries} / ${results.leftoverSynthDirs} | 0 ${pass.tempDirs ? '✔' : '✘'} |
 
 Machine: ${results.machine}`);

@@ -25,6 +25,8 @@ export * from './policy/SafetyPolicyPlugin';
 export * from './policy/packs/stackyardCore';
 export * from './manifest/schema';
 export * from './manifest/ManifestError';
+export * from './manifest/ExtensionError';
+export * from './manifest/loadExtension';
 export * from './manifest/loadManifest';
 export * from './manifest/buildService';
 export * from './synth/summarize';

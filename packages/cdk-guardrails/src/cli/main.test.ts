@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { MANIFEST_FILE } from '../manifest/loadManifest';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, runCli } from './main';
 
 const LINE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+ [^/\s]+\/\S+: .+$/;
@@ -75,6 +76,49 @@ describe('stackyard CLI', () => {
     expect(result.code).toBe(EXIT_BAD_INPUT);
     expect(result.stdout).toEqual([]);
     expect(result.stderr.join('\n')).toMatch(message);
+  });
+
+  describe('synth with an extension module', () => {
+    const extendedDir = join(__dirname, '../../fixtures/extended-service');
+    const manifest = readFileSync(join(extendedDir, MANIFEST_FILE), 'utf8');
+    /** An app directory whose manifest declares `extension`, with the given module files. */
+    function appWith(extension: string, files: Record<string, string>) {
+      const extApp = mkdtempSync(join(dir, 'ext-'));
+      writeFileSync(join(extApp, MANIFEST_FILE), manifest.replace('infra/extend.js', extension));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(extApp, name), text);
+      return extApp;
+    }
+
+    it('synthesizes the resources the extension adds and reports the raw ones', async () => {
+      const out = join(dir, 'extended');
+      const result = await run('synth', extendedDir, '--prefix', 'lg-3', '--stage', 'dev', '--out', out);
+      expect(result.code).toBe(EXIT_FINDINGS);
+      expect(result.stdout).toEqual([
+        'SY-SQS-DLQ lg-3-dev/RawQueue/Resource: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
+      ]);
+      const template = JSON.parse(readFileSync(join(out, 'lg-3-dev.template.json'), 'utf8'));
+      const byType = (type: string) =>
+        Object.values<any>(template.Resources).filter(r => r.Type === type);
+      expect(byType('AWS::SNS::Topic').map(r => r.Properties.TopicName)).toEqual(['lg-3-dev-events']);
+      expect(byType('AWS::SQS::Queue').map(r => r.Properties.QueueName)).toContain('lg-3-dev-raw-dev');
+      // the extension ran on the manifest-built stack: its function may publish
+      expect(JSON.stringify(byType('AWS::IAM::Policy'))).toContain('sns:Publish');
+    });
+
+    it.each([
+      ['is missing', 'infra/missing.js', {}, /service extension "infra\/missing.js" \(declared in .*stackyard.yaml\): cannot load .*infra\/missing.js: no such file/],
+      ['throws when loaded', 'load.js', { 'load.js': 'throw new Error("no config for this account");' }, /"load.js".*cannot load .*load.js: no config for this account/],
+      ['throws while extending', 'extend.js', { 'extend.js': 'module.exports = () => { throw new Error("bucket name taken"); };' }, /"extend.js".*failed: bucket name taken/],
+      ['exports no function', 'extend.js', { 'extend.js': 'module.exports = { bucket: true };' }, /"extend.js".*must export a function/],
+      ['is asynchronous', 'extend.js', { 'extend.js': 'module.exports = async () => {};' }, /"extend.js".*returned a promise/],
+      ['leaves the app directory', '../extend.js', {}, /extension: extension "..\/extend.js" must be a relative path inside the app directory/],
+      ['is not a module', 'extend.json', {}, /extension: must name a .js, .cjs, .ts or .cts module/],
+    ])('exits 2 with a clear message when the extension %s', async (_, extension, files, message) => {
+      const result = await run('synth', appWith(extension, files), '--prefix', 'lg', '--stage', 'dev');
+      expect(result.code).toBe(EXIT_BAD_INPUT);
+      expect(result.stdout).toEqual([]);
+      expect(result.stderr.join('\n')).toMatch(message);
+    });
   });
 
   it('synthesizes a manifest app in-process from a branch and checks it', async () => {

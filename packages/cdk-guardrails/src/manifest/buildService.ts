@@ -10,6 +10,8 @@ import { ServiceAlarms } from '../constructs/ServiceAlarms';
 import { ServiceStack } from '../constructs/ServiceStack';
 import { WebSocketApi } from '../constructs/WebSocketApi';
 import type { StageConfigOverride } from '../stages/stageConfig';
+import { MANIFEST_FILE } from './loadManifest';
+import { ServiceExtension, loadExtension } from './loadExtension';
 import type { ManifestFunction, ServiceManifest } from './schema';
 
 /** Options of {@link buildService}. */
@@ -36,6 +38,13 @@ export interface BuildServiceOptions {
    * @default - environment-agnostic
    */
   readonly env?: StackProps['env'];
+  /**
+   * Custom CDK code that extends the stack once it is built.
+   *
+   * @default - the module the manifest's `extension` key names, loaded from
+   * `appDir`; none when it names none
+   */
+  readonly extension?: ServiceExtension;
 }
 
 /** A service built from a manifest: the stack and its named parts, for custom code to extend. */
@@ -87,8 +96,8 @@ function runtimeOf(name: string | undefined): lambda.Runtime | undefined {
 /**
  * Builds a {@link ServiceStack} from a service manifest in one call: its
  * functions, queues (wired to consumers), tables (granted to readers and
- * writers), WebSocket API and alarms, sized for the stage. The returned
- * parts can be extended with custom CDK code.
+ * writers), WebSocket API and alarms, sized for the stage, then applies the
+ * manifest's extension. The returned parts can be extended further.
  */
 export function buildService(
   scope: Construct,
@@ -192,5 +201,9 @@ export function buildService(
   for (const [name, t] of Object.entries(tables)) alarms.monitorTable(name, t);
   if (webSocketApi) alarms.monitorWebSocketApi('websocket', webSocketApi);
 
-  return { stack, functions, queues, tables, webSocketApi, alarms };
+  const service: Service = { stack, functions, queues, tables, webSocketApi, alarms };
+  const extension =
+    options.extension ?? loadExtension(appDir, manifest, path.join(appDir, MANIFEST_FILE));
+  extension?.(service, { prefix: options.prefix, stage: options.stage, appDir, manifest });
+  return service;
 }

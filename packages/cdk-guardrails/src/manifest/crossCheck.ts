@@ -8,7 +8,8 @@ export interface CrossCheckIssue {
 
 /**
  * Checks what the schema cannot: references between functions, queues,
- * tables and routes, and that code directories stay inside the app.
+ * tables and routes, and that code directories and the extension module
+ * stay inside the app.
  */
 export function crossCheck(manifest: ServiceManifest): CrossCheckIssue[] {
   const issues: CrossCheckIssue[] = [];
@@ -23,16 +24,22 @@ export function crossCheck(manifest: ServiceManifest): CrossCheckIssue[] {
       });
     }
   };
+  const needInsideApp = (path: (string | number)[], what: string, value: string) => {
+    const parts = value.split(/[\\/]/);
+    if (value.startsWith('/') || /^[A-Za-z]:/.test(value) || parts.includes('..')) {
+      issues.push({
+        path,
+        message: `${what} ${JSON.stringify(value)} must be a relative path inside the app directory`,
+      });
+    }
+  };
   for (const [id, fn] of Object.entries(manifest.functions ?? {})) {
     if (fn.code !== undefined) {
-      const parts = fn.code.split(/[\\/]/);
-      if (fn.code.startsWith('/') || /^[A-Za-z]:/.test(fn.code) || parts.includes('..')) {
-        issues.push({
-          path: ['functions', id, 'code'],
-          message: `code ${JSON.stringify(fn.code)} must be a relative path inside the app directory`,
-        });
-      }
+      needInsideApp(['functions', id, 'code'], 'code', fn.code);
     }
+  }
+  if (manifest.extension !== undefined) {
+    needInsideApp(['extension'], 'extension', manifest.extension);
   }
   for (const [id, queue] of Object.entries(manifest.queues ?? {})) {
     if (queue.consumer) needFunction(['queues', id, 'consumer'], queue.consumer);

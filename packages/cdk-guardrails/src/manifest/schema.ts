@@ -94,6 +94,14 @@ export const manifestSchema = z.strictObject({
   websocket: websocketSchema.optional(),
   alarms: alarmsSchema.optional(),
   stages: z.record(z.string(), stageSchema).optional(),
+  /**
+   * A CommonJS module, relative to the app directory, whose exported function
+   * extends the built stack with custom CDK code.
+   */
+  extension: z
+    .string()
+    .regex(/\.c?[jt]s$/, 'must name a .js, .cjs, .ts or .cts module')
+    .optional(),
 });
 
 /** A parsed, schema-valid `stackyard.yaml`. */

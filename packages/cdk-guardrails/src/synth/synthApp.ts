@@ -8,6 +8,8 @@ import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
 import type { StageConfig } from '../stages/stageConfig';
 import { QuietIoHost } from './quietIoHost';
 import { StackSummary, summarizeTemplate } from './summarize';
+import { forgetReferencesTo } from './referenceTable';
+import { withTokenScope } from './tokenScope';
 
 /** Prefix of the temporary output directories of in-process synthesis. */
 export const SYNTH_TMP_PREFIX = 'stackyard-synth-';
@@ -74,7 +76,10 @@ export async function synthApp(
   const outdir = mkdtempSync(join(tmpdir(), SYNTH_TMP_PREFIX));
   try {
     const source = await toolkit.fromAssemblyBuilder(
-      async props => {
+      // Built and synthesized synchronously inside a token scope, then
+      // forgotten by the reference table: aws-cdk-lib's process-wide tables
+      // would otherwise keep every App alive (see README, Benchmark).
+      async props => withTokenScope(() => {
         const app = new App({
           outdir: props.outdir,
           stackTraces: false,
@@ -87,10 +92,14 @@ export async function synthApp(
             ...options.context,
           },
         });
-        Validations.of(app).addPlugins(plugin);
-        build(app);
-        return app.synth();
-      },
+        try {
+          Validations.of(app).addPlugins(plugin);
+          build(app);
+          return app.synth();
+        } finally {
+          forgetReferencesTo(app);
+        }
+      }).value,
       {
         clobberEnv: false,
         outdir,

@@ -1,6 +1,8 @@
-import { readdirSync } from 'fs';
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { CfnResource, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,8 +12,25 @@ import { SYNTH_TMP_PREFIX, synthApp } from './synthApp';
 import { synthService } from './synthService';
 
 const appDir = join(__dirname, '../../fixtures/reference-service');
+
+/** A full garbage collection, without needing node --expose-gc. */
+function collectGarbage() {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+// A private temp root, so other test processes' synths in the shared /tmp
+// cannot look like leftovers of these.
+const sharedTmpdir = process.env.TMPDIR;
+const privateTmpdir = mkdtempSync(join(tmpdir(), 'synth-service-test-'));
+process.env.TMPDIR = privateTmpdir;
+afterAll(() => {
+  if (sharedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = sharedTmpdir;
+  rmSync(privateTmpdir, { recursive: true, force: true });
+});
+
 const leftovers = () =>
-  readdirSync(tmpdir()).filter(d => d.startsWith(SYNTH_TMP_PREFIX));
+  readdirSync(privateTmpdir).filter(d => d.startsWith(SYNTH_TMP_PREFIX));
 
 /**
  * CDK's version-reporting resource encodes the Node.js runtime, so it differs
@@ -109,6 +128,24 @@ describe('synthService', () => {
     expect(result.findings.map(formatFinding)).toEqual([
       'SY-SQS-DLQ wo-dev/RawQueue/Resource: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
     ]);
+  });
+
+  it("leaves nothing in aws-cdk-lib's global state that keeps the app alive", async () => {
+    // The first synthesis in a process loads modules and is kept (see withTokenScope).
+    await results;
+    let app: WeakRef<object> | undefined;
+    await synthService({
+      appDir,
+      prefix: 'wo',
+      stage: 'dev',
+      extend: service => {
+        app = new WeakRef(service.stack.node.root);
+      },
+    });
+    await new Promise(resolve => setImmediate(resolve));
+    collectGarbage();
+    expect(app).toBeDefined();
+    expect(app!.deref()).toBeUndefined();
   });
 
   it('rejects a bad prefix or stage before synthesizing', async () => {

@@ -1,6 +1,8 @@
 import { join } from 'path';
 import { stackNameFor } from '@stackyard/plugin-stackyard-common';
 import { Service, buildService } from '../manifest/buildService';
+import { ExtensionError } from '../manifest/ExtensionError';
+import { loadExtension } from '../manifest/loadExtension';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
 import type { RulePack } from '../policy/types';
@@ -22,7 +24,8 @@ export interface SynthServiceOptions {
    */
   readonly manifest?: ServiceManifest;
   /**
-   * Custom CDK code that extends the service's stack.
+   * Custom CDK code that extends the service's stack, after the extension
+   * module the manifest declares, if any.
    *
    * @default - none
    */
@@ -50,27 +53,40 @@ export interface SynthServiceResult extends SynthResult {
 /**
  * Synthesizes a manifest-based service in-process and runs the safety
  * policy: the path the scaffolder actions and the service's own CI share.
- * Throws a `ManifestError` for an invalid manifest and a `StackyardNameError`
- * for an invalid prefix or stage; policy violations are returned as findings.
+ * Throws a `ManifestError` for an invalid manifest (an `ExtensionError` when
+ * its extension module is missing or throws) and a `StackyardNameError` for
+ * an invalid prefix or stage; policy violations are returned as findings.
  */
 export async function synthService(
   options: SynthServiceOptions,
 ): Promise<SynthServiceResult> {
-  const manifest = options.manifest ?? loadManifest(join(options.appDir, MANIFEST_FILE));
+  const manifestFile = join(options.appDir, MANIFEST_FILE);
+  const manifest = options.manifest ?? loadManifest(manifestFile);
   const stackName = stackNameFor(options.prefix, options.stage);
   const overrides: Record<string, StageConfigOverride> = {};
   for (const [name, { functions: _f, ...config }] of Object.entries(manifest.stages ?? {})) {
     overrides[name] = config;
   }
   resolveStageConfig(options.stage, overrides);
-  const result = await synthApp(app => {
-    const service = buildService(app, manifest, {
-      prefix: options.prefix,
-      stage: options.stage,
-      appDir: options.appDir,
-      env: options.env,
-    });
-    options.extend?.(service);
-  }, { packs: options.packs });
-  return { ...result, stackName };
+  // Loaded before synthesis: a missing module fails fast, and module loading
+  // stays out of the synthesis (see withTokenScope).
+  const extension = loadExtension(options.appDir, manifest, manifestFile) ?? (() => {});
+  try {
+    const result = await synthApp(app => {
+      const service = buildService(app, manifest, {
+        prefix: options.prefix,
+        stage: options.stage,
+        appDir: options.appDir,
+        env: options.env,
+        extension,
+      });
+      options.extend?.(service);
+    }, { packs: options.packs });
+    return { ...result, stackName };
+  } catch (e) {
+    // toolkit-lib wraps errors of the app in an AssemblyError; a failing
+    // extension is bad input and keeps its own type.
+    const cause = (e as { cause?: unknown } | undefined)?.cause;
+    throw cause instanceof ExtensionError ? cause : e;
+  }
 }
