@@ -2,11 +2,14 @@
 // Benchmark server process. Modes:
 //   bare          a bare `ws` server doing the same JSON routing on `action`
 //   emulator      the emulator, `echo` as a two-way route (route response)
-//   emulator-sdk  the emulator, `echo` one-way; the handler echoes through
-//                 @connections with @aws-sdk/client-apigatewaymanagementapi
+//   emulator-sdk  the emulator, `echo` one-way; the handler (echoHandler.js)
+//                 echoes through @connections with
+//                 @aws-sdk/client-apigatewaymanagementapi, in worker threads
+//   emulator-sdk-inprocess  the same handler in the emulator's own thread
 //   emulator-http the same echo through @connections with plain keep-alive
 //                 `http.request` POSTs (no SDK): what the endpoint itself costs
-// Reports { type: 'ready', port } over IPC and answers { type: 'rss' }.
+// Reports { type: 'ready', port } over IPC and answers { type: 'rss' } and
+// { type: 'cpu' } (CPU time of the process so far).
 const mode = process.argv[2];
 process.on('SIGTERM', () => process.exit(0));
 
@@ -16,6 +19,11 @@ function report(port) {
     if (message && message.type === 'rss') {
       if (global.gc) global.gc();
       process.send({ type: 'rss', rss: process.memoryUsage().rss });
+    }
+    if (message && message.type === 'cpu') {
+      // All threads of the process, worker threads included.
+      const { user, system } = process.cpuUsage();
+      process.send({ type: 'cpu', micros: user + system });
     }
   });
 }
@@ -50,24 +58,20 @@ if (mode === 'bare') {
   // carries no TypeScript loader (the bare server has none either).
   const bundle = process.env.BENCH_EMULATOR_BUNDLE;
   if (!bundle) require('@backstage/cli/config/nodeTransform.cjs');
-  const { startWebSocketApiServer, moduleIntegration } = require(bundle ||
-    '../src/index.ts');
-  let endpoint;
-  let sdk;
-  const viaSdk = mode === 'emulator-sdk';
-  const { PostToConnectionCommand } = viaSdk
-    ? require('@aws-sdk/client-apigatewaymanagementapi')
-    : {};
-  const viaHttp = mode === 'emulator-http';
+  const {
+    startWebSocketApiServer,
+    moduleIntegration,
+    workerIntegration,
+  } = require(bundle || '../src/index.ts');
+  const path = require('node:path');
   const httpMod = require('node:http');
-  const rawAgent = new httpMod.Agent({ keepAlive: true, maxSockets: 256 });
+  const echoModule = path.join(__dirname, 'echoHandler.js');
+  let endpoint;
+  const rawAgent = new httpMod.Agent({ keepAlive: true, maxSockets: 128 });
   const postRaw = (connectionId, data) =>
     new Promise((resolve, reject) => {
-      const url = new URL(
-        `${endpoint}/@connections/${encodeURIComponent(connectionId)}`,
-      );
       const req = httpMod.request(
-        url,
+        `${endpoint}/@connections/${encodeURIComponent(connectionId)}`,
         {
           method: 'POST',
           agent: rawAgent,
@@ -85,50 +89,46 @@ if (mode === 'bare') {
       req.on('error', reject);
       req.end(data);
     });
-  const handler = viaHttp
-    ? async event => {
-        await postRaw(event.requestContext.connectionId, event.body);
-        return { statusCode: 200 };
-      }
-    : viaSdk
-    ? async event => {
-        const {
-          PostToConnectionCommand,
-        } = require('@aws-sdk/client-apigatewaymanagementapi');
-        await sdk.send(
-          new PostToConnectionCommand({
-            ConnectionId: event.requestContext.connectionId,
-            Data: event.body,
-          }),
-        );
-        return { statusCode: 200 };
-      }
-    : async event => ({ statusCode: 200, body: event.body });
+  const integrations = {
+    // Two-way route: the handler's body is the route response.
+    emulator: () =>
+      moduleIntegration({
+        name: 'echo',
+        handler: async event => ({ statusCode: 200, body: event.body }),
+      }),
+    // The SDK echo in worker threads, apart from the emulator's event loop.
+    'emulator-sdk': () =>
+      workerIntegration({
+        module: echoModule,
+        workers: Number(process.env.BENCH_SDK_WORKERS || 2),
+      }),
+    // The same handler inside the emulator's process (for comparison).
+    'emulator-sdk-inprocess': () =>
+      moduleIntegration({
+        name: 'echo',
+        handler: require(echoModule).handler,
+      }),
+    'emulator-http': () =>
+      moduleIntegration({
+        name: 'echo',
+        handler: async event => {
+          await postRaw(event.requestContext.connectionId, event.body);
+          return { statusCode: 200 };
+        },
+      }),
+  };
+  if (!integrations[mode]) throw new Error(`unknown mode ${mode}`);
   startWebSocketApiServer({
     port: 0,
     limits: { connectionsPerSecond: 100000 },
     routes: {
       echo: {
-        integration: moduleIntegration({ name: 'echo', handler }),
-        response: !viaSdk && !viaHttp,
+        integration: integrations[mode](),
+        response: mode === 'emulator',
       },
     },
   }).then(server => {
     endpoint = server.connectionsEndpoint;
-    if (viaSdk) {
-      const {
-        ApiGatewayManagementApiClient,
-      } = require('@aws-sdk/client-apigatewaymanagementapi');
-      const { NodeHttpHandler } = require('@smithy/node-http-handler');
-      sdk = new ApiGatewayManagementApiClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
-        requestHandler: new NodeHttpHandler({
-          httpAgent: new httpMod.Agent({ keepAlive: true, maxSockets: 256 }),
-        }),
-      });
-    }
     report(server.server.address().port);
   });
 }

@@ -440,9 +440,21 @@ describe('WebSocketApiEmulator conformance', () => {
         'X-Custom': 'one',
         'Sec-WebSocket-Version': '13',
         'Sec-WebSocket-Key': expect.any(String),
+        'Sec-WebSocket-Extensions':
+          expect.stringContaining('permessage-deflate'),
         Host: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+        // Added by API Gateway:
+        'X-Amzn-Trace-Id': expect.stringMatching(
+          /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/,
+        ),
+        'X-Forwarded-For': '127.0.0.1',
+        'X-Forwarded-Port': connectEvent.headers!.Host.split(':')[1],
+        'X-Forwarded-Proto': 'http',
       });
       expect(connectEvent.multiValueHeaders!['X-Custom']).toEqual(['one']);
+      expect(connectEvent.multiValueHeaders!['X-Forwarded-For']).toEqual([
+        '127.0.0.1',
+      ]);
       expect(connectEvent.queryStringParameters).toEqual({
         token: 'a',
         tag: 'y',

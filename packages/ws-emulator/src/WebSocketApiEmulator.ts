@@ -49,6 +49,7 @@ import type {
   UpgradeAuthorization,
   WebSocketApiEmulatorOptions,
 } from './types';
+import { addGatewayHeaders } from './upgrade/gatewayHeaders';
 import { refuseUpgrade } from './upgrade/refuseUpgrade';
 import { offeredProtocols, validateUpgrade } from './upgrade/validateUpgrade';
 
@@ -344,10 +345,18 @@ export class WebSocketApiEmulator {
     }
     const url = req.url ?? '/';
     const queryIndex = url.indexOf('?');
+    const sourceIp = sourceIpOf(req);
+    const connectedAt = Date.now();
+    addGatewayHeaders(collected, {
+      sourceIp,
+      port: req.socket.localPort,
+      encrypted: Boolean((req.socket as { encrypted?: boolean }).encrypted),
+      now: connectedAt,
+    });
     const facts: ConnectionFacts = {
       connectionId: this.options.createConnectionId?.() ?? createAwsStyleId(),
-      connectedAt: Date.now(),
-      sourceIp: sourceIpOf(req),
+      connectedAt,
+      sourceIp,
       userAgent: req.headers['user-agent'],
       stage: this.stage,
       domainName: this.options.domainName ?? req.headers.host ?? 'localhost',

@@ -54,6 +54,8 @@ export type {
   LambdaStyleHandler,
   ModuleIntegrationOptions,
 } from './integrations/moduleIntegration';
+export { workerIntegration } from './integrations/workerIntegration';
+export type { WorkerIntegrationOptions } from './integrations/workerIntegration';
 export { startWebSocketApiServer } from './standalone';
 export type { StandaloneServer, StandaloneServerOptions } from './standalone';
 export type { ChannelFrame } from './channels';

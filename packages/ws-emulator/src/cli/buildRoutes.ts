@@ -6,6 +6,7 @@ import {
   LambdaStyleHandler,
   moduleIntegration,
 } from '../integrations/moduleIntegration';
+import { workerIntegration } from '../integrations/workerIntegration';
 import type { RouteDefinition } from '../types';
 import type { CliConfig } from './configSchema';
 
@@ -54,7 +55,15 @@ export function buildRoutes(
   const routes: Record<string, RouteDefinition> = {};
   for (const [key, route] of Object.entries(config.routes)) {
     let integration;
-    if ('module' in route) {
+    if ('module' in route && route.workers) {
+      const hash = route.module.lastIndexOf('#');
+      integration = workerIntegration({
+        name: route.module,
+        module: path.resolve(baseDir, route.module.slice(0, hash)),
+        export: route.module.slice(hash + 1),
+        workers: route.workers,
+      });
+    } else if ('module' in route) {
       integration = moduleIntegration({
         name: route.module,
         handler: loadModuleHandler(route.module, baseDir),

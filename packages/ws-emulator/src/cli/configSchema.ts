@@ -12,6 +12,9 @@ export const routeConfigSchema = z.union([
           /^[^#]+#[A-Za-z_$][\w$]*$/,
           'module must look like "<path>#<export>"',
         ),
+      // Run the handler in this many worker threads instead of the
+      // emulator's own event loop.
+      workers: z.number().int().min(1).max(64).optional(),
       response,
     })
     .strict(),

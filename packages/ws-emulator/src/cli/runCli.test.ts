@@ -12,6 +12,10 @@ const HANDLERS = `
 exports.echo = async event => ({ statusCode: 200, body: 'echo ' + event.body });
 exports.connect = async event => (event.queryStringParameters && event.queryStringParameters.deny
   ? { statusCode: 403 } : { statusCode: 200 });
+exports.thread = async () => ({
+  statusCode: 200,
+  body: String(require('node:worker_threads').threadId),
+});
 `;
 
 describe('runCli', () => {
@@ -88,8 +92,22 @@ describe('runCli', () => {
     await client.close();
   });
 
+  it('runs a module route in worker threads when it sets workers', async () => {
+    const file = path.join(dir, 'ws.yaml');
+    await fs.writeFile(
+      file,
+      'routes:\n  thread: { module: ./handlers.js#thread, workers: 2, response: true }',
+    );
+    server = await runCli(['--config', file, '--port', '0'], output);
+    const client = await connect(server!.url);
+    client.send({ action: 'thread' });
+    expect(Number(await client.message())).toBeGreaterThan(0);
+    await client.close();
+  });
+
   it.each([
     ['port: 70000\nroutes: {}', /port/],
+    ['routes: { a: { module: "./handlers.js#echo", workers: 0 } }', /workers/],
     ['routes: { a: { module: "no-hash" } }', /<path>#<export>/],
     ['routes: { a: { http: "ftp://x" } }', /http\(s\) URL/],
     ['routes: { a: { lambda: fn, extra: 1 } }', /routes\.a/],
