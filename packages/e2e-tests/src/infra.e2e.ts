@@ -37,6 +37,12 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
           SocketUrl: 'wss://ie2e-dev.example.com/live',
         },
         resources: { 'AWS::Lambda::Function': 2, 'AWS::SQS::Queue': 2 },
+        stackResources: [
+          { logicalId: 'ApiHandler', type: 'AWS::Lambda::Function' },
+          { logicalId: 'OrdersWorker', type: 'AWS::Lambda::Function' },
+          { logicalId: 'OrdersQueue', type: 'AWS::SQS::Queue' },
+          { logicalId: 'OrdersDlq', type: 'AWS::SQS::Queue' },
+        ],
         templateName: 'serverless-service',
         templateVersion: '1.0.0',
         expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
@@ -120,7 +126,14 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
         .getByRole('link', { name: /ie2e-dev\.example\.com/ })
         .getAttribute('href'),
     ).toBe('https://ie2e-dev.example.com');
-    await dev.getByText('AWS::SQS::Queue').waitFor();
+    const resources = dev.getByTestId('resources-summary');
+    await resources.waitFor();
+    expect(await resources.textContent()).toBe(
+      '4 resources of 2 types (as synthesized)',
+    );
+    expect(await dev.getByTestId('resource-row').first().textContent()).toBe(
+      'AWS::Lambda::FunctionApiHandler— not deployed',
+    );
     expect(await dev.getByTestId('alarm-counts').textContent()).toBe(
       '1 in alarm · 1 insufficient data · 1 OK',
     );

@@ -20,6 +20,7 @@ import { knex as createKnex, Knex } from 'knex';
 import type { Target } from '../src/config/targets';
 import { DatabaseEnvironmentStore } from '../src/database/DatabaseEnvironmentStore';
 import { Reconciler } from '../src/reconciler/Reconciler';
+import { StackResourceInventory } from '../src/reconciler/StackResourceInventory';
 import { createRouter } from '../src/service/router';
 import { DefaultTeardownService } from '../src/teardown/TeardownService';
 import { FakeAwsServer } from '../src/__testUtils__/FakeAwsServer';
@@ -133,6 +134,7 @@ async function main() {
         store,
         teardown,
         notifier,
+        resources: StackResourceInventory.create({ store, stacks, targets }),
         targets,
         maxExtensionHours: 168,
       });

@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export { stackyardPlugin as default } from './plugin';
+export { stackyardHttpServer } from './sockets/httpServerHandover';
+export type { HttpServerConfigureContext } from './sockets/httpServerHandover';

@@ -14,8 +14,10 @@ import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import { SignalsEnvironmentNotifier } from './notify/EnvironmentNotifier';
 import { OperationTracker } from './reconciler/OperationTracker';
 import { Reconciler } from './reconciler/Reconciler';
+import { StackResourceInventory } from './reconciler/StackResourceInventory';
 import { createRouter } from './service/router';
 import { createPreviewSockets } from './sockets/createPreviewSockets';
+import { attachToHandedOverServer } from './sockets/httpServerHandover';
 import { DefaultTeardownService } from './teardown/TeardownService';
 
 /**
@@ -122,6 +124,11 @@ export const stackyardPlugin = createBackendPlugin({
           ...options.sockets,
         });
         deps.lifecycle.addShutdownHook(() => sockets.close());
+        attachToHandedOverServer({
+          rootConfig: deps.config,
+          hook: sockets.hook,
+          logger,
+        });
         // `@connections` callers authenticate with the environment's
         // connection key or a Backstage token, checked by the API itself.
         deps.httpRouter.addAuthPolicy({
@@ -136,6 +143,11 @@ export const stackyardPlugin = createBackendPlugin({
             store,
             teardown,
             notifier,
+            resources: StackResourceInventory.create({
+              store,
+              stacks,
+              targets,
+            }),
             targets,
             maxExtensionHours: options.maxExtensionHours,
           }),

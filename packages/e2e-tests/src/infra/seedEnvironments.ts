@@ -12,10 +12,15 @@ export type Deployment = {
   status: 'deploying' | 'ready' | 'failed';
   outputs?: Record<string, string>;
   resources?: Record<string, number>;
+  stackResources?: { logicalId: string; type: string }[];
   templateName?: string;
   templateVersion?: string;
   protected?: boolean;
   expiresAt?: string;
+  /** A WebSocket API the backend hosts for a local preview. */
+  websocket?: {
+    routes: Record<string, { integration: { type: 'http'; url: string } }>;
+  };
 };
 
 /** The static service token of app-config.e2e.yaml (`backend.auth.externalAccess`). */
@@ -37,6 +42,19 @@ async function call(baseUrl: string, path: string, init: RequestInit = {}) {
     );
   }
   return text ? JSON.parse(text) : undefined;
+}
+
+/** Creates the connection key of a local preview's WebSocket API. */
+export async function createConnectionKey(
+  baseUrl: string,
+  environmentId: string,
+): Promise<string> {
+  const { key } = await call(
+    baseUrl,
+    `/api/stackyard/environments/${environmentId}/sockets/connection-key`,
+    { method: 'POST' },
+  );
+  return key;
 }
 
 /** Waits until the catalog has ingested an entity (file locations are read on a schedule). */

@@ -10,6 +10,16 @@ export type FakeStack = {
   outputs?: Record<string, string>;
   terminationProtection?: boolean;
   events?: { id: string; time: Date; logicalId: string; status: string }[];
+  resources?: FakeStackResource[];
+};
+
+/** A resource of a {@link FakeStack}. */
+export type FakeStackResource = {
+  logicalId: string;
+  type: string;
+  physicalId?: string;
+  status?: string;
+  reason?: string;
 };
 
 /** An alarm held by {@link FakeAwsServer}. */
@@ -32,8 +42,8 @@ const CFN_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 /**
  * A loopback HTTP endpoint speaking the CloudFormation query protocol
  * (form-encoded requests, XML responses) and CloudWatch's JSON 1.0 protocol,
- * enough for DescribeStacks, DescribeStackEvents, DeleteStack and
- * DescribeAlarms, with pagination, throttling and per-action call counts.
+ * enough for DescribeStacks, DescribeStackEvents, ListStackResources,
+ * DeleteStack and DescribeAlarms, with pagination, throttling and per-action call counts.
  * Point an SDK client's `endpoint` at {@link FakeAwsServer.url}.
  */
 export class FakeAwsServer {
@@ -46,6 +56,8 @@ export class FakeAwsServer {
   /** Page sizes, like AWS's. */
   stacksPageSize = 100;
   eventsPageSize = 100;
+  /** ListStackResources answers 100 summaries per page. */
+  resourcesPageSize = 100;
   private server?: http.Server;
 
   url = '';
@@ -192,6 +204,22 @@ export class FakeAwsServer {
           next < events.length ? `<NextToken>${next}</NextToken>` : ''
         }`,
       );
+    } else if (action === 'ListStackResources') {
+      const stack = name ? find(name) : undefined;
+      if (!stack) {
+        error(400, 'ValidationError', `Stack with id ${name} does not exist`);
+        return;
+      }
+      const resources = stack.resources ?? [];
+      const page = resources.slice(offset, offset + this.resourcesPageSize);
+      const next = offset + this.resourcesPageSize;
+      ok(
+        `<StackResourceSummaries>${page
+          .map(r => this.resourceXml(r))
+          .join('')}</StackResourceSummaries>${
+          next < resources.length ? `<NextToken>${next}</NextToken>` : ''
+        }`,
+      );
     } else if (action === 'DeleteStack') {
       const stack = name ? find(name) : undefined;
       if (stack) {
@@ -218,6 +246,22 @@ export class FakeAwsServer {
     } else {
       error(400, 'InvalidAction', `Action ${action} is not supported`);
     }
+  }
+
+  private resourceXml(r: FakeStackResource): string {
+    return `<member><LogicalResourceId>${xml(r.logicalId)}</LogicalResourceId>${
+      r.physicalId
+        ? `<PhysicalResourceId>${xml(r.physicalId)}</PhysicalResourceId>`
+        : ''
+    }<ResourceType>${xml(
+      r.type,
+    )}</ResourceType><LastUpdatedTimestamp>2026-01-01T00:00:00.000Z</LastUpdatedTimestamp><ResourceStatus>${
+      r.status ?? 'CREATE_COMPLETE'
+    }</ResourceStatus>${
+      r.reason
+        ? `<ResourceStatusReason>${xml(r.reason)}</ResourceStatusReason>`
+        : ''
+    }</member>`;
   }
 
   private stackXml(s: FakeStack): string {

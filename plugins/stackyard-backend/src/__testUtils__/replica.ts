@@ -7,6 +7,7 @@ import type { Target } from '../config/targets';
 import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { OperationTracker } from '../reconciler/OperationTracker';
 import { Reconciler } from '../reconciler/Reconciler';
+import { StackResourceInventory } from '../reconciler/StackResourceInventory';
 import { createRouter } from '../service/router';
 import { createPreviewSockets } from '../sockets/createPreviewSockets';
 import { DefaultTeardownService } from '../teardown/TeardownService';
@@ -92,6 +93,7 @@ export async function createReplica(options: {
     store,
     teardown,
     notifier,
+    resources: StackResourceInventory.create({ store, stacks, targets }),
     targets,
     maxExtensionHours: 168,
   });

@@ -4,8 +4,12 @@ import {
   DescribeStacksCommand,
   Stack,
   paginateDescribeStacks,
+  paginateListStackResources,
 } from '@aws-sdk/client-cloudformation';
-import type { StackEvent } from '@stackyard/plugin-stackyard-common';
+import type {
+  StackEvent,
+  StackResource,
+} from '@stackyard/plugin-stackyard-common';
 import { AwsClientFactory, AwsTarget } from './AwsClientFactory';
 
 /** What Stackyard needs to know about a CloudFormation stack. */
@@ -33,6 +37,14 @@ export interface StackGateway {
     stackNameOrId: string,
     since: Date,
   ): Promise<StackEvent[]>;
+  /**
+   * Every resource of a stack, all pages (ListStackResources); undefined
+   * when the stack does not exist.
+   */
+  listStackResources(
+    target: AwsTarget,
+    stackNameOrId: string,
+  ): Promise<StackResource[] | undefined>;
   /** Starts deleting a stack; `requestToken` makes repeats harmless. */
   deleteStack(
     target: AwsTarget,
@@ -127,6 +139,35 @@ export class CloudFormationStacks implements StackGateway {
       throw error;
     }
     return events;
+  }
+
+  async listStackResources(
+    target: AwsTarget,
+    stackNameOrId: string,
+  ): Promise<StackResource[] | undefined> {
+    const client = await this.clients.cloudFormation(target);
+    const resources: StackResource[] = [];
+    try {
+      for await (const page of paginateListStackResources(
+        { client },
+        { StackName: stackNameOrId },
+      )) {
+        for (const r of page.StackResourceSummaries ?? []) {
+          resources.push({
+            logicalId: r.LogicalResourceId ?? '',
+            type: r.ResourceType ?? 'unknown',
+            physicalId: r.PhysicalResourceId || undefined,
+            status: r.ResourceStatus,
+            statusReason: r.ResourceStatusReason,
+            updatedAt: r.LastUpdatedTimestamp?.toISOString(),
+          });
+        }
+      }
+    } catch (error) {
+      if (isMissingStack(error)) return undefined;
+      throw error;
+    }
+    return resources;
   }
 
   async deleteStack(

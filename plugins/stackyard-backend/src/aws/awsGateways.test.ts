@@ -117,4 +117,43 @@ describe('AWS gateways against a loopback CloudFormation/CloudWatch endpoint', (
     expect(one).toHaveLength(40);
     expect(one.every(a => a.name.startsWith('svc-1-dev'))).toBe(true);
   });
+
+  it('lists every resource of a stack across pages, and undefined for a missing stack', async () => {
+    server.resourcesPageSize = 40;
+    server.addStack({
+      name: 'orders-dev',
+      status: 'UPDATE_COMPLETE',
+      resources: Array.from({ length: 90 }, (_, i) => ({
+        logicalId: `Fn${i}`,
+        type: 'AWS::Lambda::Function',
+        physicalId: i === 0 ? undefined : `orders-dev-fn-${i}`,
+        status: i === 1 ? 'UPDATE_FAILED' : 'CREATE_COMPLETE',
+        reason:
+          i === 1 ? 'Resource handler returned message: "boom"' : undefined,
+      })),
+    });
+    const { stacks } = fakeGateways();
+    const listed = await stacks.listStackResources(
+      fakeTarget(server),
+      'orders-dev',
+    );
+    expect(server.calls.ListStackResources).toBe(3);
+    expect(listed).toHaveLength(90);
+    expect(listed![0]).toEqual({
+      logicalId: 'Fn0',
+      type: 'AWS::Lambda::Function',
+      physicalId: undefined,
+      status: 'CREATE_COMPLETE',
+      statusReason: undefined,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(listed![1]).toMatchObject({
+      physicalId: 'orders-dev-fn-1',
+      status: 'UPDATE_FAILED',
+      statusReason: 'Resource handler returned message: "boom"',
+    });
+    expect(
+      await stacks.listStackResources(fakeTarget(server), 'nope-dev'),
+    ).toBeUndefined();
+  });
 });

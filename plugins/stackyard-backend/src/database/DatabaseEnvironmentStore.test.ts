@@ -334,5 +334,81 @@ describe.each(databases.eachSupportedId())(
       const expired = await store.listExpired(new Date());
       expect(expired.map(e => e.stackName)).toEqual(['old-dev']);
     });
+
+    it('records synthesized resources with a deployment, deriving counts, and keeps them when left out', async () => {
+      const { store } = await createStore(databaseId);
+      const { environment } = await store.registerDeployment({
+        request: deployment({
+          resources: undefined,
+          stackResources: [
+            { logicalId: 'Worker', type: 'AWS::Lambda::Function' },
+            { logicalId: 'Queue', type: 'AWS::SQS::Queue' },
+            { logicalId: 'Api', type: 'AWS::Lambda::Function' },
+          ],
+        }),
+        target: aws,
+        actor: 'a',
+      });
+      expect(environment.resources).toEqual({
+        'AWS::Lambda::Function': 2,
+        'AWS::SQS::Queue': 1,
+      });
+      const stored = await store.getStackResources(environment.id);
+      expect(stored?.source).toBe('synthesized');
+      expect(stored?.items.map(r => r.logicalId)).toEqual([
+        'Api',
+        'Worker',
+        'Queue',
+      ]);
+
+      const again = await store.registerDeployment({
+        request: deployment({ resources: undefined, status: 'ready' }),
+        target: aws,
+        actor: 'a',
+      });
+      expect(again.environment.resources).toEqual(environment.resources);
+      expect(
+        (await store.getStackResources(environment.id))?.items,
+      ).toHaveLength(3);
+    });
+
+    it('replaces a stored resource list, and drops it with its environment', async () => {
+      const { knex, store } = await createStore(databaseId);
+      const { environment } = await store.registerDeployment({
+        request: deployment(),
+        target: aws,
+        actor: 'a',
+      });
+      expect(await store.getStackResources(environment.id)).toBeUndefined();
+      const fetchedAt = new Date('2026-02-01T10:00:00.000Z');
+      const resources = Array.from({ length: 500 }, (_, i) => ({
+        logicalId: `Fn${String(i).padStart(3, '0')}`,
+        type: 'AWS::Lambda::Function',
+        physicalId: `orders-dev-fn-${i}`,
+        status: 'CREATE_COMPLETE',
+        updatedAt: '2026-02-01T09:00:00.000Z',
+      }));
+      await store.putStackResources(environment.id, {
+        source: 'synthesized',
+        items: [{ logicalId: 'Old', type: 'AWS::SQS::Queue' }],
+        fetchedAt: new Date(0),
+      });
+      await store.putStackResources(environment.id, {
+        source: 'cloudformation',
+        items: [...resources].reverse(),
+        fetchedAt,
+      });
+      const stored = await store.getStackResources(environment.id);
+      expect(stored).toEqual({
+        source: 'cloudformation',
+        items: resources,
+        fetchedAt,
+      });
+
+      await knex('stackyard_environments')
+        .where({ id: environment.id })
+        .delete();
+      expect(await store.getStackResources(environment.id)).toBeUndefined();
+    });
   },
 );

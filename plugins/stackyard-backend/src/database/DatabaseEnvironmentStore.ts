@@ -4,6 +4,7 @@ import type {
   Environment,
   Operation,
   StackEvent,
+  StackResource,
 } from '@stackyard/plugin-stackyard-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
@@ -13,6 +14,7 @@ import {
   EnvironmentStore,
   ObservedEnvironment,
   RegisteredDeployment,
+  StoredStackResources,
   TeardownClaim,
 } from './EnvironmentStore';
 import { migrateDatabase } from './migrateDatabase';
@@ -20,6 +22,9 @@ import {
   EnvironmentRow,
   EventRow,
   OperationRow,
+  StackResourcesRow,
+  countByType,
+  sortResources,
   toDate,
   toEnvironment,
   toOperation,
@@ -30,6 +35,7 @@ const ENVIRONMENTS = 'stackyard_environments';
 const OPERATIONS = 'stackyard_operations';
 const EVENTS = 'stackyard_events';
 const SOCKET_APIS = 'stackyard_socket_apis';
+const STACK_RESOURCES = 'stackyard_stack_resources';
 const CHUNK = 500;
 
 const TERMINAL = new Set(['succeeded', 'failed']);
@@ -108,9 +114,12 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         outputs: request.outputs
           ? JSON.stringify(request.outputs)
           : existing?.outputs ?? '{}',
-        resources: request.resources
-          ? JSON.stringify(request.resources)
-          : existing?.resources ?? '{}',
+        resources: JSON.stringify(
+          request.resources ??
+            (request.stackResources
+              ? countByType(request.stackResources)
+              : JSON.parse(existing?.resources ?? '{}')),
+        ),
         template_name: request.templateName ?? existing?.template_name ?? null,
         template_version:
           request.templateVersion ?? existing?.template_version ?? null,
@@ -169,6 +178,13 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
           })
           .onConflict('environment_id')
           .merge(['definition', 'updated_at']);
+      }
+      if (request.stackResources) {
+        await this.writeStackResources(tx, environmentId, {
+          source: 'synthesized',
+          items: request.stackResources,
+          fetchedAt: now,
+        });
       }
       const row = await tx<EnvironmentRow>(ENVIRONMENTS)
         .where({ id: environmentId })
@@ -519,5 +535,43 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       ])
       .limit(limit);
     return rows.map(toStackEvent);
+  }
+
+  async getStackResources(
+    environmentId: string,
+  ): Promise<StoredStackResources | undefined> {
+    const row = await this.db<StackResourcesRow>(STACK_RESOURCES)
+      .where({ environment_id: environmentId })
+      .first();
+    if (!row) return undefined;
+    return {
+      source: row.source as StoredStackResources['source'],
+      items: JSON.parse(row.items) as StackResource[],
+      fetchedAt: toDate(row.fetched_at),
+    };
+  }
+
+  async putStackResources(
+    environmentId: string,
+    resources: StoredStackResources,
+  ): Promise<void> {
+    await this.writeStackResources(this.db, environmentId, resources);
+  }
+
+  private async writeStackResources(
+    db: Knex,
+    environmentId: string,
+    resources: StoredStackResources,
+  ): Promise<void> {
+    const row: StackResourcesRow = {
+      environment_id: environmentId,
+      source: resources.source,
+      items: JSON.stringify(sortResources(resources.items)),
+      fetched_at: resources.fetchedAt,
+    };
+    await db(STACK_RESOURCES)
+      .insert(row)
+      .onConflict('environment_id')
+      .merge(['source', 'items', 'fetched_at']);
   }
 }

@@ -7,6 +7,7 @@ import type {
   OperationState,
   RegisterDeploymentRequest,
   StackEvent,
+  StackResource,
 } from '@stackyard/plugin-stackyard-common';
 import type { Target } from '../config/targets';
 
@@ -30,6 +31,13 @@ export type ObservedEnvironment = {
   outputs?: Record<string, string>;
   terminationProtection?: boolean;
   alarms: EnvironmentAlarm[];
+};
+
+/** A stored resource list of an environment's stack. */
+export type StoredStackResources = {
+  source: 'cloudformation' | 'synthesized';
+  items: StackResource[];
+  fetchedAt: Date;
 };
 
 /** The outcome of registering a deployment. */
@@ -110,4 +118,15 @@ export interface EnvironmentStore {
   ): Promise<void>;
 
   listEvents(environmentId: string, limit: number): Promise<StackEvent[]>;
+
+  /** The stored resource list of an environment's stack, if any. */
+  getStackResources(
+    environmentId: string,
+  ): Promise<StoredStackResources | undefined>;
+
+  /** Replaces the stored resource list of an environment's stack. */
+  putStackResources(
+    environmentId: string,
+    resources: StoredStackResources,
+  ): Promise<void>;
 }

@@ -18,6 +18,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'stackyard_events',
       'stackyard_socket_apis',
       'stackyard_socket_connections',
+      'stackyard_stack_resources',
     ]) {
       expect(await knex.schema.hasTable(table)).toBe(true);
     }
@@ -32,6 +33,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await knex.migrate.rollback(migrationConfig, true);
     expect(await knex.schema.hasTable('stackyard_environments')).toBe(false);
     expect(await knex.schema.hasTable('stackyard_socket_apis')).toBe(false);
+    expect(await knex.schema.hasTable('stackyard_stack_resources')).toBe(false);
   });
 
   it('skips migrations when the database service says so', async () => {

@@ -6,6 +6,7 @@ import type {
   OperationState,
   OperationType,
   StackEvent,
+  StackResource,
   TargetType,
 } from '@stackyard/plugin-stackyard-common';
 
@@ -64,6 +65,35 @@ export type EventRow = {
   resource_status: string | null;
   status_reason: string | null;
 };
+
+/** A row of `stackyard_stack_resources`. */
+export type StackResourcesRow = {
+  environment_id: string;
+  source: string;
+  /** JSON array of {@link StackResource}. */
+  items: string;
+  fetched_at: Date | string | number;
+};
+
+/** Resources sorted by type, then logical id, as the API lists them. */
+export function sortResources<
+  T extends Pick<StackResource, 'type' | 'logicalId'>,
+>(resources: readonly T[]): T[] {
+  return [...resources].sort(
+    (a, b) =>
+      a.type.localeCompare(b.type, 'en') ||
+      a.logicalId.localeCompare(b.logicalId, 'en'),
+  );
+}
+
+/** Resource counts by type, as `Environment.resources` holds them. */
+export function countByType(
+  resources: readonly Pick<StackResource, 'type'>[],
+): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { type } of resources) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
 
 /** Drivers return timestamps as Date, number or string; this reads all three. */
 export function toDate(value: Date | string | number): Date {

@@ -254,6 +254,112 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     expect(invalid.status).toBe(400);
   });
 
+  it('lists stack resources: synthesized for local previews, from a loopback CloudFormation endpoint for aws targets', async () => {
+    const { app } = await setup();
+    const local = await register(app, {
+      ...deployment,
+      target: 'local',
+      stackName: 'orders-qa',
+      stage: 'qa',
+      stackResources: [
+        { logicalId: 'Queue', type: 'AWS::SQS::Queue' },
+        { logicalId: 'Handler', type: 'AWS::Lambda::Function' },
+      ],
+    });
+    expect(local.body.environment.resources).toEqual({
+      'AWS::Lambda::Function': 1,
+      'AWS::SQS::Queue': 1,
+    });
+    const synthesized = conforms(
+      'GET',
+      '/environments/{id}/resources',
+      await request(app).get(
+        `/environments/${local.body.environment.id}/resources`,
+      ),
+    );
+    expect(synthesized.status).toBe(200);
+    expect(synthesized.body).toMatchObject({
+      source: 'synthesized',
+      items: [
+        { logicalId: 'Handler', type: 'AWS::Lambda::Function' },
+        { logicalId: 'Queue', type: 'AWS::SQS::Queue' },
+      ],
+    });
+
+    server.addStack({
+      name: 'orders-dev',
+      status: 'CREATE_COMPLETE',
+      resources: [
+        {
+          logicalId: 'Table',
+          type: 'AWS::DynamoDB::Table',
+          physicalId: 'orders-dev-table',
+        },
+      ],
+    });
+    const aws = await register(app);
+    const read = conforms(
+      'GET',
+      '/environments/{id}/resources',
+      await request(app).get(
+        `/environments/${aws.body.environment.id}/resources`,
+      ),
+    );
+    expect(read.body).toMatchObject({
+      source: 'cloudformation',
+      items: [
+        {
+          logicalId: 'Table',
+          type: 'AWS::DynamoDB::Table',
+          physicalId: 'orders-dev-table',
+          status: 'CREATE_COMPLETE',
+        },
+      ],
+    });
+    expect(server.calls.ListStackResources).toBe(1);
+
+    const missing = conforms(
+      'GET',
+      '/environments/{id}/resources',
+      await request(app).get(
+        '/environments/00000000-0000-4000-8000-000000000000/resources',
+      ),
+    );
+    expect(missing.status).toBe(404);
+    expect(
+      conforms(
+        'GET',
+        '/environments/{id}/resources',
+        await request(app).get('/environments/nope/resources'),
+      ).status,
+    ).toBe(400);
+  });
+
+  it('answers 503 with the reason when CloudFormation cannot be read and nothing is stored', async () => {
+    const { app } = await setup();
+    const { body } = await register(app);
+    server.throttle.ListStackResources = 10;
+    const res = conforms(
+      'GET',
+      '/environments/{id}/resources',
+      await request(app).get(`/environments/${body.environment.id}/resources`),
+    );
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(/Rate exceeded/);
+  });
+
+  it('rejects invalid synthesized resources with the problem (400)', async () => {
+    const { app } = await setup();
+    const res = await register(app, {
+      ...deployment,
+      stackResources: [{ logicalId: 'my-queue', type: 'AWS::SQS::Queue' }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /stackResources\.0\.logicalId: must be a CloudFormation logical id/,
+    );
+  });
+
   it('tears down (202), repeats idempotently, and serves the operation', async () => {
     const { app, auditEvents } = await setup();
     server.addStack({ name: 'orders-dev', status: 'CREATE_COMPLETE' });

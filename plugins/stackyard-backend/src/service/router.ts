@@ -7,6 +7,7 @@ import {
   EnvironmentDetails,
   ListEnvironmentsResponse,
   RegisterDeploymentResponse,
+  StackResourcesResponse,
   TeardownResponse,
   extendExpiryRequestSchema,
   registerDeploymentRequestSchema,
@@ -16,6 +17,7 @@ import Router from 'express-promise-router';
 import type { Target } from '../config/targets';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
+import type { StackResourceInventory } from '../reconciler/StackResourceInventory';
 import type { PreviewSocketHost } from '../sockets/PreviewSocketHost';
 import { addManagementRoutes, addSocketRoutes } from '../sockets/socketRoutes';
 import { UpgradeHook, attachOnRequest } from '../sockets/upgradeHook';
@@ -28,6 +30,8 @@ export type RouterOptions = {
   store: EnvironmentStore;
   teardown: TeardownService;
   notifier: EnvironmentNotifier;
+  /** Resource lists of stacks, read from CloudFormation on demand. */
+  resources: StackResourceInventory;
   targets: Map<string, Target>;
   /** Longest extension of a preview's expiry, in hours. */
   maxExtensionHours: number;
@@ -124,6 +128,19 @@ export async function createRouter(
       operations: await store.listOperations(id, 10),
       recentEvents: await store.listEvents(id, 50),
     };
+    res.json(body);
+  });
+
+  router.get('/environments/:id/resources', async (req, res) => {
+    await credentials(req);
+    const id = parseInput(idSchema, req.params.id, 'environment id');
+    const environment = await store.getEnvironment(id);
+    if (!environment) {
+      throw new NotFoundError(`No environment with id "${id}"`);
+    }
+    const body: StackResourcesResponse = await options.resources.resourcesOf(
+      environment,
+    );
     res.json(body);
   });
 

@@ -4,6 +4,7 @@ import { toDate } from '../database/rows';
 
 const APIS = 'stackyard_socket_apis';
 const CONNECTIONS = 'stackyard_socket_connections';
+const REPLICAS = 'stackyard_socket_replicas';
 
 /** The WebSocket API recorded for an environment. */
 export type StoredSocketApi = {
@@ -104,9 +105,34 @@ export class SocketStore {
     await this.db(CONNECTIONS).where({ connection_id: connectionId }).delete();
   }
 
-  /** Forgets every connection of a replica (it stopped). */
+  /** Forgets a replica and every connection of it (it stopped). */
   async removeReplica(replicaId: string): Promise<void> {
     await this.db(CONNECTIONS).where({ replica_id: replicaId }).delete();
+    await this.db(REPLICAS).where({ replica_id: replicaId }).delete();
+  }
+
+  /** Records that a replica is alive at `now`. */
+  async heartbeat(replicaId: string, now: Date): Promise<void> {
+    await this.db(REPLICAS)
+      .insert({ replica_id: replicaId, last_seen_at: now })
+      .onConflict('replica_id')
+      .merge(['last_seen_at']);
+  }
+
+  /**
+   * Removes the connections of replicas not seen since `staleBefore` (or
+   * never seen: they predate heartbeats), and those replicas' rows.
+   * Returns how many connections were removed.
+   */
+  async expireStaleReplicas(staleBefore: Date): Promise<number> {
+    const live = this.db(REPLICAS)
+      .select('replica_id')
+      .where('last_seen_at', '>=', staleBefore);
+    const removed = await this.db(CONNECTIONS)
+      .whereNotIn('replica_id', live)
+      .delete();
+    await this.db(REPLICAS).where('last_seen_at', '<', staleBefore).delete();
+    return removed;
   }
 
   async getConnection(

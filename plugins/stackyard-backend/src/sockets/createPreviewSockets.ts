@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import { EventsBusDelivery } from './EventsBusDelivery';
 import { PreviewSocketHost } from './PreviewSocketHost';
+import { ReplicaHeartbeat } from './ReplicaHeartbeat';
 import { SocketStore } from './SocketStore';
 import { UpgradeHook, createUpgradeHook } from './upgradeHook';
 
@@ -32,10 +33,21 @@ export async function createPreviewSockets(options: {
   mountPath: string;
   recentFrames: number;
   remoteTimeoutMs: number;
+  /** Heartbeat period of this replica. @default 15 s */
+  heartbeatIntervalMs?: number;
+  /** After this long without a heartbeat a replica's connections are removed. @default 60 s */
+  replicaStaleAfterMs?: number;
 }): Promise<PreviewSockets> {
   const replicaId = randomUUID();
   const store = SocketStore.create({ knex: options.knex });
   const logger = options.logger.child({ component: 'preview-sockets' });
+  const heartbeat = await ReplicaHeartbeat.start({
+    store,
+    replicaId,
+    logger,
+    intervalMs: options.heartbeatIntervalMs ?? 15_000,
+    staleAfterMs: options.replicaStaleAfterMs ?? 60_000,
+  });
   const host = PreviewSocketHost.create({
     environments: options.environments,
     store,
@@ -68,6 +80,7 @@ export async function createPreviewSockets(options: {
     hook,
     replicaId,
     async close() {
+      await heartbeat.stop();
       delivery.close();
       await host.close();
     },

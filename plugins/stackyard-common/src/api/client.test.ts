@@ -65,4 +65,29 @@ describe('StackyardClient', () => {
       message: 'Environment "x" is protected',
     });
   });
+
+  it('asks for the stack resources of an environment', async () => {
+    const { client, fetch } = clientAnswering(200, {
+      items: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue' }],
+      source: 'synthesized',
+    });
+    const resources = await client.getResources('env 1');
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://backend/api/stackyard/environments/env%201/resources',
+    );
+    expect(resources.items[0].logicalId).toBe('Queue');
+  });
+
+  it('passes the frames option of the socket inspector, and leaves it out when unset', async () => {
+    const { client, fetch } = clientAnswering(200, {});
+    await client.getSockets('env-1', { frames: 20 }, { token: 't' });
+    await client.getSockets('env-1');
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend/api/stackyard/environments/env-1/sockets?frames=20',
+      'http://backend/api/stackyard/environments/env-1/sockets',
+    ]);
+    expect(fetch.mock.calls[0][1]?.headers).toMatchObject({
+      Authorization: 'Bearer t',
+    });
+  });
 });

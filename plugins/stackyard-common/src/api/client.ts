@@ -8,6 +8,7 @@ import type {
   RegisterDeploymentResponse,
   TeardownResponse,
   Environment,
+  StackResourcesResponse,
 } from './types';
 import type {
   ConnectionKeyResponse,
@@ -36,6 +37,12 @@ export type ListEnvironmentsQuery = {
   stage?: string;
   limit?: number;
   cursor?: string;
+};
+
+/** Options of {@link StackyardClient.getSockets}. */
+export type InspectSocketsQuery = {
+  /** How many of the most recent frames to return (0-1000; backend default 100). */
+  frames?: number;
 };
 
 /** Per-call options: the Backstage token to send (user or service). */
@@ -118,14 +125,28 @@ export class StackyardClient {
     return this.call('GET', `/operations/${encodeURIComponent(id)}`, options);
   }
 
+  /** Every resource of the environment's stack, with physical ids once deployed. */
+  getResources(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<StackResourcesResponse> {
+    return this.call(
+      'GET',
+      `/environments/${encodeURIComponent(id)}/resources`,
+      options,
+    );
+  }
+
   /** The environment's hosted WebSocket API: connections and recent frames. */
   getSockets(
     id: string,
+    query: InspectSocketsQuery = {},
     options?: StackyardRequestOptions,
   ): Promise<PreviewSocketInspection> {
+    const qs = query.frames === undefined ? '' : `?frames=${query.frames}`;
     return this.call(
       'GET',
-      `/environments/${encodeURIComponent(id)}/sockets`,
+      `/environments/${encodeURIComponent(id)}/sockets${qs}`,
       options,
     );
   }

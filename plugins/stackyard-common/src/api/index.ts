@@ -13,6 +13,9 @@ export type {
   RegisterDeploymentRequest,
   RegisterDeploymentResponse,
   StackEvent,
+  StackResource,
+  StackResourcesResponse,
+  SynthesizedResource,
   TargetType,
   TeardownResponse,
 } from './types';
@@ -31,10 +34,15 @@ export {
   extendExpiryRequestSchema,
   registerDeploymentRequestSchema,
   sendToConnectionRequestSchema,
+  stackResourcesSchema,
   webSocketApiDefinitionSchema,
   webSocketRouteIntegrationSchema,
 } from './schemas';
 export { stackyardEntityChannel } from './signals';
 export type { StackyardSignal } from './signals';
 export { StackyardApiError, StackyardClient } from './client';
-export type { ListEnvironmentsQuery, StackyardRequestOptions } from './client';
+export type {
+  InspectSocketsQuery,
+  ListEnvironmentsQuery,
+  StackyardRequestOptions,
+} from './client';

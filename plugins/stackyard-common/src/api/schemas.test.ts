@@ -122,3 +122,63 @@ describe('webSocketApiDefinitionSchema (via registerDeploymentRequestSchema)', (
     expect(JSON.stringify(result.error!.issues)).toMatch(message);
   });
 });
+
+describe('stackResources (via registerDeploymentRequestSchema)', () => {
+  const resources = [
+    { logicalId: 'OrdersQueue4A1B2C3D', type: 'AWS::SQS::Queue' },
+    {
+      logicalId: 'CustomResource',
+      type: 'Custom::StackyardSeeder',
+      physicalId: 'seed-1',
+    },
+  ];
+
+  it('accepts synthesized resources with and without physical ids', () => {
+    expect(
+      registerDeploymentRequestSchema.parse({
+        ...valid,
+        stackResources: resources,
+      }).stackResources,
+    ).toEqual(resources);
+  });
+
+  it('accepts 500 resources and refuses 501 with the limit', () => {
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        logicalId: `Fn${i}`,
+        type: 'AWS::Lambda::Function',
+      }));
+    expect(
+      registerDeploymentRequestSchema.safeParse({
+        ...valid,
+        stackResources: many(500),
+      }).success,
+    ).toBe(true);
+    const result = registerDeploymentRequestSchema.safeParse({
+      ...valid,
+      stackResources: many(501),
+    });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0].message).toMatch(/at most 500 resources/);
+  });
+
+  it.each([
+    [[{ logicalId: 'my-queue', type: 'AWS::SQS::Queue' }], /logical id/],
+    [[{ logicalId: 'Queue', type: 'SQS Queue' }], /resource type/],
+    [[{ logicalId: 'Queue', type: 'AWS::SQS::Queue', extra: 1 }], /extra/],
+    [
+      [
+        { logicalId: 'Queue', type: 'AWS::SQS::Queue' },
+        { logicalId: 'Queue', type: 'AWS::SNS::Topic' },
+      ],
+      /duplicate logical id \\"Queue\\"/,
+    ],
+  ])('rejects %j', (stackResources, message) => {
+    const result = registerDeploymentRequestSchema.safeParse({
+      ...valid,
+      stackResources,
+    });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error!.issues)).toMatch(message);
+  });
+});

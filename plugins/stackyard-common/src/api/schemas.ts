@@ -107,6 +107,49 @@ export const sendToConnectionRequestSchema = z
     message: 'data must be base64 when isBase64Encoded is true',
   });
 
+/** CloudFormation's quota of resources per stack. */
+const MAX_STACK_RESOURCES = 500;
+
+/**
+ * Validates the resources a deployment records from synthesis: at most
+ * {@link MAX_STACK_RESOURCES}, each with a CloudFormation logical id and
+ * resource type, logical ids unique.
+ */
+export const stackResourcesSchema = z
+  .array(
+    z
+      .object({
+        logicalId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, {
+          message: 'must be a CloudFormation logical id (1-255 letters/digits)',
+        }),
+        type: z
+          .string()
+          .max(256)
+          .regex(/^[A-Za-z0-9]{1,64}(::[A-Za-z0-9_]{1,64}){1,3}$/, {
+            message:
+              'must be a CloudFormation resource type such as "AWS::SQS::Queue"',
+          }),
+        physicalId: z.string().min(1).max(2048).optional(),
+      })
+      .strict(),
+  )
+  .max(MAX_STACK_RESOURCES, {
+    message: `at most ${MAX_STACK_RESOURCES} resources are allowed (CloudFormation's limit per stack)`,
+  })
+  .superRefine((resources, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, { logicalId }] of resources.entries()) {
+      if (seen.has(logicalId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'logicalId'],
+          message: `duplicate logical id "${logicalId}"`,
+        });
+      }
+      seen.add(logicalId);
+    }
+  });
+
 /** Validates the body of `POST /environments`. */
 export const registerDeploymentRequestSchema = z
   .object({
@@ -132,6 +175,7 @@ export const registerDeploymentRequestSchema = z
         message: 'at most 500 resource types are allowed',
       })
       .optional(),
+    stackResources: stackResourcesSchema.optional(),
     templateName: z.string().min(1).max(255).optional(),
     templateVersion: z.string().min(1).max(64).optional(),
     protected: z.boolean().optional(),

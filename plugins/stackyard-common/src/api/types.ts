@@ -102,6 +102,47 @@ export type StackEvent = {
   statusReason?: string;
 };
 
+/**
+ * One resource of an environment's stack. Resources of local previews come
+ * from synthesis: they have a logical id and a type but no physical id.
+ */
+export type StackResource = {
+  logicalId: string;
+  /** CloudFormation resource type, e.g. `AWS::Lambda::Function`. */
+  type: string;
+  /** The resource's name or id in AWS; absent until it is deployed. */
+  physicalId?: string;
+  /** CloudFormation's resource status, e.g. `CREATE_COMPLETE`. */
+  status?: string;
+  statusReason?: string;
+  /** ISO 8601 time of the resource's last update. */
+  updatedAt?: string;
+};
+
+/** A resource as the deploy action records it from synthesis. */
+export type SynthesizedResource = Pick<
+  StackResource,
+  'logicalId' | 'type' | 'physicalId'
+>;
+
+/**
+ * `GET /environments/{id}/resources`: every resource of the environment's
+ * stack, sorted by type and logical id.
+ */
+export type StackResourcesResponse = {
+  items: StackResource[];
+  /**
+   * `cloudformation`: read from the stack; `synthesized`: recorded by the
+   * deploy action (local previews, or stacks not yet read); `none`: nothing
+   * known yet.
+   */
+  source: 'cloudformation' | 'synthesized' | 'none';
+  /** ISO 8601 time the list was read or recorded. */
+  fetchedAt?: string;
+  /** Set when CloudFormation could not be read and an older list is served. */
+  staleReason?: string;
+};
+
 /** `GET /environments` */
 export type ListEnvironmentsResponse = {
   items: Environment[];
@@ -133,6 +174,11 @@ export type RegisterDeploymentRequest = {
   statusReason?: string;
   outputs?: Record<string, string>;
   resources?: Record<string, number>;
+  /**
+   * The stack's resources as synthesized (logical id and type). Replaces the
+   * stored list; when `resources` is left out, the counts are derived from it.
+   */
+  stackResources?: SynthesizedResource[];
   templateName?: string;
   templateVersion?: string;
   /** Refuse teardown of this environment even if its stage is not protected. */

@@ -25,7 +25,7 @@ export function clientOf(factory: ClientFactory) {
 /** Calls every socket method of `api` and returns the requests it made. */
 export async function socketRequests(factory: ClientFactory) {
   const { api, fetch } = clientOf(factory);
-  await api.getSockets('env-1');
+  await api.getSockets('env-1', { frames: 20 });
   await api.sendToConnection('env-1', 'conn-a', { data: 'hello' });
   await api.disconnect('env-1', 'conn-a');
   await api.rotateConnectionKey('env-1');
@@ -34,7 +34,11 @@ export async function socketRequests(factory: ClientFactory) {
 
 /** What {@link socketRequests} returns for a client of the stackyard backend. */
 export const expectedSocketRequests = [
-  ['GET', 'http://backend/api/stackyard/environments/env-1/sockets', undefined],
+  [
+    'GET',
+    'http://backend/api/stackyard/environments/env-1/sockets?frames=20',
+    undefined,
+  ],
   [
     'POST',
     'http://backend/api/stackyard/environments/env-1/sockets/connections/conn-a/messages',

@@ -3,6 +3,7 @@ import type {
   Environment,
   EnvironmentDetails,
   Operation,
+  StackResourcesResponse,
 } from '@stackyard/plugin-stackyard-common';
 import {
   StackyardApiError,
@@ -78,6 +79,10 @@ export function mockStackyardApi(
     teardown: jest.fn(),
     extendExpiry: jest.fn(),
     getOperation: jest.fn(),
+    getResources: jest.fn<
+      Promise<StackResourcesResponse>,
+      Parameters<StackyardApi['getResources']>
+    >(async () => ({ items: [], source: 'none' })),
     getSockets: jest.fn<
       Promise<PreviewSocketInspection>,
       Parameters<StackyardApi['getSockets']>

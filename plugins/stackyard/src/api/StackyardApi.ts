@@ -12,6 +12,7 @@ export type StackyardApi = Pick<
   | 'teardown'
   | 'extendExpiry'
   | 'getOperation'
+  | 'getResources'
   | 'getSockets'
   | 'sendToConnection'
   | 'disconnect'

@@ -119,15 +119,15 @@ export function EnvironmentCard(props: {
           </Grid>
           <Grid item xs={12} md={6}>
             <Typography variant="subtitle2" component="h4">
-              Resources
-            </Typography>
-            <ResourcesTable environment={environment} />
-          </Grid>
-          <Grid item xs={12}>
-            <Typography variant="subtitle2" component="h4">
               Alarms
             </Typography>
             <AlarmsList environment={environment} />
+          </Grid>
+          <Grid item xs={12}>
+            <Typography variant="subtitle2" component="h4">
+              Resources
+            </Typography>
+            <ResourcesTable environment={environment} revision={revision} />
           </Grid>
         </Grid>
         {hasPreviewSockets(environment) && (

@@ -398,6 +398,6 @@ describe('InfraContent', () => {
       ),
     ).not.toBeInTheDocument();
     expect(api.getSockets).toHaveBeenCalledTimes(1);
-    expect(api.getSockets).toHaveBeenCalledWith(local.id);
+    expect(api.getSockets).toHaveBeenCalledWith(local.id, { frames: 20 });
   });
 });

@@ -12,6 +12,7 @@ import {
   mockStackyardApi,
 } from '../__testUtils__/fixtures';
 import { PreviewSocketPanel } from './PreviewSocketPanel';
+import { FRAMES_SHOWN } from './PreviewSocketFrames';
 
 const environmentId = 'env-wo-dev';
 
@@ -77,7 +78,10 @@ describe('PreviewSocketPanel', () => {
         `ws://localhost:7007/api/stackyard/sockets/${environmentId}/dev`,
       ),
     );
-    expect(api.getSockets).toHaveBeenCalledWith(environmentId);
+    // Only the frames the inspector lists are asked for.
+    expect(api.getSockets).toHaveBeenCalledWith(environmentId, {
+      frames: FRAMES_SHOWN,
+    });
   });
 
   it('shows nothing for an environment without a socket API (404)', async () => {

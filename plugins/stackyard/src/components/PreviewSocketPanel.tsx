@@ -11,7 +11,7 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import { usePreviewSockets } from '../hooks/usePreviewSockets';
 import { ConnectionKeyButton } from './ConnectionKeyButton';
 import { PreviewSocketConnections } from './PreviewSocketConnections';
-import { PreviewSocketFrames } from './PreviewSocketFrames';
+import { FRAMES_SHOWN, PreviewSocketFrames } from './PreviewSocketFrames';
 import { PreviewSocketUrl } from './PreviewSocketUrl';
 
 const connectionCount = (count: number) =>
@@ -32,6 +32,8 @@ export function PreviewSocketPanel(props: {
   const sockets = usePreviewSockets(environmentId, {
     poll: open,
     intervalMs: pollIntervalMs,
+    // Only the frames the inspector lists are fetched.
+    frames: FRAMES_SHOWN,
   });
   const { inspection, error, loading, refresh } = sockets;
   if (sockets.notFound || (!inspection && !error)) return null;

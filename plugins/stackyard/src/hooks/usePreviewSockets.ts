@@ -27,9 +27,14 @@ const isNotFound = (error: unknown) =>
  */
 export function usePreviewSockets(
   environmentId: string,
-  options: { poll: boolean; intervalMs?: number },
+  options: {
+    poll: boolean;
+    intervalMs?: number;
+    /** How many recent frames to fetch; the backend's default when unset. */
+    frames?: number;
+  },
 ): PreviewSocketsState {
-  const { poll, intervalMs = SOCKETS_POLL_INTERVAL_MS } = options;
+  const { poll, intervalMs = SOCKETS_POLL_INTERVAL_MS, frames } = options;
   const api = useApi(stackyardApiRef);
   const [state, setState] = useState<Omit<PreviewSocketsState, 'refresh'>>({
     notFound: false,
@@ -52,7 +57,7 @@ export function usePreviewSockets(
     inFlight.current = true;
     setState(s => ({ ...s, loading: true }));
     try {
-      const inspection = await api.getSockets(environmentId);
+      const inspection = await api.getSockets(environmentId, { frames });
       if (current()) setState({ inspection, notFound: false, loading: false });
     } catch (e) {
       if (!current()) return;
@@ -64,7 +69,7 @@ export function usePreviewSockets(
     } finally {
       if (request === latest.current) inFlight.current = false;
     }
-  }, [api, environmentId]);
+  }, [api, environmentId, frames]);
 
   useEffect(() => {
     refresh();

@@ -1,4 +1,8 @@
-import { alarmConsoleUrl, stackConsoleUrl } from './consoleLinks';
+import {
+  alarmConsoleUrl,
+  resourceConsoleUrl,
+  stackConsoleUrl,
+} from './consoleLinks';
 
 const aws = {
   targetType: 'aws' as const,
@@ -31,5 +35,92 @@ describe('console links', () => {
     const local = { ...aws, targetType: 'local' as const };
     expect(stackConsoleUrl(local)).toBeUndefined();
     expect(alarmConsoleUrl(local, 'x')).toBeUndefined();
+  });
+});
+
+describe('resource console links', () => {
+  const base = 'https://eu-west-1.console.aws.amazon.com';
+  it.each([
+    [
+      'AWS::Lambda::Function',
+      'wo-dev-handler',
+      `${base}/lambda/home?region=eu-west-1#/functions/wo-dev-handler`,
+    ],
+    [
+      'AWS::SQS::Queue',
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/wo-dev-jobs',
+      `${base}/sqs/v3/home?region=eu-west-1#/queues/https%3A%2F%2Fsqs.eu-west-1.amazonaws.com%2F123456789012%2Fwo-dev-jobs`,
+    ],
+    [
+      'AWS::DynamoDB::Table',
+      'wo-dev-orders',
+      `${base}/dynamodbv2/home?region=eu-west-1#table?name=wo-dev-orders`,
+    ],
+    [
+      'AWS::ApiGateway::RestApi',
+      'a1b2c3',
+      `${base}/apigateway/home?region=eu-west-1#/apis/a1b2c3/resources`,
+    ],
+    [
+      'AWS::ApiGatewayV2::Api',
+      'x9y8z7',
+      `${base}/apigateway/home?region=eu-west-1#/apis/x9y8z7/routes`,
+    ],
+    [
+      'AWS::SNS::Topic',
+      'arn:aws:sns:eu-west-1:123456789012:wo-dev-events',
+      `${base}/sns/v3/home?region=eu-west-1#/topic/arn%3Aaws%3Asns%3Aeu-west-1%3A123456789012%3Awo-dev-events`,
+    ],
+    [
+      'AWS::CloudWatch::Alarm',
+      'wo-dev-errors',
+      `${base}/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/wo-dev-errors`,
+    ],
+    [
+      'AWS::CloudWatch::Dashboard',
+      'wo-dev',
+      `${base}/cloudwatch/home?region=eu-west-1#dashboards/dashboard/wo-dev`,
+    ],
+    [
+      'AWS::Logs::LogGroup',
+      '/aws/lambda/wo-dev-handler',
+      `${base}/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fwo-dev-handler`,
+    ],
+    [
+      'AWS::IAM::Role',
+      'wo-dev-HandlerRole-1A2B',
+      'https://console.aws.amazon.com/iam/home#/roles/details/wo-dev-HandlerRole-1A2B',
+    ],
+    [
+      'AWS::S3::Bucket',
+      'wo-dev-assets',
+      'https://s3.console.aws.amazon.com/s3/buckets/wo-dev-assets?region=eu-west-1',
+    ],
+  ])('links a %s to its own page', (type, physicalId, url) => {
+    expect(resourceConsoleUrl(aws, { type, physicalId })).toEqual({
+      url,
+      perResource: true,
+    });
+  });
+
+  it("falls back to the stack's resources tab for other types", () => {
+    expect(
+      resourceConsoleUrl(aws, {
+        type: 'AWS::Lambda::Permission',
+        physicalId: 'perm-1',
+      }),
+    ).toEqual({ url: stackConsoleUrl(aws, 'resources'), perResource: false });
+  });
+
+  it('has no link for resources not deployed or of local previews', () => {
+    expect(
+      resourceConsoleUrl(aws, { type: 'AWS::SQS::Queue' }),
+    ).toBeUndefined();
+    expect(
+      resourceConsoleUrl(
+        { ...aws, targetType: 'local', region: undefined },
+        { type: 'AWS::SQS::Queue', physicalId: 'q' },
+      ),
+    ).toBeUndefined();
   });
 });
