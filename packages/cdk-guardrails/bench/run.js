@@ -54,7 +54,24 @@ function tmpEntries() {
   return new Set(fs.readdirSync(os.tmpdir()));
 }
 
+// RSS after a full GC moves by tens of MB from one synth to the next as the
+// allocator keeps or returns pages; the median over a few synths is stable.
+async function settledRss(once, samples = 5) {
+  const rss = [];
+  for (let i = 0; i < samples; i++) {
+    await once();
+    gc();
+    rss.push(process.memoryUsage().rss);
+  }
+  return median(rss);
+}
+
 async function main() {
+  // A private temp root, inherited by the subprocesses, so leftovers are
+  // ours and not other processes' files in a shared /tmp.
+  const sharedTmp = os.tmpdir();
+  const privateTmp = fs.mkdtempSync(path.join(sharedTmp, 'stackyard-bench-'));
+  process.env.TMPDIR = privateTmp;
   const tmpBefore = tmpEntries();
 
   // Cold: fresh processes.
@@ -93,15 +110,15 @@ async function main() {
   }
 
   // Soak: RSS growth and leftover temp dirs over SOAK synths.
-  gc();
-  const { rss: rssStart, heapUsed: heapStart } = process.memoryUsage();
+  const rssStart = await settledRss(once);
+  const { heapUsed: heapStart } = process.memoryUsage();
   let rssPeak = rssStart;
-  for (let i = 0; i < SOAK; i++) {
+  for (let i = 0; i < SOAK - 5; i++) {
     await once();
     if (i % 20 === 0) rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }
-  gc();
-  const { rss: rssEnd, heapUsed: heapEnd } = process.memoryUsage();
+  const rssEnd = await settledRss(once);
+  const { heapUsed: heapEnd } = process.memoryUsage();
   const leftovers = [...tmpEntries()].filter(e => !tmpBefore.has(e));
   const synthLeftovers = leftovers.filter(e => e.startsWith(SYNTH_TMP_PREFIX));
 
@@ -122,7 +139,6 @@ async function main() {
     gcExposed: Boolean(global.gc),
     leftoverTempEntries: leftovers.length,
     leftoverSynthDirs: synthLeftovers.length,
-    // /tmp may be shared with other processes: name what appeared.
     leftoverNames: leftovers.slice(0, 10),
   };
   const pass = {
@@ -138,12 +154,13 @@ async function main() {
 | warm synth + policy (median of ${WARM}) | ${results.warmMsMedian} ms (p95 ${results.warmMsP95} ms) | ≤ 150 ms ${pass.warmMedian ? '✔' : '✘'} |
 | \`cdk synth\` subprocess, aws-cdk CLI (median of ${CLI}) | ${results.cdkSynthSubprocessMsMedian} ms | — |
 | speed-up warm vs CLI | ${results.speedupWarmVsCli}× | ≥ 20× ${pass.speedup ? '✔' : '✘'} |
-| RSS growth over ${SOAK} synths (after GC) | ${results.rssGrowthMb} MB (peak +${results.rssPeakGrowthMb} MB) | ≤ 50 MB ${pass.rss ? '✔' : '✘'} |
+| RSS growth over ${SOAK} synths (after GC, median of 5 synths at each end) | ${results.rssGrowthMb} MB (peak +${results.rssPeakGrowthMb} MB) | ≤ 50 MB ${pass.rss ? '✔' : '✘'} |
 | JS heap (heapUsed) growth over ${SOAK} synths (after GC) | ${results.heapUsedGrowthMb} MB | — |
 | leftover temp entries / synth dirs | ${results.leftoverTempEntries} / ${results.leftoverSynthDirs} | 0 ${pass.tempDirs ? '✔' : '✘'} |
 
 Machine: ${results.machine}`);
   console.log(JSON.stringify(results, null, 2));
+  fs.rmSync(privateTmp, { recursive: true, force: true });
   process.exitCode = Object.values(pass).every(Boolean) ? 0 : 1;
 }
 
