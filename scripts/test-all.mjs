@@ -18,6 +18,27 @@ const steps = [
   ['Type check', 'npx', ['tsc', '--noEmit'], 'check-types'],
   ['Lint', 'npx', ['backstage-cli', 'repo', 'lint'], 'check-lint'],
   [
+    'Template checks',
+    'node',
+    ['scripts/templates-check.mjs', '--report', `${resultsDir}/templates.json`],
+    undefined,
+    'templates',
+  ],
+  [
+    'Template checker tests',
+    'node',
+    [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/templates-check/countReporter.mjs',
+      `--test-reporter-destination=${resultsDir}/templates-checker.json`,
+      'scripts/templates-check/',
+    ],
+    undefined,
+    'templates-checker',
+  ],
+  [
     'Unit and integration tests',
     'node',
     ['scripts/run-unit-tests.mjs'],

@@ -15,7 +15,12 @@ export interface Config {
       accountId?: string;
       /** AWS region, e.g. `eu-west-1`; required for `aws`. */
       region?: string;
-      /** Custom AWS endpoint (LocalStack, tests). @default AWS's own */
+      /**
+       * For testing against an AWS-compatible endpoint (e.g. LocalStack or a
+       * loopback test server): every AWS call of a deploy to this target goes
+       * to this `http:` or `https:` URL instead of AWS. Only for `aws` targets.
+       * @default AWS's own endpoints
+       */
       endpoint?: string;
       /**
        * The stages this target accepts, e.g. `[dev, preview]`.
@@ -28,8 +33,8 @@ export interface Config {
     /** Settings of the scaffolder actions. */
     scaffolder?: {
       /**
-       * Directory under which `stackyard:publish:local` creates bare git
-       * repositories (`<directory>/<name>.git`). Relative paths are relative
+       * Directory under which `stackyard:publish:local` creates git
+       * repositories (`<directory>/<name>`). Relative paths are relative
        * to the backend's working directory.
        * @default - the action is refused until this is set
        */

@@ -1,7 +1,14 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { stackyardHttpServer } from '@stackyard/plugin-stackyard-backend';
+import { localRepoLocationsModule } from './catalog/localRepoLocationsModule';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
 
 const backend = createBackend();
+
+// Hands the HTTP server to Stackyard's preview sockets, so WebSocket
+// upgrades work from startup, before any request reaches the plugin.
+backend.add(rootHttpRouterServiceFactory({ configure: stackyardHttpServer() }));
 
 // Serves the built frontend (packages/app/dist) at the backend's base URL.
 backend.add(import('@backstage/plugin-app-backend'));
@@ -14,6 +21,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Catalog files of repositories published by stackyard:publish:local.
+backend.add(localRepoLocationsModule);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 // publish:github / publish:gitlab for templates when an integration is configured.

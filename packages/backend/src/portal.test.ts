@@ -24,6 +24,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import stackyardPlugin from '@stackyard/plugin-stackyard-backend';
 import stackyardScaffolderModule from '@stackyard/plugin-scaffolder-backend-module-stackyard';
+import { localRepoLocationsModule } from './catalog/localRepoLocationsModule';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -153,6 +154,7 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         }),
         catalogPlugin,
         catalogModuleScaffolderEntityModel,
+        localRepoLocationsModule,
         scaffolderPlugin,
         permissionPlugin,
         permissionPolicyModule,
@@ -291,7 +293,20 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
       log: expect.stringMatching(/Synthesized sample-dev: \d+ resources/),
     });
     expect(log).toContain('sample-dev is a local preview on target local');
-    expect(readdirSync(publishDir)).toContain('billing-api.git');
+    expect(readdirSync(publishDir)).toContain('billing-api');
+    expect(log).toContain('Registered component:default/billing-api');
+    const registered = await waitFor(async () => {
+      const res = await request(server)
+        .get('/api/catalog/entities/by-name/component/default/billing-api')
+        .set('Authorization', asGuest);
+      return res.status === 200 ? res.body : undefined;
+    }, 'the catalog to ingest the published catalog-info.yaml');
+    expect(registered.spec.owner).toBe('group:default/platform-team');
+    expect(
+      registered.metadata.annotations['backstage.io/managed-by-location'],
+    ).toBe(
+      `stackyard-local:${join(publishDir, 'billing-api/catalog-info.yaml')}`,
+    );
 
     const environments = await request(server)
       .get(

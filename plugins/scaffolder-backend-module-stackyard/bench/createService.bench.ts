@@ -14,7 +14,7 @@
  *            portal's backend registers it) renders the skeleton
  *   prefix   stackyard:prefix:resolve
  *   synth    stackyard:cdk:synth: in-process synthesis + safety policy
- *   publish  stackyard:publish:local: a bare git repository in a temp directory
+ *   publish  stackyard:publish:local: a git repository in a temp directory
  *   deploy   stackyard:cdk:deploy on the local target: synthesis + policy,
  *            then the environment recorded (deploying, ready)
  *

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCatalogRegisterLocalAction } from './actions/catalogRegisterLocal';
 import { createCdkDeployAction } from './actions/cdkDeploy';
 import { createCdkDestroyAction } from './actions/cdkDestroy';
 import { createCdkSynthAction } from './actions/cdkSynth';
@@ -14,8 +15,8 @@ import { BackendStackyardEnvironments } from './lib/environments';
 
 /**
  * The Stackyard scaffolder actions: `stackyard:prefix:resolve`,
- * `stackyard:cdk:synth`, `stackyard:cdk:deploy`, `stackyard:cdk:destroy` and
- * `stackyard:publish:local`.
+ * `stackyard:cdk:synth`, `stackyard:cdk:deploy`, `stackyard:cdk:destroy`,
+ * `stackyard:publish:local` and `stackyard:catalog:register-local`.
  */
 export const scaffolderModuleStackyard = createBackendModule({
   pluginId: 'scaffolder',
@@ -49,6 +50,11 @@ export const scaffolderModuleStackyard = createBackendModule({
               name: config.getOptionalString('scaffolder.defaultAuthor.name'),
               email: config.getOptionalString('scaffolder.defaultAuthor.email'),
             },
+          }),
+          createCatalogRegisterLocalAction({
+            config: actionsConfig,
+            auth,
+            discovery,
           }),
         );
       },

@@ -1,17 +1,8 @@
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import type { WebSocket as WsClient } from 'ws';
-import { repoRoot } from '../portal/paths';
-
-// The e2e package has no `ws` of its own; it uses the stackyard backend's,
-// the client the backend's own socket tests use.
-const { WebSocket } = createRequire(
-  resolve(repoRoot, 'plugins/stackyard-backend/package.json'),
-)('ws') as typeof import('ws');
+import { WebSocket } from 'ws';
 
 /** A real `ws` client of a preview socket, with what it received. */
 export type PreviewSocketClient = {
-  ws: WsClient;
+  ws: WebSocket;
   /** Text frames received, oldest first. */
   messages: string[];
   /** Resolves with the close code and reason once the server closes. */

@@ -1,4 +1,5 @@
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { artifactsDir, baseUrl, e2eConfig, repoRoot } from './paths';
@@ -34,6 +35,10 @@ export default async function globalSetup() {
   // The backend runs straight from its TypeScript sources through the same
   // transform `backstage-cli package start` uses, but without its restart
   // loop, so a crash fails the setup at once.
+  // The wizard test publishes here, apart from other runs and `npm start`.
+  process.env.APP_CONFIG_stackyard_scaffolder_localPublishDirectory =
+    mkdtempSync(resolve(tmpdir(), 'stackyard-e2e-repos-'));
+
   const log = openSync(resolve(artifactsDir, 'backend.log'), 'w');
   const backend = spawn(
     process.execPath,

@@ -107,6 +107,10 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
       outputs: { Preview: 'Local preview: not deployed to AWS' },
     });
     expect(ready.resources?.['AWS::Lambda::Function']).toBe(1);
+    // The synthesized template's resources, one per counted resource.
+    expect(ready.stackResources).toHaveLength(
+      Object.values(ready.resources!).reduce((a, b) => a + b, 0),
+    );
     expect(ctx.output).toHaveBeenCalledWith('stackName', 'orders-dev');
     expect(ctx.output).toHaveBeenCalledWith('environmentId', 'env-1');
     expect(ctx.output).toHaveBeenCalledWith('deployedToAws', false);

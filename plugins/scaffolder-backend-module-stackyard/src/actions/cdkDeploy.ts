@@ -8,7 +8,10 @@ import {
 } from '@stackyard/plugin-stackyard-common';
 import type { CdkDeployer } from '../deploy/CdkDeployer';
 import type { StackyardActionsConfig, Target } from '../lib/config';
-import type { StackyardEnvironments } from '../lib/environments';
+import {
+  type StackyardEnvironments,
+  synthesizedResources,
+} from '../lib/environments';
 import { infraTabUrl, parseEntityRef } from '../lib/infraLink';
 import { prefixFor } from '../lib/prefix';
 import {
@@ -204,6 +207,7 @@ export function createCdkDeployAction(options: {
         stackName,
         status: 'deploying',
         resources: resourceTotals(result.stacks),
+        stackResources: synthesizedResources(result.templates[stackName]),
         templateName: manifest.service.template?.name,
         templateVersion: manifest.service.template?.version,
       };

@@ -1,4 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ConfigReader } from '@backstage/config';
@@ -38,17 +44,17 @@ describe('stackyard:publish:local (real git)', () => {
     rmSync(publishDir, { recursive: true, force: true });
   });
 
-  it('runs the example: the bare repository holds the rendered files in one commit', async () => {
+  it('runs the example: the repository holds the rendered files in one commit, checked out', async () => {
     const ctx = createMockActionContext({
       input,
       workspacePath: workspace.path,
     });
     await action.handler(ctx);
-    const repoPath = join(publishDir, 'orders.git');
+    const repoPath = join(publishDir, 'orders');
     expect(ctx.output).toHaveBeenCalledWith('repoPath', repoPath);
     expect(ctx.output).toHaveBeenCalledWith('remoteUrl', `file://${repoPath}`);
     const files = await git([
-      '--git-dir',
+      '-C',
       repoPath,
       'ls-tree',
       '-r',
@@ -60,7 +66,7 @@ describe('stackyard:publish:local (real git)', () => {
       'stackyard.yaml',
     ]);
     const author = await git([
-      '--git-dir',
+      '-C',
       repoPath,
       'log',
       '-1',
@@ -68,8 +74,40 @@ describe('stackyard:publish:local (real git)', () => {
       'main',
     ]);
     expect(author).toBe('Portal Bot <bot@example.com>|Initial commit');
-    const head = await git(['--git-dir', repoPath, 'rev-parse', 'main']);
+    const head = await git(['-C', repoPath, 'rev-parse', 'main']);
     expect(ctx.output).toHaveBeenCalledWith('commitHash', head);
+    // The files are on disk, clean, for the catalog to read.
+    expect(readFileSync(join(repoPath, 'stackyard.yaml'), 'utf8')).toContain(
+      'orders',
+    );
+    expect(await git(['-C', repoPath, 'status', '--porcelain'])).toBe('');
+  });
+
+  it('behaves as a remote: a clone pushes a change and the checked-out files follow', async () => {
+    await action.handler(
+      createMockActionContext({ input, workspacePath: workspace.path }),
+    );
+    const repoPath = join(publishDir, 'orders');
+    const clone = mkdtempSync(join(tmpdir(), 'stackyard-clone-'));
+    try {
+      await git(['clone', '--quiet', '--', repoPath, clone]);
+      writeFileSync(join(clone, 'catalog-info.yaml'), 'changed: true\n');
+      await git(['-C', clone, 'add', 'catalog-info.yaml']);
+      await git(['-C', clone, 'commit', '--quiet', '--message', 'Change'], {
+        env: {
+          GIT_AUTHOR_NAME: 'Dev',
+          GIT_AUTHOR_EMAIL: 'dev@example.com',
+          GIT_COMMITTER_NAME: 'Dev',
+          GIT_COMMITTER_EMAIL: 'dev@example.com',
+        },
+      });
+      await git(['-C', clone, 'push', '--quiet', 'origin', 'main']);
+      expect(readFileSync(join(repoPath, 'catalog-info.yaml'), 'utf8')).toBe(
+        'changed: true\n',
+      );
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
   });
 
   it('refuses to overwrite an existing repository', async () => {

@@ -18,10 +18,13 @@ const AUTHOR_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
 
 /**
  * `stackyard:publish:local`: publishes the workspace (or a directory of it)
- * as the first commit of a new bare git repository
- * `<stackyard.scaffolder.localPublishDirectory>/<repoName>.git`, so that the
- * wizard runs end to end with no Git host. Git runs with argument arrays,
- * never a shell, and without hooks.
+ * as the first commit of a new git repository
+ * `<stackyard.scaffolder.localPublishDirectory>/<repoName>`, so that the
+ * wizard runs end to end with no Git host. The repository keeps a checked-out
+ * tree that pushes update (receive.denyCurrentBranch=updateInstead), so it
+ * can be cloned and pushed to like a remote while the catalog reads its
+ * catalog-info.yaml from disk. Git runs with argument arrays, never a shell,
+ * and without hooks.
  */
 export function createPublishLocalAction(options: {
   config: StackyardActionsConfig;
@@ -31,7 +34,7 @@ export function createPublishLocalAction(options: {
   return createTemplateAction({
     id: PUBLISH_LOCAL_ACTION_ID,
     description:
-      'Publishes the workspace to a new local bare git repository under stackyard.scaffolder.localPublishDirectory',
+      'Publishes the workspace to a new local git repository under stackyard.scaffolder.localPublishDirectory',
     examples,
     supportsDryRun: true,
     schema: {
@@ -57,8 +60,11 @@ export function createPublishLocalAction(options: {
       },
       output: {
         remoteUrl: z =>
-          z.string().describe('file:// URL of the bare repository'),
-        repoPath: z => z.string().describe('Path of the bare repository'),
+          z.string().describe('file:// URL of the repository, to clone'),
+        repoPath: z =>
+          z
+            .string()
+            .describe('Path of the repository and its checked-out files'),
         commitHash: z => z.string().describe('The commit pushed'),
       },
     },
@@ -117,7 +123,7 @@ export function createPublishLocalAction(options: {
           )} is outside the task workspace`,
         );
       }
-      const repoPath = resolveSafeChildPath(directory, `${repoName}.git`);
+      const repoPath = resolveSafeChildPath(directory, repoName);
       const remoteUrl = pathToFileURL(repoPath).href;
       ctx.output('remoteUrl', remoteUrl);
       ctx.output('repoPath', repoPath);
@@ -139,7 +145,15 @@ export function createPublishLocalAction(options: {
             );
           }
           mkdirSync(directory, { recursive: true });
-          await git(['init', '--bare', '--initial-branch', branch, repoPath]);
+          await git(['init', '--initial-branch', branch, repoPath]);
+          // Pushes to the checked-out branch update the files on disk.
+          await git([
+            '-C',
+            repoPath,
+            'config',
+            'receive.denyCurrentBranch',
+            'updateInstead',
+          ]);
           const env = {
             GIT_AUTHOR_NAME: authorName,
             GIT_AUTHOR_EMAIL: authorEmail,

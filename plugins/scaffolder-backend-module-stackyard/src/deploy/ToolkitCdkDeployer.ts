@@ -18,7 +18,17 @@ import {
   DeployedService,
   ServiceDeployRequest,
 } from './CdkDeployer';
+import { endpointAgent } from './endpointAgent';
 import { TaskIoHost } from './TaskIoHost';
+
+/** Settings of {@link ToolkitCdkDeployer} beyond its credentials. */
+export interface ToolkitCdkDeployerOptions {
+  /**
+   * How often, in milliseconds, to poll CloudFormation for stack events and
+   * status. @default toolkit-lib's (a few seconds)
+   */
+  readonly stackEventPollingInterval?: number;
+}
 
 /** The parts of aws-cdk-lib the deployer builds an app with. */
 interface CdkLib {
@@ -45,7 +55,10 @@ function cdkLib(): CdkLib {
  * with credentials of `aws.accounts` from `@backstage/integration-aws-node`.
  */
 export class ToolkitCdkDeployer implements CdkDeployer {
-  static fromConfig(config: Config): ToolkitCdkDeployer {
+  static fromConfig(
+    config: Config,
+    options: ToolkitCdkDeployerOptions = {},
+  ): ToolkitCdkDeployer {
     const accounts = (config.getOptionalConfigArray('aws.accounts') ?? []).map(
       a => a.getString('accountId'),
     );
@@ -53,6 +66,7 @@ export class ToolkitCdkDeployer implements CdkDeployer {
       DefaultAwsCredentialsManager.fromConfig(config),
       accounts,
       config.has('aws.mainAccount'),
+      options,
     );
   }
 
@@ -60,6 +74,7 @@ export class ToolkitCdkDeployer implements CdkDeployer {
     private readonly credentials: AwsCredentialsManager,
     private readonly configuredAccounts: readonly string[],
     private readonly hasMainAccount: boolean,
+    private readonly options: ToolkitCdkDeployerOptions = {},
   ) {}
 
   private async provider(target: AwsTarget) {
@@ -92,19 +107,38 @@ export class ToolkitCdkDeployer implements CdkDeployer {
   }
 
   async deploy(request: ServiceDeployRequest): Promise<DeployedService> {
-    const { target, manifest, dir, prefix, stage, stackName } = request;
+    const { target } = request;
     const ioHost = new TaskIoHost(request.logger, {
       approveBroadening: request.approveBroadening,
     });
+    const provider = await this.provider(target);
+    // toolkit-lib has no endpoint setting; every SDK client it makes uses
+    // this agent, so it is where a target's endpoint is applied.
+    const agent = target.endpoint ? endpointAgent(target.endpoint) : undefined;
+    try {
+      return await this.deployWith(request, ioHost, provider, agent);
+    } finally {
+      agent?.destroy();
+    }
+  }
+
+  private async deployWith(
+    request: ServiceDeployRequest,
+    ioHost: TaskIoHost,
+    provider: Awaited<ReturnType<ToolkitCdkDeployer['provider']>>,
+    agent: ReturnType<typeof endpointAgent> | undefined,
+  ): Promise<DeployedService> {
+    const { target, manifest, dir, prefix, stage, stackName } = request;
     const toolkit = new Toolkit({
       ioHost,
       color: false,
       emojis: false,
       sdkConfig: {
         baseCredentials: BaseCredentials.custom({
-          provider: await this.provider(target),
+          provider,
           region: target.region,
         }),
+        ...(agent ? { httpOptions: { agent } } : {}),
       },
     });
     const { App } = cdkLib();
@@ -137,6 +171,7 @@ export class ToolkitCdkDeployer implements CdkDeployer {
         },
         deploymentMethod: { method: 'change-set' },
         rollback: true,
+        stackEventPollingInterval: this.options.stackEventPollingInterval,
       });
       const deployed = result.stacks.find(s => s.stackName === stackName);
       return {

@@ -40,10 +40,12 @@ describe('readStackyardActionsConfig', () => {
       type: 'local',
       stages: ['dev', 'preview'],
     });
-    expect(config.targets.get('sandbox')).toMatchObject({
+    expect(config.targets.get('sandbox')).toEqual({
+      name: 'sandbox',
       type: 'aws',
       accountId: '123456789012',
       region: 'eu-west-1',
+      stages: undefined,
     });
     expect(config.protectedStages).toEqual(['prod']);
     expect(config.localPublishDirectory).toBe('/srv/repos');
@@ -65,12 +67,43 @@ describe('readStackyardActionsConfig', () => {
       { name: 'x', type: 'local', stages: ['dev-1'] },
       /stage "dev-1" is not allowed/,
     ],
+    [
+      {
+        name: 'x',
+        type: 'aws',
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        endpoint: 'localhost:4566',
+      },
+      /stackyard\.targets\[0\]: endpoint "localhost:4566" must be an http: or https: URL/,
+    ],
   ])('refuses target %j, quoting the bad value', (target, message) => {
     expect(() =>
       readStackyardActionsConfig(
         new ConfigReader({ stackyard: { targets: [target] } }),
       ),
     ).toThrow(message);
+  });
+
+  it('reads the endpoint of an aws target, for testing against an AWS-compatible endpoint', () => {
+    const config = readStackyardActionsConfig(
+      new ConfigReader({
+        stackyard: {
+          targets: [
+            {
+              name: 'localstack',
+              type: 'aws',
+              accountId: '000000000000',
+              region: 'us-east-1',
+              endpoint: 'http://127.0.0.1:4566',
+            },
+          ],
+        },
+      }),
+    );
+    expect(config.targets.get('localstack')).toMatchObject({
+      endpoint: 'http://127.0.0.1:4566',
+    });
   });
 
   it('refuses a target name used twice', () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'path';
 import type { Config } from '@backstage/config';
 import { quoteValue, validateStage } from '@stackyard/plugin-stackyard-common';
+import { parseEndpoint } from '../deploy/endpointAgent';
 
 /** The local target: synth + policy, recorded as a preview, never deployed to AWS. */
 export interface LocalTarget {
@@ -16,7 +17,10 @@ export interface AwsTarget {
   readonly type: 'aws';
   readonly accountId: string;
   readonly region: string;
-  /** A custom AWS endpoint (LocalStack, tests); default: AWS's own. */
+  /**
+   * An AWS-compatible endpoint that every AWS call of a deploy goes to, for
+   * testing against an AWS-compatible endpoint; default: AWS's own.
+   */
   readonly endpoint?: string;
   /** Stages the target accepts; undefined means every stage. */
   readonly stages?: readonly string[];
@@ -109,12 +113,20 @@ export function readStackyardActionsConfig(
             )} is not an AWS region name such as "eu-west-1"`,
           );
         }
+        const endpoint = entry.getOptionalString('endpoint');
+        if (endpoint !== undefined) {
+          try {
+            parseEndpoint(endpoint);
+          } catch (e) {
+            throw new Error(`${where}: ${(e as Error).message}`);
+          }
+        }
         targets.set(name, {
           name,
           type,
           accountId,
           region,
-          endpoint: entry.getOptionalString('endpoint'),
+          ...(endpoint !== undefined ? { endpoint } : {}),
           stages,
         });
       } else {

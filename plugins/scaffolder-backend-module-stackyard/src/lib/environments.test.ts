@@ -1,5 +1,8 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { BackendStackyardEnvironments } from './environments';
+import {
+  BackendStackyardEnvironments,
+  synthesizedResources,
+} from './environments';
 
 /** A fetch that answers from a table and records requests; no network. */
 function fakeFetch(
@@ -139,5 +142,27 @@ describe('BackendStackyardEnvironments (fake fetch, mock auth)', () => {
         targetPluginId: 'stackyard',
       }),
     );
+  });
+});
+
+describe('synthesizedResources', () => {
+  it('lists the logical id and type of every resource of a template', () => {
+    expect(
+      synthesizedResources({
+        Resources: {
+          OrdersQueue4A1B2C3D: { Type: 'AWS::SQS::Queue', Properties: {} },
+          CDKMetadata: { Type: 'AWS::CDK::Metadata' },
+          Broken: { Properties: {} },
+        },
+      }),
+    ).toEqual([
+      { logicalId: 'OrdersQueue4A1B2C3D', type: 'AWS::SQS::Queue' },
+      { logicalId: 'CDKMetadata', type: 'AWS::CDK::Metadata' },
+    ]);
+  });
+
+  it('is undefined without a template', () => {
+    expect(synthesizedResources(undefined)).toBeUndefined();
+    expect(synthesizedResources({})).toBeUndefined();
   });
 });

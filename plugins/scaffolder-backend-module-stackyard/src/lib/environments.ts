@@ -8,8 +8,26 @@ import {
   RegisterDeploymentRequest,
   RegisterDeploymentResponse,
   StackyardClient,
+  SynthesizedResource,
   TeardownResponse,
 } from '@stackyard/plugin-stackyard-common';
+
+/**
+ * The resources a synthesized template declares, as a deployment records
+ * them (`RegisterDeploymentRequest.stackResources`): logical id and type,
+ * no physical id until CloudFormation creates them. Undefined when there is
+ * no template.
+ */
+export function synthesizedResources(
+  template: unknown,
+): SynthesizedResource[] | undefined {
+  const resources = (template as { Resources?: unknown } | undefined)
+    ?.Resources;
+  if (!resources || typeof resources !== 'object') return undefined;
+  return Object.entries(resources as Record<string, { Type?: unknown }>)
+    .filter(([, r]) => typeof r?.Type === 'string')
+    .map(([logicalId, r]) => ({ logicalId, type: r.Type as string }));
+}
 
 /**
  * What the scaffolder actions need from the stackyard backend: record

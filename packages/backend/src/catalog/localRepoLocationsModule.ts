@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  catalogLocationsExtensionPoint,
+  catalogProcessingExtensionPoint,
+} from '@backstage/plugin-catalog-node';
+import {
+  LOCAL_REPO_LOCATION_TYPE,
+  LocalRepoProcessor,
+} from './LocalRepoProcessor';
+
+/**
+ * Lets `stackyard:catalog:register-local` register the catalog file of a
+ * repository published by `stackyard:publish:local`: adds the
+ * `stackyard-local` location type (confined to
+ * `stackyard.scaffolder.localPublishDirectory`) next to the default `url`.
+ * Without a local publish directory it changes nothing.
+ */
+export const localRepoLocationsModule = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'stackyard-local-repos',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        locations: catalogLocationsExtensionPoint,
+        processing: catalogProcessingExtensionPoint,
+      },
+      async init({ config, locations, processing }) {
+        const directory = config.getOptionalString(
+          'stackyard.scaffolder.localPublishDirectory',
+        );
+        if (!directory) return;
+        processing.addProcessor(new LocalRepoProcessor(resolve(directory)));
+        locations.setAllowedLocationTypes(['url', LOCAL_REPO_LOCATION_TYPE]);
+      },
+    });
+  },
+});

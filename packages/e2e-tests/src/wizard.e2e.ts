@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser/launchChromium';
+import { recordConsoleErrors } from './browser/consoleErrors';
+import { signInAsGuest } from './browser/signIn';
+import { artifactsDir, baseUrl } from './portal/paths';
+import { captureBackendToken } from './wizard/capturedToken';
+
+// Unique per run: the names end up in stack names and the publish directory.
+const suffix = Date.now().toString(36);
+const serviceName = `wizard-${suffix}`;
+const project = `wz${suffix}`;
+const stackName = `${project}-dev`;
+
+describe('Create wizard: serverless service on the local target (real Chromium, built portal)', () => {
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[];
+  let token: () => string;
+
+  const shot = (name: string) =>
+    page.screenshot({ path: resolve(artifactsDir, `wizard-${name}.png`) });
+
+  async function api(path: string) {
+    const res = await page.request.get(`${baseUrl}/api/${path}`, {
+      headers: { Authorization: `Bearer ${token()}` },
+    });
+    return { status: res.status(), body: await res.json().catch(() => null) };
+  }
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    consoleErrors = recordConsoleErrors(page);
+    token = captureBackendToken(page);
+    await signInAsGuest(page, baseUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  // Entity pickers: a text box inside a combobox, options in a listbox.
+  async function pick(label: string, option: RegExp) {
+    await page.getByRole('textbox', { name: label }).click();
+    await page.getByRole('option', { name: option }).first().click();
+  }
+
+  it('fills the form, reviews and creates the service', async () => {
+    await page.goto(`${baseUrl}/create`);
+    // The nearest element around the title that holds a "Choose" button.
+    const card = page
+      .getByText('Serverless service (Lambda + SQS + DynamoDB)', {
+        exact: true,
+      })
+      .locator(
+        'xpath=ancestor::*[.//button[@data-testid="template-card-actions--create"]][1]',
+      );
+    await card.getByTestId('template-card-actions--create').click();
+
+    await page.getByRole('textbox', { name: 'Name' }).fill(serviceName);
+    await pick('Owner', /platform/i);
+    await pick('System', /work.orders/i);
+    await shot('1-service');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('textbox', { name: 'Project code' }).fill(project);
+    await page.getByRole('textbox', { name: 'Cost center' }).fill('cc-1234');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Stage dev and target local are the defaults.
+    await page.getByText('dev (long-lived development)').waitFor();
+    await shot('2-environment');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Publishing to a local git directory is the default.
+    await page.getByText('Local git directory (no Git host needed)').waitFor();
+    await page.getByRole('button', { name: 'Review' }).click();
+
+    await page.getByText(serviceName).first().waitFor();
+    await shot('3-review');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // The task page: every step finishes and the result is shown.
+    await page
+      .getByText(`passed the safety policy and was published to`)
+      .waitFor({ timeout: 90_000 });
+    expect(page.url()).toMatch(/\/create\/tasks\/[\w-]+$/);
+    await shot('4-task-done');
+  }, 150_000);
+
+  it('shows the synth summary in the task log', async () => {
+    // The task page shows the log; its search box filters the lines.
+    await page.getByRole('textbox', { name: 'Search' }).fill('Synthesized');
+    const summary = page.getByText(
+      new RegExp(`Synthesized ${stackName}: \\d+ resources \\(`),
+    );
+    await summary.first().waitFor();
+    expect(await summary.first().textContent()).toMatch(
+      /\d+ AWS::Lambda::Function/,
+    );
+    await shot('5-task-log');
+  });
+
+  it('registered the entity in the catalog from the local repository', async () => {
+    // The catalog ingests a registered location asynchronously.
+    let entity = { status: 0, body: null as any };
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      entity = await api(
+        `catalog/entities/by-name/component/default/${serviceName}`,
+      );
+      if (entity.status !== 404) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    expect(entity.status).toBe(200);
+    const target = entity.body.metadata.annotations[
+      'backstage.io/managed-by-location'
+    ].replace(/^stackyard-local:/, '');
+    expect(target).toBe(
+      join(
+        process.env.APP_CONFIG_stackyard_scaffolder_localPublishDirectory!,
+        serviceName,
+        'catalog-info.yaml',
+      ),
+    );
+    expect(existsSync(target)).toBe(true);
+    expect(entity.body.metadata.annotations['stackyard.io/template']).toBe(
+      'serverless-service@1.0.0',
+    );
+  });
+
+  it('opens the entity, whose Infra tab shows the local preview', async () => {
+    await page.getByRole('link', { name: 'Open in catalog' }).click();
+    await page.waitForURL(`**/catalog/default/component/${serviceName}`);
+    await page.locator(`a[href$="/${serviceName}/infra"]`).click();
+    const card = page.getByRole('region', { name: stackName, exact: true });
+    await card.waitFor();
+    await card.getByText('local preview — not deployed to AWS').waitFor();
+    expect(await card.getByTestId('environment-status').textContent()).toBe(
+      'Ready',
+    );
+    await shot('6-infra-tab');
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

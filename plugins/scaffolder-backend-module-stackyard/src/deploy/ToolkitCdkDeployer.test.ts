@@ -1,0 +1,334 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { createCdkDeployAction } from '../actions/cdkDeploy';
+import { readStackyardActionsConfig } from '../lib/config';
+import { loadServiceManifest, synthesizeService } from '../lib/synth';
+import { FakeAwsEndpoint } from '../__testUtils__/aws/FakeAwsEndpoint';
+import {
+  FakeStackyardEnvironments,
+  checkpointStore,
+} from '../__testUtils__/fakes';
+import { fixtureWorkspace } from '../__testUtils__/workspace';
+import { ToolkitCdkDeployer } from './ToolkitCdkDeployer';
+
+jest.setTimeout(180_000);
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const STACK = 'orders-7-dev';
+const STATIC_CREDENTIALS = {
+  accountId: ACCOUNT,
+  accessKeyId: 'AKIASTACKYARDTEST',
+  secretAccessKey: 'stackyard-test-secret',
+};
+
+const input = {
+  appDir: '.',
+  entityRef: 'component:default/orders',
+  target: 'sandbox',
+  stage: 'dev',
+  prefix: 'orders-7',
+  approveBroadening: true,
+};
+
+/** Every message a mocked logger got at a level. */
+function lines(
+  logger: ReturnType<typeof mockServices.logger.mock>,
+  level: 'info' | 'error',
+) {
+  return (logger[level] as jest.Mock).mock.calls.map(c => String(c[0]));
+}
+
+describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-lib deploys to a loopback endpoint speaking CloudFormation/S3/SSM/STS)', () => {
+  let aws: FakeAwsEndpoint;
+  let workspace: ReturnType<typeof fixtureWorkspace>;
+  let environments: FakeStackyardEnvironments;
+
+  function action(accounts: object[] = [STATIC_CREDENTIALS]) {
+    const config = readStackyardActionsConfig(
+      new ConfigReader({
+        app: { baseUrl: 'http://portal.test' },
+        stackyard: {
+          targets: [
+            {
+              name: 'sandbox',
+              type: 'aws',
+              accountId: ACCOUNT,
+              region: REGION,
+              endpoint: aws.url,
+            },
+          ],
+        },
+      }),
+    );
+    const deployer = ToolkitCdkDeployer.fromConfig(
+      new ConfigReader({ aws: { accounts } }),
+      { stackEventPollingInterval: 20 },
+    );
+    return createCdkDeployAction({ config, environments, deployer });
+  }
+
+  beforeEach(async () => {
+    aws = await FakeAwsEndpoint.start({ account: ACCOUNT, region: REGION });
+    aws.bootstrap();
+    workspace = fixtureWorkspace('orders');
+    environments = new FakeStackyardEnvironments();
+  });
+
+  afterEach(async () => {
+    await aws.stop();
+    workspace.cleanup();
+  });
+
+  it('deploys through toolkit-lib against a loopback CloudFormation/S3/SSM/STS endpoint', async () => {
+    aws.cloudFormation.reportedOutputs.set(STACK, {
+      JobsQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/orders-7-dev-jobs`,
+    });
+    const logger = mockServices.logger.mock();
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+      logger,
+    });
+    await action().handler(ctx);
+
+    expect(aws.unimplemented).toEqual([]);
+    const stack = aws.cloudFormation.stacks.get(STACK)!;
+    expect(stack.status).toBe('CREATE_COMPLETE');
+    const { result } = await synthesizeService({
+      dir: workspace.path,
+      manifest: loadServiceManifest(workspace.path),
+      prefix: 'orders-7',
+      stage: 'dev',
+      logger: mockServices.logger.mock(),
+      env: { account: ACCOUNT, region: REGION },
+    });
+    // The deployed template is the synthesized one, plus the bootstrap
+    // version check that toolkit-lib's synthesis adds; the CDK's analytics
+    // metadata differs between the two synthesis paths.
+    const withoutMetadata = (resources: object) =>
+      Object.fromEntries(
+        Object.entries(resources).filter(([id]) => id !== 'CDKMetadata'),
+      );
+    const synthesized = result.templates[STACK] as { Resources: object };
+    expect(Object.keys(synthesized.Resources).length).toBeGreaterThan(5);
+    expect(withoutMetadata(stack.template.Resources!)).toEqual(
+      withoutMetadata(synthesized.Resources),
+    );
+    expect(stack.parameters.BootstrapVersion).toBe(
+      '/cdk-bootstrap/hnb659fds/version',
+    );
+    expect(
+      [...stack.resources.values()].every(r => r.status === 'CREATE_COMPLETE'),
+    ).toBe(true);
+
+    // Assets went to the bootstrap bucket through the publishing role.
+    const bucket = aws.s3.buckets.get(
+      `cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`,
+    )!;
+    const keys = [...bucket.keys()];
+    expect(keys.some(k => k.endsWith('.zip'))).toBe(true);
+    expect(keys.some(k => k.endsWith('.json'))).toBe(true);
+    expect(aws.sts.assumedRoles).toEqual(
+      expect.arrayContaining([
+        `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}`,
+        `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-file-publishing-role-${ACCOUNT}-${REGION}`,
+      ]),
+    );
+    expect(aws.callsOf('ssm')).toContain('GetParameter');
+    expect(aws.callsOf('cloudformation')).toEqual(
+      expect.arrayContaining([
+        'CreateChangeSet',
+        'DescribeChangeSet',
+        'ExecuteChangeSet',
+        'DescribeStackEvents',
+      ]),
+    );
+
+    // Stack events were streamed to the task log as they happened.
+    const info = lines(logger, 'info');
+    expect(info).toContain(
+      `${STACK} CREATE_IN_PROGRESS AWS::CloudFormation::Stack ${STACK} — User Initiated`,
+    );
+    expect(
+      info.some(l => /^orders-7-dev CREATE_COMPLETE AWS::SQS::Queue /.test(l)),
+    ).toBe(true);
+    expect(info).toContain(
+      `${STACK} CREATE_COMPLETE AWS::CloudFormation::Stack ${STACK}`,
+    );
+
+    const outputs = {
+      JobsQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/orders-7-dev-jobs`,
+    };
+    expect(ctx.output).toHaveBeenCalledWith('outputs', outputs);
+    expect(ctx.output).toHaveBeenCalledWith('deployedToAws', true);
+    expect(ctx.output).toHaveBeenCalledWith('environmentId', 'env-1');
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'ready',
+    ]);
+    expect(environments.registrations[1]).toMatchObject({
+      target: 'sandbox',
+      stackName: STACK,
+      stackId: stack.id,
+      outputs,
+    });
+  });
+
+  it('never deploys twice when a task is retried after the deploy step', async () => {
+    const store = checkpointStore();
+    const run = async () => {
+      const ctx = createMockActionContext({
+        input,
+        workspacePath: workspace.path,
+      });
+      ctx.checkpoint = store.checkpoint as typeof ctx.checkpoint;
+      await action().handler(ctx);
+      return ctx;
+    };
+    await run();
+    const callsAfterFirst = aws.calls.length;
+    const retried = await run();
+
+    expect(aws.calls.length).toBe(callsAfterFirst);
+    expect(
+      aws.callsOf('cloudformation').filter(c => c === 'ExecuteChangeSet'),
+    ).toHaveLength(1);
+    expect(aws.cloudFormation.stacks.get(STACK)?.status).toBe(
+      'CREATE_COMPLETE',
+    );
+    expect(retried.output).toHaveBeenCalledWith('environmentId', 'env-1');
+  });
+
+  it('updates a deployed stack in place; a change that does not broaden permissions needs no approval', async () => {
+    await action().handler(
+      createMockActionContext({ input, workspacePath: workspace.path }),
+    );
+    const created = aws.cloudFormation.stacks.get(STACK)!;
+    // The same service, retrying its jobs more often before dead-lettering.
+    const manifest = join(workspace.path, 'stackyard.yaml');
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8').replace(
+        'maxReceiveCount: 3',
+        'maxReceiveCount: 5',
+      ),
+    );
+    const logger = mockServices.logger.mock();
+    await action().handler(
+      createMockActionContext({
+        input: { ...input, approveBroadening: false },
+        workspacePath: workspace.path,
+        logger,
+      }),
+    );
+    const updated = aws.cloudFormation.stacks.get(STACK)!;
+    expect(updated.id).toBe(created.id);
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    expect(
+      lines(logger, 'info').some(l =>
+        /^orders-7-dev UPDATE_COMPLETE AWS::SQS::Queue /.test(l),
+      ),
+    ).toBe(true);
+    expect(
+      aws.callsOf('cloudformation').filter(c => c === 'ExecuteChangeSet'),
+    ).toHaveLength(2);
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'ready',
+      'deploying',
+      'ready',
+    ]);
+  });
+
+  it('refuses a change that broadens IAM permissions without approveBroadening, and leaves no stack behind', async () => {
+    const logger = mockServices.logger.mock();
+    const ctx = createMockActionContext({
+      input: { ...input, approveBroadening: false },
+      workspacePath: workspace.path,
+      logger,
+    });
+    const error = await action()
+      .handler(ctx)
+      .catch(e => e);
+
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toMatch(/broadens IAM or security-group permissions/);
+    expect(lines(logger, 'error').join('\n')).toMatch(/IAM Statement Changes/);
+    expect(aws.callsOf('cloudformation')).toEqual(
+      expect.arrayContaining([
+        'CreateChangeSet',
+        'DeleteChangeSet',
+        'DeleteStack',
+      ]),
+    );
+    expect(aws.callsOf('cloudformation')).not.toContain('ExecuteChangeSet');
+    expect(aws.cloudFormation.stacks.has(STACK)).toBe(false);
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'failed',
+    ]);
+  });
+
+  it('records a failed deploy after CloudFormation rolls it back', async () => {
+    aws.cloudFormation.failOn(
+      'AWS::SQS::Queue',
+      'Resource handler returned message: "Queue quota exceeded"',
+    );
+    const logger = mockServices.logger.mock();
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+      logger,
+    });
+    const error = await action()
+      .handler(ctx)
+      .catch(e => e);
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/Resource updates failed/);
+    expect(error.message).toMatch(/Queue quota exceeded/);
+    const stack = aws.cloudFormation.stacks.get(STACK)!;
+    expect(stack.status).toBe('ROLLBACK_COMPLETE');
+    expect(stack.resources.size).toBe(0);
+    const errors = lines(logger, 'error');
+    expect(
+      errors.some(l =>
+        /CREATE_FAILED AWS::SQS::Queue .* — Resource handler returned message: "Queue quota exceeded"/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      lines(logger, 'info').some(l =>
+        /ROLLBACK_COMPLETE AWS::CloudFormation::Stack/.test(l),
+      ),
+    ).toBe(true);
+    expect(environments.registrations.map(r => r.status)).toEqual([
+      'deploying',
+      'failed',
+    ]);
+    expect(environments.registrations[1].statusReason).toMatch(
+      /orders-7-dev failed: .*Queue quota exceeded/s,
+    );
+  });
+
+  it('refuses a target without AWS credentials with an InputError before any AWS call', async () => {
+    const error = await action([])
+      .handler(
+        createMockActionContext({ input, workspacePath: workspace.path }),
+      )
+      .catch(e => e);
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      /No AWS credentials for account "123456789012" of target "sandbox"/,
+    );
+    expect(aws.calls).toEqual([]);
+    expect(environments.registrations).toEqual([]);
+  });
+});

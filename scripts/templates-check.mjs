@@ -1,0 +1,106 @@
+// `npm run templates:check`: renders every templates/*/template.yaml with its
+// check-values.yaml through a real scaffolder dry-run, checks the rendered
+// files, synthesizes them through the safety policy and runs the generated
+// repository's own tests. Exits non-zero when any template fails.
+//
+//   node scripts/templates-check.mjs [--report <file.json>] [name ...]
+//
+// --report writes jest-style counts (one test per template) for npm test.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkTemplate } from './templates-check/checkTemplate.mjs';
+import { startPortal } from './templates-check/portal.mjs';
+import { repoRoot } from './templates-check/require.mjs';
+
+const seconds = ms => `${(ms / 1000).toFixed(1)}s`;
+
+function parseArgs(argv) {
+  const names = [];
+  let report;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--report') {
+      report = argv[++i];
+      if (!report) throw new Error('--report needs a file name');
+    } else if (argv[i].startsWith('-')) {
+      throw new Error(`Unknown option ${argv[i]}`);
+    } else {
+      names.push(argv[i]);
+    }
+  }
+  return { names, report };
+}
+
+async function main() {
+  const { names, report } = parseArgs(process.argv.slice(2));
+  const templatesDir = join(repoRoot, 'templates');
+  const all = readdirSync(templatesDir).filter(n =>
+    existsSync(join(templatesDir, n, 'template.yaml')),
+  );
+  const unknown = names.filter(n => !all.includes(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `No template ${unknown.join(', ')} in templates/ (have: ${all.join(
+        ', ',
+      )})`,
+    );
+  }
+  const selected = names.length > 0 ? names : all;
+
+  const started = Date.now();
+  console.log(`Starting the scaffolder (dry-run API) ...`);
+  const portal = await startPortal();
+  console.log(`  ready in ${seconds(Date.now() - started)}`);
+  const results = [];
+  try {
+    for (const name of selected) {
+      console.log(`\n▶ ${name}`);
+      const result = await checkTemplate({
+        templateDir: join(templatesDir, name),
+        portal,
+        onStage: (stage, ms, ok) =>
+          console.log(`  ${ok ? '✓' : '✗'} ${stage.padEnd(7)} ${seconds(ms)}`),
+      });
+      results.push(result);
+      const total = Object.values(result.timings).reduce((a, b) => a + b, 0);
+      if (result.ok) {
+        console.log(
+          `  ${name}: ok, ${
+            result.testsPassed
+          } generated test(s) passed (${seconds(total)})`,
+        );
+      } else {
+        console.log(`  ${name}: FAILED at ${result.stage} (${seconds(total)})`);
+        for (const line of result.problems.join('\n').split('\n')) {
+          console.log(`    ${line}`);
+        }
+      }
+    }
+  } finally {
+    await portal.stop();
+  }
+
+  const failed = results.filter(r => !r.ok);
+  console.log(
+    `\nTemplates: ${results.length - failed.length} passed, ${
+      failed.length
+    } failed (${seconds(Date.now() - started)})`,
+  );
+  if (report) {
+    writeFileSync(
+      report,
+      JSON.stringify({
+        numPassedTests: results.length - failed.length,
+        numFailedTests: failed.length,
+      }),
+    );
+  }
+  return failed.length === 0 ? 0 : 1;
+}
+
+main().then(
+  code => process.exit(code),
+  error => {
+    console.error(`templates:check: ${error.message ?? error}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,122 @@
+// The checker catches each kind of broken template: copies of the shipped
+// serverless-service template in a temp dir, broken one way each, checked
+// through one real in-process scaffolder.
+// Run: node --test scripts/templates-check/
+import assert from 'node:assert/strict';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { checkTemplate } from './checkTemplate.mjs';
+import { startPortal } from './portal.mjs';
+import { repoRoot, requireTs } from './require.mjs';
+
+let portal;
+let root;
+before(async () => {
+  portal = await startPortal();
+  root = mkdtempSync(join(tmpdir(), 'stackyard-check-fixtures-'));
+});
+after(async () => {
+  await portal?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A copy of serverless-service named `name`, changed by `breakIt`. */
+async function check(name, breakIt = () => {}) {
+  const dir = join(root, name);
+  cpSync(join(repoRoot, 'templates/serverless-service'), dir, {
+    recursive: true,
+  });
+  const edit = (file, change) =>
+    writeFileSync(
+      join(dir, file),
+      change(readFileSync(join(dir, file), 'utf8')),
+    );
+  breakIt({ dir, edit });
+  return checkTemplate({ templateDir: dir, portal });
+}
+
+test('the shipped template passes every stage', async () => {
+  const result = await check('intact');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.ok, true);
+  assert.deepEqual(Object.keys(result.timings), [
+    'load',
+    'render',
+    'files',
+    'synth',
+    'tests',
+  ]);
+  assert.ok(result.testsPassed >= 2, `ran ${result.testsPassed} tests`);
+});
+
+test('a template without sample values fails to load', async () => {
+  const result = await check('no-values', ({ dir }) =>
+    rmSync(join(dir, 'check-values.yaml')),
+  );
+  assert.equal(result.stage, 'load');
+  assert.match(result.problems[0], /check-values\.yaml is missing/);
+});
+
+test('a skeleton that does not render fails at render', async () => {
+  const result = await check('bad-syntax', ({ dir }) =>
+    appendFileSync(join(dir, 'skeleton/README.md'), '\n${{ values.name \n'),
+  );
+  assert.equal(result.stage, 'render');
+  assert.match(result.problems[0], /Unterminated variable tag/);
+});
+
+test('an entity without its template version fails the file checks', async () => {
+  const result = await check('no-version', ({ edit }) =>
+    edit('skeleton/catalog-info.yaml', text =>
+      text.replace(/^ +stackyard\.io\/template:.*\n/m, ''),
+    ),
+  );
+  assert.equal(result.stage, 'files');
+  assert.match(
+    result.problems[0],
+    /records template undefined, not "serverless-service@1\.0\.0"/,
+  );
+});
+
+test('an unguarded resource fails the safety policy, even with the checking steps removed', async () => {
+  const result = await check('unguarded', ({ dir, edit }) => {
+    // Without the synth and deploy steps the dry run checks nothing itself.
+    edit('template.yaml', text =>
+      text.replace(/ {4}- id: (synth|deploy)\n(?: {6}.*\n)+/g, ''),
+    );
+    // The rendered repo lives in a temp dir: load aws-cdk-lib by path.
+    const cdkLib = JSON.stringify(requireTs.resolve('aws-cdk-lib'));
+    writeFileSync(
+      join(dir, 'skeleton/infra/unguarded.js'),
+      `const { aws_sqs } = require(${cdkLib});\n` +
+        "module.exports = service => { new aws_sqs.Queue(service.stack, 'Unguarded'); };\n",
+    );
+    appendFileSync(
+      join(dir, 'skeleton/stackyard.yaml'),
+      '\nextension: infra/unguarded.js\n',
+    );
+  });
+  assert.equal(result.stage, 'synth', result.problems.join('\n'));
+  assert.match(result.problems[0], /safety policy: \d+ finding\(s\)/);
+  assert.match(result.problems[0], /Unguarded/);
+});
+
+test('a handler that breaks its own tests fails at tests', async () => {
+  const result = await check('failing-tests', ({ dir }) =>
+    appendFileSync(
+      join(dir, 'skeleton/functions/intake/index.js'),
+      "\nmodule.exports.createHandler = () => async () => {\n  throw new Error('broken');\n};\n",
+    ),
+  );
+  assert.equal(result.stage, 'tests', result.problems.join('\n'));
+  assert.match(result.problems[0], /generated repository's tests failed/);
+});
