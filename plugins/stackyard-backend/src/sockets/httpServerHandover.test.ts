@@ -13,6 +13,7 @@ import {
   stackyardHttpServer,
 } from './httpServerHandover';
 import { createUpgradeHook } from './upgradeHook';
+import { localPreview } from '../__testUtils__/localPreview';
 
 jest.setTimeout(60_000);
 
@@ -108,12 +109,7 @@ describe('stackyardHttpServer', () => {
     });
     const { environment } = await store.registerDeployment({
       request: {
-        entityRef: 'component:default/orders',
-        target: 'local',
-        prefix: 'orders',
-        stage: 'dev',
-        stackName: 'orders-dev',
-        status: 'ready',
+        ...localPreview(),
         websocket: {
           routeSelectionExpression: '$request.body.action',
           routes: {

@@ -8,6 +8,7 @@ import { startIntegrationServer } from '../__testUtils__/integrationServer';
 import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
 import { closed, nextMessage, openSocket } from '../__testUtils__/wsClient';
 import { stackyardPlugin } from '../plugin';
+import { localPreview } from '../__testUtils__/localPreview';
 
 jest.setTimeout(60_000);
 
@@ -44,12 +45,7 @@ describe('preview sockets hosted in the backend', () => {
       .post('/api/stackyard/environments')
       .set('Authorization', mockCredentials.service.header())
       .send({
-        entityRef: 'component:default/orders',
-        target: 'local',
-        prefix: 'orders',
-        stage: 'dev',
-        stackName: 'orders-dev',
-        status: 'ready',
+        ...localPreview(),
         websocket: {
           routeSelectionExpression: '$request.body.action',
           routes: {
@@ -339,12 +335,7 @@ describe('preview sockets hosted in the backend', () => {
       .post('/api/stackyard/environments')
       .set('Authorization', mockCredentials.service.header())
       .send({
-        entityRef: 'component:default/orders',
-        target: 'local',
-        prefix: 'orders',
-        stage: 'qa',
-        stackName: 'orders-qa',
-        status: 'ready',
+        ...localPreview('qa'),
         websocket: {
           routes: {
             $default: { integration: { type: 'module', handler: 'x.js#h' } },

@@ -4,6 +4,7 @@ import { knex as createKnex, Knex } from 'knex';
 import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { ReplicaHeartbeat } from './ReplicaHeartbeat';
 import { SocketStore } from './SocketStore';
+import { localPreview } from '../__testUtils__/localPreview';
 
 jest.setTimeout(60_000);
 
@@ -24,12 +25,7 @@ describe.each(databases.eachSupportedId())(
       });
       const { environment } = await environments.registerDeployment({
         request: {
-          entityRef: 'component:default/orders',
-          target: 'local',
-          prefix: 'orders',
-          stage: 'dev',
-          stackName: 'orders-dev',
-          status: 'ready',
+          ...localPreview(),
           websocket: {
             routes: {
               $default: {

@@ -18,6 +18,7 @@ import request from 'supertest';
 import { startIntegrationServer } from '../__testUtils__/integrationServer';
 import { closed, nextMessage, openSocket } from '../__testUtils__/wsClient';
 import { stackyardPlugin } from '../plugin';
+import { localPreview } from '../__testUtils__/localPreview';
 
 jest.setTimeout(60_000);
 
@@ -93,12 +94,7 @@ describe.each(databases.eachSupportedId())(
           .post('/api/stackyard/environments')
           .set('Authorization', mockCredentials.service.header())
           .send({
-            entityRef: 'component:default/orders',
-            target: 'local',
-            prefix: 'orders',
-            stage: 'dev',
-            stackName: 'orders-dev',
-            status: 'ready',
+            ...localPreview(),
             websocket: {
               routes: {
                 $connect: {
