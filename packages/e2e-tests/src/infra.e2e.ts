@@ -4,13 +4,29 @@ import { launchChromium } from './browser/launchChromium';
 import { recordConsoleErrors } from './browser/consoleErrors';
 import { signInAsGuest } from './browser/signIn';
 import { artifactsDir, baseUrl } from './portal/paths';
-import { registerDeployments, waitForEntity } from './infra/seedEnvironments';
-import { withAlarms } from './infra/withAlarms';
+import {
+  registerDeployments,
+  waitForEntity,
+  waitForReconciled,
+} from './infra/seedEnvironments';
+import { describeStackStatus } from './infra/cloudFormationQuery';
+import {
+  awsTarget,
+  endpointVariable,
+  stackIdOf,
+  stacks,
+} from './infra/loopbackAws';
 
 const owned = 'component:default/infra-e2e-owned';
 const foreign = 'component:default/infra-e2e-foreign';
 
-describe('Infra tab (real Chromium, built portal, real stackyard backend)', () => {
+const consoleHome = (service: string) =>
+  `https://eu-west-1.console.aws.amazon.com/${service}/home?region=eu-west-1`;
+
+/** What Backstage's Link adds, hidden, for screen readers to external links. */
+const newWindow = ', Opens in a new window';
+
+describe('Infra tab: stacks and alarms of an aws target read from a loopback CloudFormation/CloudWatch endpoint (real Chromium, built portal, real stackyard backend)', () => {
   let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
@@ -24,14 +40,19 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
       kind: 'component',
       name: 'infra-e2e-foreign',
     });
-    const local = { target: 'local', status: 'ready' as const };
-    await registerDeployments(baseUrl, [
+    // As the deploy action records stacks it deployed to an aws target.
+    const aws = (stackName: string) => ({
+      target: awsTarget.name,
+      status: 'ready' as const,
+      stackName,
+      stackId: stackIdOf(stackName),
+    });
+    const registered = await registerDeployments(baseUrl, [
       {
-        ...local,
+        ...aws('ie2e-dev'),
         entityRef: owned,
         prefix: 'ie2e',
         stage: 'dev',
-        stackName: 'ie2e-dev',
         outputs: {
           ApiUrl: 'https://ie2e-dev.example.com',
           SocketUrl: 'wss://ie2e-dev.example.com/live',
@@ -48,49 +69,34 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
         expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
       },
       {
-        ...local,
+        ...aws('ie2e-prod'),
         entityRef: owned,
         prefix: 'ie2e',
         stage: 'prod',
-        stackName: 'ie2e-prod',
       },
       {
-        ...local,
+        ...aws('ie2e-7-dev'),
         entityRef: owned,
         prefix: 'ie2e-7',
         stage: 'dev',
-        stackName: 'ie2e-7-dev',
       },
       {
-        ...local,
+        ...aws('fe2e-dev'),
         entityRef: foreign,
         prefix: 'fe2e',
         stage: 'dev',
-        stackName: 'fe2e-dev',
       },
     ]);
+    // Alarms and stack state come from the reconciler's reads of the
+    // loopback endpoint, not from the registration.
+    await waitForReconciled(
+      baseUrl,
+      registered.map(r => r.environment.id),
+    );
 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     consoleErrors = recordConsoleErrors(page);
-    // The local target has no CloudWatch: alarms, which the reconciler reads
-    // from AWS, are added to the backend's real answers.
-    await withAlarms(page, {
-      'ie2e-dev': [
-        { name: 'ie2e-dev-api-latency', type: 'metric', state: 'OK' },
-        {
-          name: 'ie2e-dev-orders-dlq-depth',
-          type: 'metric',
-          state: 'ALARM',
-          reason: 'Threshold Crossed: 1 datapoint [3.0] > 0',
-        },
-        {
-          name: 'ie2e-dev-api-5xx',
-          type: 'metric',
-          state: 'INSUFFICIENT_DATA',
-        },
-      ],
-    });
     await signInAsGuest(page, baseUrl);
   });
 
@@ -106,6 +112,8 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
     const summary = page.getByTestId('infra-summary');
     await summary.waitFor();
     expect(await summary.textContent()).toBe('3 environments: 3 ready');
+    // ie2e-dev-orders-dlq-depth; the account's orphan alarm is no stack's.
+    await page.getByText('1 alarm firing', { exact: true }).waitFor();
     await summary.scrollIntoViewIfNeeded();
     await page.screenshot({
       path: resolve(artifactsDir, 'infra-summary-card.png'),
@@ -120,26 +128,77 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
     expect(await dev.getByTestId('environment-status').textContent()).toBe(
       'Ready',
     );
-    await dev.getByText('local preview — not deployed to AWS').waitFor();
+    await dev
+      .getByText(`e2e-aws · ${awsTarget.accountId} · ${awsTarget.region}`)
+      .waitFor();
+    expect(
+      await dev
+        .getByRole('link', { name: 'Open in the CloudFormation console' })
+        .getAttribute('href'),
+    ).toBe(
+      `${consoleHome(
+        'cloudformation',
+      )}#/stacks/stackinfo?stackId=${encodeURIComponent(
+        stackIdOf('ie2e-dev'),
+      )}`,
+    );
     expect(
       await dev
         .getByRole('link', { name: /ie2e-dev\.example\.com/ })
         .getAttribute('href'),
     ).toBe('https://ie2e-dev.example.com');
+
+    // ListStackResources' answer, in the tab's order (type, logical id).
     const resources = dev.getByTestId('resources-summary');
     await resources.waitFor();
     expect(await resources.textContent()).toBe(
-      '4 resources of 2 types (as synthesized)',
+      `4 resources of 2 types · All in the CloudFormation console${newWindow}`,
     );
-    expect(await dev.getByTestId('resource-row').first().textContent()).toBe(
-      'AWS::Lambda::FunctionApiHandler— not deployed',
+    const physicalId = (logicalId: string) =>
+      stacks['ie2e-dev'].resources!.find(r => r.logicalId === logicalId)!
+        .physicalId!;
+    expect(await dev.getByTestId('resource-row').allTextContents()).toEqual(
+      [
+        ['AWS::Lambda::Function', 'ApiHandler'],
+        ['AWS::Lambda::Function', 'OrdersWorker'],
+        ['AWS::SQS::Queue', 'OrdersDlq'],
+        ['AWS::SQS::Queue', 'OrdersQueue'],
+      ].map(([type, id]) => `${type}${id}${physicalId(id)}Console${newWindow}`),
     );
+    const resourceLink = (logicalId: string) =>
+      dev
+        .getByRole('link', { name: `${logicalId} in the AWS console` })
+        .getAttribute('href');
+    expect(await resourceLink('ApiHandler')).toBe(
+      `${consoleHome('lambda')}#/functions/${physicalId('ApiHandler')}`,
+    );
+    expect(await resourceLink('OrdersDlq')).toBe(
+      `${consoleHome('sqs/v3')}#/queues/${encodeURIComponent(
+        physicalId('OrdersDlq'),
+      )}`,
+    );
+
+    // DescribeAlarms' answer, most severe first, then by name.
     expect(await dev.getByTestId('alarm-counts').textContent()).toBe(
-      '1 in alarm · 1 insufficient data · 1 OK',
+      '1 in alarm · 1 insufficient data · 2 OK',
     );
     const alarmRows = await dev.getByTestId('alarm-row').allTextContents();
-    expect(alarmRows[0]).toContain('ie2e-dev-orders-dlq-depth');
-    expect(alarmRows[2]).toContain('ie2e-dev-api-latency');
+    expect(alarmRows).toEqual([
+      `In alarmie2e-dev-orders-dlq-depth${newWindow}Threshold Crossed: 1 datapoint [3.0] > 0`,
+      `Insufficient dataie2e-dev-api-5xx${newWindow}`,
+      `OKie2e-dev-api-latency${newWindow}`,
+      `OKie2e-dev-health${newWindow} (composite)`,
+    ]);
+    expect(
+      await dev
+        .getByRole('link', { name: 'ie2e-dev-orders-dlq-depth' })
+        .getAttribute('href'),
+    ).toBe(
+      `${consoleHome('cloudwatch')}#alarmsV2:alarm/ie2e-dev-orders-dlq-depth`,
+    );
+    expect(
+      await card('ie2e-prod').getByTestId('alarm-counts').textContent(),
+    ).toBe('0 in alarm · 0 insufficient data · 1 OK');
     expect(await dev.getByTestId('last-operation').textContent()).toMatch(
       /^Last operation: deploy by service:e2e-infra-seeder, .* succeeded$/,
     );
@@ -167,7 +226,11 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
     });
   });
 
-  it('tears down a stack after the owner types its name', async () => {
+  it('tears down a stack through DeleteStack on the loopback endpoint after the owner types its name', async () => {
+    const endpoint = process.env[endpointVariable]!;
+    expect(await describeStackStatus(endpoint, 'ie2e-7-dev')).toEqual({
+      status: 'CREATE_COMPLETE',
+    });
     await page.mouse.move(0, 0);
     const button = card('ie2e-7-dev').getByRole('button', {
       name: 'Tear down',
@@ -185,13 +248,25 @@ describe('Infra tab (real Chromium, built portal, real stackyard backend)', () =
       path: resolve(artifactsDir, 'infra-teardown-confirm.png'),
     });
     await confirm.click();
+    // Finished once the backend sees the stack gone from CloudFormation.
     await dialog.getByText('Teardown finished.').waitFor();
+    expect(await describeStackStatus(endpoint, 'ie2e-7-dev')).toEqual({
+      error: 'ValidationError',
+    });
     await dialog.getByRole('button', { name: 'Close' }).click();
     await card('ie2e-7-dev').waitFor({ state: 'detached' });
     await page.getByLabel('Show deleted environments (1)').check();
-    expect(
-      await card('ie2e-7-dev').getByTestId('environment-status').textContent(),
-    ).toBe('Deleted');
+    const deleted = card('ie2e-7-dev');
+    expect(await deleted.getByTestId('environment-status').textContent()).toBe(
+      'Deleted',
+    );
+    // The deletion's stack event, as DescribeStackEvents reported it.
+    await deleted.getByText('Recent stack events').click();
+    await deleted
+      .getByTestId('stack-event')
+      .filter({ hasText: 'DELETE_IN_PROGRESS' })
+      .first()
+      .waitFor();
   });
 
   it('blocks teardown for a user who does not own the entity', async () => {

@@ -4,7 +4,6 @@ import { launchChromium } from './browser/launchChromium';
 import { recordConsoleErrors } from './browser/consoleErrors';
 import { signInAsGuest } from './browser/signIn';
 import { artifactsDir, baseUrl } from './portal/paths';
-import { asAwsStack } from './infra/asAwsStack';
 import { startHttpIntegration } from './infra/httpIntegration';
 import {
   PreviewSocketClient,
@@ -14,7 +13,9 @@ import {
   createConnectionKey,
   registerDeployments,
   waitForEntity,
+  waitForReconciled,
 } from './infra/seedEnvironments';
+import { awsTarget, stackIdOf, stacks } from './infra/loopbackAws';
 
 const entityRef = 'component:default/infra-e2e-sockets';
 
@@ -26,7 +27,7 @@ const waitUntil = async (check: () => boolean, what: string) => {
   }
 };
 
-describe('Infra tab: preview socket inspector and stack resources (real Chromium, real backend, real ws client)', () => {
+describe('Infra tab: preview socket inspector, and stack resources read from a loopback CloudFormation endpoint (real Chromium, real backend, real ws client)', () => {
   let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
@@ -40,7 +41,7 @@ describe('Infra tab: preview socket inspector and stack resources (real Chromium
       name: 'infra-e2e-sockets',
     });
     integration = await startHttpIntegration();
-    const [socketEnv] = await registerDeployments(baseUrl, [
+    const [socketEnv, qaEnv] = await registerDeployments(baseUrl, [
       {
         entityRef,
         target: 'local',
@@ -62,13 +63,15 @@ describe('Infra tab: preview socket inspector and stack resources (real Chromium
       },
       {
         entityRef,
-        target: 'local',
+        target: awsTarget.name,
         status: 'ready',
         prefix: 'se2e',
         stage: 'qa',
         stackName: 'se2e-qa',
+        stackId: stackIdOf('se2e-qa'),
       },
     ]);
+    await waitForReconciled(baseUrl, [qaEnv.environment.id]);
     const { id } = socketEnv.environment;
     const key = await createConnectionKey(baseUrl, id);
     client = await openPreviewSocket(
@@ -88,33 +91,6 @@ describe('Infra tab: preview socket inspector and stack resources (real Chromium
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     consoleErrors = recordConsoleErrors(page);
-    await asAwsStack(page, {
-      stackName: 'se2e-qa',
-      accountId: '123456789012',
-      region: 'eu-west-1',
-      // In the backend's order: by type, then logical id.
-      resources: [
-        {
-          logicalId: 'Handler',
-          type: 'AWS::Lambda::Function',
-          physicalId: 'se2e-qa-handler',
-          status: 'CREATE_COMPLETE',
-        },
-        {
-          logicalId: 'HandlerInvokePermission',
-          type: 'AWS::Lambda::Permission',
-          physicalId: 'se2e-qa-perm',
-          status: 'CREATE_COMPLETE',
-        },
-        {
-          logicalId: 'Jobs',
-          type: 'AWS::SQS::Queue',
-          physicalId:
-            'https://sqs.eu-west-1.amazonaws.com/123456789012/se2e-qa-jobs',
-          status: 'CREATE_COMPLETE',
-        },
-      ],
-    });
     await signInAsGuest(page, baseUrl);
   });
 
@@ -180,29 +156,49 @@ describe('Infra tab: preview socket inspector and stack resources (real Chromium
     await panel().getByText('No open connections.').waitFor();
   });
 
-  it('lists stack resources with AWS console links, and local ones as not deployed', async () => {
+  it('lists stack resources from ListStackResources with AWS console links, and local ones as not deployed', async () => {
     const qa = card('se2e-qa').getByRole('table', { name: 'Stack resources' });
     await qa.waitFor();
+    const physicalId = (logicalId: string) =>
+      stacks['se2e-qa'].resources!.find(r => r.logicalId === logicalId)!
+        .physicalId!;
+    // In the backend's order: by type, then logical id. Links end with
+    // the hidden text Backstage's Link adds for screen readers.
+    const newWindow = ', Opens in a new window';
     const rows = await qa.getByTestId('resource-row').allTextContents();
     expect(rows).toEqual([
-      expect.stringContaining('Handler'),
-      expect.stringContaining('HandlerInvokePermission'),
-      expect.stringContaining('Jobs'),
+      `AWS::Lambda::FunctionHandler${physicalId('Handler')}Console${newWindow}`,
+      `AWS::Lambda::PermissionHandlerInvokePermission${physicalId(
+        'HandlerInvokePermission',
+      )}Stack resources${newWindow}`,
+      `AWS::SQS::QueueJobs${physicalId('Jobs')}Console${newWindow}`,
     ]);
+    const home = (service: string) =>
+      `https://eu-west-1.console.aws.amazon.com/${service}/home?region=eu-west-1`;
     expect(
       await qa
-        .getByRole('link', { name: /^Handler in the AWS console/ })
+        .getByRole('link', { name: 'Handler in the AWS console' })
+        .getAttribute('href'),
+    ).toBe(`${home('lambda')}#/functions/se2e-qa-handler`);
+    expect(
+      await qa
+        .getByRole('link', { name: 'Jobs in the AWS console' })
         .getAttribute('href'),
     ).toBe(
-      'https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1#/functions/se2e-qa-handler',
+      `${home('sqs/v3')}#/queues/${encodeURIComponent(physicalId('Jobs'))}`,
     );
+    // A type with no console page of its own links to the stack's resources.
     expect(
       await qa
         .getByRole('link', {
-          name: /^HandlerInvokePermission in the AWS console \(stack resources\)/,
+          name: 'HandlerInvokePermission in the AWS console (stack resources)',
         })
         .getAttribute('href'),
-    ).toContain('/cloudformation/home?region=eu-west-1#/stacks/resources');
+    ).toBe(
+      `${home('cloudformation')}#/stacks/resources?stackId=${encodeURIComponent(
+        stackIdOf('se2e-qa'),
+      )}`,
+    );
 
     const dev = card('se2e-dev').getByRole('table', {
       name: 'Stack resources',

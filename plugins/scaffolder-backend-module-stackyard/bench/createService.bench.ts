@@ -15,8 +15,14 @@
  *   prefix   stackyard:prefix:resolve
  *   synth    stackyard:cdk:synth: in-process synthesis + safety policy
  *   publish  stackyard:publish:local: a git repository in a temp directory
+ *   register stackyard:catalog:register-local: POSTs the location to a
+ *            loopback HTTP server standing in for the catalog (201; the
+ *            catalog's own ingestion is not measured)
  *   deploy   stackyard:cdk:deploy on the local target: synthesis + policy,
  *            then the environment recorded (deploying, ready)
+ *
+ * Steps of the GitHub/GitLab publish path (their `if:` does not hold for
+ * `publishTo: local`) are skipped, as the scaffolder skips them.
  *
  * Environments are recorded through the module's `StackyardEnvironments`
  * interface, implemented in memory (no stackyard backend, no database). Not
@@ -27,6 +33,8 @@
  * warm: median and p95 per step and for the whole task.
  */
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -46,6 +54,7 @@ import type {
 import { parse } from 'yaml';
 import {
   createCdkDeployAction,
+  createCatalogRegisterLocalAction,
   createCdkSynthAction,
   createPrefixResolveAction,
   createPublishLocalAction,
@@ -84,7 +93,39 @@ const sampleValues = (name: string): Record<string, string> => ({
   stage: 'dev',
   target: 'local',
   branch: 'main',
+  publishTo: 'local',
 });
+
+/** Whether a step runs for `publishTo: local` (the default publish path). */
+function runsOnLocalPath(step: { if?: string }): boolean {
+  return !step.if || step.if.includes("parameters.publishTo == 'local'");
+}
+
+/** A loopback stand-in for the catalog's `POST /locations`. */
+async function startLoopbackCatalog() {
+  const locations: unknown[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== '/api/catalog/locations') {
+        res.writeHead(404).end();
+        return;
+      }
+      locations.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end('{"entities":[]}');
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/api/catalog`,
+    locations,
+    close: () => new Promise<void>(r => server.close(() => r())),
+  };
+}
 
 /**
  * The scaffolder's fetch:template action, loaded the way the portal's backend
@@ -146,7 +187,8 @@ function taskLogger(lines: string[]): LoggerService {
 }
 
 /**
- * Resolves `${{ parameters.x }}` and `${{ steps.<id>.output.<key> }}` in a
+ * Resolves `${{ parameters.x }}` and `${{ steps.<id>.output.<key> }}`
+ * (or `steps['<id>']…`) in a
  * step input, the only expressions the template's step inputs use.
  */
 function resolveInput(
@@ -156,12 +198,14 @@ function resolveInput(
 ): JsonLike {
   if (typeof value === 'string') {
     const lookup = (expr: string): unknown => {
-      const path = expr.trim().split('.');
-      if (path[0] === 'parameters' && path.length === 2) {
-        return parameters[path[1]];
-      }
-      if (path[0] === 'steps' && path[2] === 'output' && path.length === 4) {
-        return stepOutputs[path[1]]?.[path[3]];
+      const parameter = /^parameters\.(\w+)$/.exec(expr.trim());
+      if (parameter) return parameters[parameter[1]];
+      // steps.<id>.output.<key> or steps['<id>'].output.<key>
+      const stepOutput =
+        /^steps(?:\.([\w]+)|\['([\w-]+)'\])\.output\.(\w+)$/.exec(expr.trim());
+      if (stepOutput) {
+        const [, id, quotedId, key] = stepOutput;
+        return stepOutputs[id ?? quotedId]?.[key];
       }
       throw new Error(`unsupported expression \${{ ${expr} }}`);
     };
@@ -269,8 +313,11 @@ function checkRun(result: RunResult) {
   if (deploy.deployedToAws !== false || !deploy.environmentId) {
     problems.push(`unexpected deploy outputs ${JSON.stringify(deploy)}`);
   }
-  if (!result.outputs.publish?.remoteUrl) {
-    problems.push('publish produced no remoteUrl');
+  if (!result.outputs['register-local']?.entityRef) {
+    problems.push('register-local produced no entityRef');
+  }
+  if (!result.outputs['publish-local']?.remoteUrl) {
+    problems.push('publish-local produced no remoteUrl');
   }
   if (problems.length > 0) {
     throw new Error(`the task did not complete as expected: ${problems}`);
@@ -324,6 +371,7 @@ async function main() {
   });
   const actionsConfig = readStackyardActionsConfig(config);
   const environments = new FakeStackyardEnvironments();
+  const catalog = await startLoopbackCatalog();
   const actions = new Map<string, AnyAction>(
     [
       portalFetchTemplateAction(),
@@ -336,6 +384,16 @@ async function main() {
           email: config.getOptionalString('scaffolder.defaultAuthor.email'),
         },
       }),
+      createCatalogRegisterLocalAction({
+        config: actionsConfig,
+        auth: {
+          getPluginRequestToken: async () => ({ token: 'bench-token' }),
+        } as any,
+        discovery: {
+          getBaseUrl: async () => catalog.baseUrl,
+          getExternalBaseUrl: async () => catalog.baseUrl,
+        },
+      }),
       createCdkDeployAction({
         config: actionsConfig,
         environments,
@@ -345,11 +403,13 @@ async function main() {
   );
 
   const template = parse(readFileSync(templateFile, 'utf8'));
-  const steps: Step[] = template.spec.steps.map((s: any) => ({
-    id: s.id,
-    action: s.action,
-    input: s.input ?? {},
-  }));
+  const steps: Step[] = template.spec.steps
+    .filter(runsOnLocalPath)
+    .map((s: any) => ({
+      id: s.id,
+      action: s.action,
+      input: s.input ?? {},
+    }));
   for (const step of steps) {
     if (!actions.has(step.action)) {
       throw new Error(
@@ -379,7 +439,13 @@ async function main() {
       }
     }
   } finally {
+    await catalog.close();
     rmSync(scratch, { recursive: true, force: true });
+  }
+  if (catalog.locations.length !== results.length) {
+    throw new Error(
+      `the catalog got ${catalog.locations.length} locations for ${results.length} tasks`,
+    );
   }
   const rssAtEnd = process.memoryUsage().rss;
   const maxRss = process.resourceUsage().maxRSS * 1024;

@@ -24,6 +24,11 @@ export {
   createPublishLocalAction,
   PUBLISH_LOCAL_ACTION_ID,
 } from './actions/publishLocal';
+export {
+  createCatalogRegisterLocalAction,
+  CATALOG_REGISTER_LOCAL_ACTION_ID,
+  LOCAL_REPO_LOCATION_TYPE,
+} from './actions/catalogRegisterLocal';
 export type {
   CdkDeployer,
   DeployedService,

@@ -9,6 +9,7 @@ export type Deployment = {
   prefix: string;
   stage: string;
   stackName: string;
+  stackId?: string;
   status: 'deploying' | 'ready' | 'failed';
   outputs?: Record<string, string>;
   resources?: Record<string, number>;
@@ -92,4 +93,45 @@ export async function registerDeployments(
     );
   }
   return results;
+}
+
+/** The fields of an environment the tests wait on. */
+type Reconciled = {
+  id: string;
+  stackName: string;
+  stackStatus?: string;
+  reconciledAt?: string;
+};
+
+/**
+ * Waits until the backend's reconciler has compared every environment with
+ * its target's CloudFormation and CloudWatch (the e2e config runs it every
+ * few seconds); only a reconcile sets `stackStatus`.
+ */
+export async function waitForReconciled(
+  baseUrl: string,
+  environmentIds: string[],
+  timeoutMs = 60_000,
+): Promise<Reconciled[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const environments: Reconciled[] = await Promise.all(
+      environmentIds.map(
+        async id =>
+          (
+            await call(baseUrl, `/api/stackyard/environments/${id}`)
+          ).environment,
+      ),
+    );
+    const pending = environments.filter(e => !e.reconciledAt || !e.stackStatus);
+    if (pending.length === 0) return environments;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `The reconciler never read ${pending
+          .map(e => e.stackName)
+          .join(', ')} from the loopback endpoint within ${timeoutMs} ms`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
 }

@@ -5,6 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { artifactsDir, baseUrl, e2eConfig, repoRoot } from './paths';
 import { waitForReady } from './waitForReady';
 import { stopProcessGroup } from './stopProcessGroup';
+import { startLoopbackAws } from './startLoopbackAws';
+import { endpointVariable } from '../infra/loopbackAws';
 
 const configArgs = [
   '--config',
@@ -32,6 +34,14 @@ export default async function globalSetup() {
     throw new Error(`Building packages/app failed (exit ${build.status})`);
   }
 
+  // The `aws` target's CloudFormation and CloudWatch: a loopback endpoint
+  // speaking their wire protocols, which the backend reads through the SDK.
+  const aws = await startLoopbackAws(
+    mkdtempSync(resolve(tmpdir(), 'stackyard-e2e-aws-')),
+  );
+  (globalThis as any).__stackyardFakeAws = aws.fake;
+  process.env[endpointVariable] = aws.fake.url;
+
   // The backend runs straight from its TypeScript sources through the same
   // transform `backstage-cli package start` uses, but without its restart
   // loop, so a crash fails the setup at once.
@@ -48,6 +58,8 @@ export default async function globalSetup() {
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
       'src/index.ts',
       ...configArgs,
+      '--config',
+      aws.configFile,
     ],
     {
       cwd: resolve(repoRoot, 'packages/backend'),
@@ -63,6 +75,7 @@ export default async function globalSetup() {
     });
   } catch (error) {
     await stopProcessGroup(backend);
+    await aws.fake.stop();
     throw new Error(
       `${error}; see ${resolve(
         artifactsDir,

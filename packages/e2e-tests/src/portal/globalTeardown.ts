@@ -1,9 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
+import type { FakeAws } from './fakeAwsServer';
 import { stopProcessGroup } from './stopProcessGroup';
 
-/** Stops the backend started by globalSetup. */
+/** Stops the backend and the loopback AWS endpoint started by globalSetup. */
 export default async function globalTeardown() {
   const backend: ChildProcess | undefined = (globalThis as any)
     .__stackyardBackend;
   if (backend) await stopProcessGroup(backend);
+  const fakeAws: FakeAws | undefined = (globalThis as any).__stackyardFakeAws;
+  await fakeAws?.stop();
 }

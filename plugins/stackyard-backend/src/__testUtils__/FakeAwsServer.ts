@@ -58,6 +58,12 @@ export class FakeAwsServer {
   eventsPageSize = 100;
   /** ListStackResources answers 100 summaries per page. */
   resourcesPageSize = 100;
+  /**
+   * When set, a stack being deleted finishes on its own this long after
+   * DeleteStack, as CloudFormation's would: it leaves every listing.
+   * Unset, deletions wait for {@link FakeAwsServer.completeDeletion}.
+   */
+  deletionCompletesAfterMs?: number;
   private server?: http.Server;
 
   url = '';
@@ -241,6 +247,12 @@ export class FakeAwsServer {
             status: 'DELETE_IN_PROGRESS',
           },
         ];
+        if (this.deletionCompletesAfterMs !== undefined) {
+          setTimeout(
+            () => this.completeDeletion(stack.name),
+            this.deletionCompletesAfterMs,
+          ).unref();
+        }
       }
       ok('');
     } else {

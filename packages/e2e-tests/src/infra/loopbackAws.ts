@@ -1,0 +1,111 @@
+import type { FakeAws } from '../portal/fakeAwsServer';
+
+type FakeStack = Parameters<FakeAws['addStack']>[0];
+type FakeAlarm = FakeAws['alarms'][number];
+
+/**
+ * The `aws` target of the e2e portal: a fake account whose CloudFormation
+ * and CloudWatch are a loopback endpoint started by globalSetup.
+ */
+export const awsTarget = {
+  name: 'e2e-aws',
+  accountId: '123456789012',
+  region: 'eu-west-1',
+} as const;
+
+/** globalSetup publishes the loopback endpoint's URL here for the tests. */
+export const endpointVariable = 'STACKYARD_E2E_AWS_ENDPOINT';
+
+/** The stack id CloudFormation gives a stack of the e2e account. */
+export const stackIdOf = (stackName: string) =>
+  `arn:aws:cloudformation:${awsTarget.region}:${awsTarget.accountId}:stack/${stackName}/0f5c2a90-1d1e-11f0-9e4b-0a1b2c3d4e5f`;
+
+const queueUrl = (name: string) =>
+  `https://sqs.${awsTarget.region}.amazonaws.com/${awsTarget.accountId}/${name}`;
+
+type Stack = Omit<FakeStack, 'id'>;
+
+/**
+ * What CloudFormation holds for the stacks the Infra tab tests register on
+ * the `aws` target, by stack name. Resources are in ListStackResources
+ * order, not the order the tab shows.
+ */
+export const stacks: Record<string, Stack> = {
+  'ie2e-dev': {
+    name: 'ie2e-dev',
+    status: 'UPDATE_COMPLETE',
+    outputs: {
+      ApiUrl: 'https://ie2e-dev.example.com',
+      SocketUrl: 'wss://ie2e-dev.example.com/live',
+    },
+    resources: [
+      {
+        logicalId: 'OrdersQueue',
+        type: 'AWS::SQS::Queue',
+        physicalId: queueUrl('ie2e-dev-OrdersQueue-1x2Y3z'),
+      },
+      {
+        logicalId: 'ApiHandler',
+        type: 'AWS::Lambda::Function',
+        physicalId: 'ie2e-dev-ApiHandler-Q7bN4kLm2Zp',
+      },
+      {
+        logicalId: 'OrdersDlq',
+        type: 'AWS::SQS::Queue',
+        physicalId: queueUrl('ie2e-dev-OrdersDlq-8hJ5wR'),
+      },
+      {
+        logicalId: 'OrdersWorker',
+        type: 'AWS::Lambda::Function',
+        physicalId: 'ie2e-dev-OrdersWorker-Vt3sX9cQe1',
+      },
+    ],
+  },
+  'ie2e-prod': {
+    name: 'ie2e-prod',
+    status: 'UPDATE_COMPLETE',
+    terminationProtection: true,
+  },
+  'ie2e-7-dev': { name: 'ie2e-7-dev', status: 'CREATE_COMPLETE' },
+  'fe2e-dev': { name: 'fe2e-dev', status: 'CREATE_COMPLETE' },
+  'se2e-qa': {
+    name: 'se2e-qa',
+    status: 'CREATE_COMPLETE',
+    resources: [
+      {
+        logicalId: 'Jobs',
+        type: 'AWS::SQS::Queue',
+        physicalId: queueUrl('se2e-qa-jobs'),
+      },
+      {
+        logicalId: 'HandlerInvokePermission',
+        type: 'AWS::Lambda::Permission',
+        physicalId: 'se2e-qa-HandlerInvokePermission-1RZ0M8',
+      },
+      {
+        logicalId: 'Handler',
+        type: 'AWS::Lambda::Function',
+        physicalId: 'se2e-qa-handler',
+      },
+    ],
+  },
+};
+
+/**
+ * The account's alarms. Stackyard gives an alarm to the stack whose name,
+ * followed by `-`, is its name's longest prefix, so `ie2e-dev` gets four
+ * and the others none of these (`orphan-` has no stack at all).
+ */
+export const alarms: FakeAlarm[] = [
+  { name: 'ie2e-dev-api-latency', type: 'metric', state: 'OK' },
+  {
+    name: 'ie2e-dev-orders-dlq-depth',
+    type: 'metric',
+    state: 'ALARM',
+    reason: 'Threshold Crossed: 1 datapoint [3.0] > 0',
+  },
+  { name: 'ie2e-dev-api-5xx', type: 'metric', state: 'INSUFFICIENT_DATA' },
+  { name: 'ie2e-dev-health', type: 'composite', state: 'OK' },
+  { name: 'ie2e-prod-api-5xx', type: 'metric', state: 'OK' },
+  { name: 'orphan-queue-depth', type: 'metric', state: 'ALARM' },
+];
