@@ -21,6 +21,9 @@ import { Timestamp } from './Timestamp';
 /** Rows per page before the list is paginated. */
 export const RESOURCES_PER_PAGE = 10;
 
+// Types and link labels stay on one line; the long physical ids wrap instead.
+const noWrap = { whiteSpace: 'nowrap' } as const;
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function ConsoleLink(props: {
@@ -137,13 +140,13 @@ export function ResourcesTable(props: {
             <TableCell>Type</TableCell>
             <TableCell>Logical ID</TableCell>
             <TableCell>Physical ID</TableCell>
-            <TableCell>Console</TableCell>
+            <TableCell style={noWrap}>Console</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {shown.map(resource => (
             <TableRow key={resource.logicalId} data-testid="resource-row">
-              <TableCell>
+              <TableCell style={noWrap}>
                 <code>{resource.type}</code>
               </TableCell>
               <TableCell data-testid="resource-logical-id">
@@ -152,7 +155,7 @@ export function ResourcesTable(props: {
               <TableCell style={{ wordBreak: 'break-all' }}>
                 <PhysicalId resource={resource} />
               </TableCell>
-              <TableCell>
+              <TableCell style={noWrap}>
                 <ConsoleLink environment={environment} resource={resource} />
               </TableCell>
             </TableRow>
