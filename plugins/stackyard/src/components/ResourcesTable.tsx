@@ -21,7 +21,8 @@ import { Timestamp } from './Timestamp';
 /** Rows per page before the list is paginated. */
 export const RESOURCES_PER_PAGE = 10;
 
-// Types and link labels stay on one line; the long physical ids wrap instead.
+// Types, logical ids and link labels stay on one line; the long physical
+// ids wrap instead.
 const noWrap = { whiteSpace: 'nowrap' } as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -149,7 +150,7 @@ export function ResourcesTable(props: {
               <TableCell style={noWrap}>
                 <code>{resource.type}</code>
               </TableCell>
-              <TableCell data-testid="resource-logical-id">
+              <TableCell data-testid="resource-logical-id" style={noWrap}>
                 {resource.logicalId}
               </TableCell>
               <TableCell style={{ wordBreak: 'break-all' }}>
