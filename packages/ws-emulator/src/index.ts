@@ -34,6 +34,7 @@ export {
   ManagementApiError,
   PayloadTooLargeException,
   managementErrorFromType,
+  toManagementApiError,
 } from './management/errors';
 export {
   IntegrationError,

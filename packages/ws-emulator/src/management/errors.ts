@@ -79,6 +79,21 @@ export class BadRequestException extends ManagementApiError {
   }
 }
 
+/**
+ * The management error to answer with: `error` itself if it is one, else an
+ * InternalServerErrorException (500) that reveals nothing of the cause.
+ * @public
+ */
+export function toManagementApiError(error: unknown): ManagementApiError {
+  return error instanceof ManagementApiError
+    ? error
+    : new ManagementApiError(
+        'InternalServerErrorException',
+        500,
+        'Internal server error',
+      );
+}
+
 /** Writes a management API error in AWS restJson1 form. */
 export function writeManagementError(
   res: ServerResponse,

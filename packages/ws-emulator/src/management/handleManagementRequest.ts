@@ -4,7 +4,7 @@ import type { ConnectionInfo } from '../types';
 import {
   BadRequestException,
   ForbiddenException,
-  ManagementApiError,
+  toManagementApiError,
   writeManagementError,
 } from './errors';
 import { ManagementTarget } from './managementRoutes';
@@ -105,14 +105,7 @@ export async function handleManagementRequest(
       res.destroy();
       return;
     }
-    const apiError =
-      error instanceof ManagementApiError
-        ? error
-        : new ManagementApiError(
-            'InternalServerErrorException',
-            500,
-            'Internal server error',
-          );
+    const apiError = toManagementApiError(error);
     if (apiError.statusCode === 413) {
       res.setHeader('connection', 'close');
     }

@@ -6,6 +6,7 @@ import {
   ManagementApiError,
   RemoteConnections,
   managementErrorFromType,
+  toManagementApiError,
 } from '@stackyard/ws-emulator';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -239,14 +240,7 @@ export class EventsBusDelivery {
         ...(info && { info }),
       };
     } catch (error) {
-      const apiError =
-        error instanceof ManagementApiError
-          ? error
-          : new ManagementApiError(
-              'InternalServerErrorException',
-              500,
-              'Internal server error',
-            );
+      const apiError = toManagementApiError(error);
       reply = {
         type: 'reply',
         requestId: request.requestId,
