@@ -64,17 +64,15 @@ function directoryContents(dir: string, base = dir) {
   return files;
 }
 
-/** Sample answers to the Stackyard templates' forms. */
-const sampleValues = (name: string) => ({
+/** A template's sample answers (templates/<name>/check-values.yaml), named `name`. */
+const sampleValues = (template: string, name: string) => ({
+  ...parse(
+    readFileSync(
+      resolve(repoRoot, 'templates', template, 'check-values.yaml'),
+      'utf8',
+    ),
+  ).values,
   name,
-  description: 'Sample service',
-  owner: 'group:default/platform-team',
-  system: 'system:default/work-orders',
-  project: 'sample',
-  costCenter: 'cc-1234',
-  stage: 'dev',
-  target: 'local',
-  branch: 'main',
 });
 
 /** Parses "Synthesized <stack>: N resources (1 A, 2 B)" from a task log. */
@@ -213,7 +211,7 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         .set('Authorization', asGuest)
         .send({
           template,
-          values: sampleValues('sample-svc'),
+          values: sampleValues(name, 'sample-svc'),
           directoryContents: directoryContents(templateDir),
         });
       expect(res.status).toBe(200);
@@ -271,7 +269,7 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
       .set('Authorization', asGuest)
       .send({
         templateRef: 'template:default/serverless-service',
-        values: sampleValues('billing-api'),
+        values: sampleValues('serverless-service', 'billing-api'),
       });
     expect(created.status).toBe(201);
 

@@ -82,18 +82,10 @@ const WARM_RUNS = Number(
 const VERBOSE = process.argv.includes('--verbose');
 const JSON_OUT = process.argv.includes('--json');
 
-/** Sample answers to the template's form (as the portal tests use). */
+/** The template's sample answers (its check-values.yaml), named `name`. */
 const sampleValues = (name: string): Record<string, string> => ({
+  ...parse(readFileSync(join(templateDir, 'check-values.yaml'), 'utf8')).values,
   name,
-  description: 'Sample service',
-  owner: 'group:default/platform-team',
-  system: 'system:default/work-orders',
-  project: 'sample',
-  costCenter: 'cc-1234',
-  stage: 'dev',
-  target: 'local',
-  branch: 'main',
-  publishTo: 'local',
 });
 
 /** Whether a step runs for `publishTo: local` (the default publish path). */
