@@ -8,6 +8,7 @@ import {
   attachUpgradeHook,
   createUpgradeHook,
 } from './upgradeHook';
+import { openSocket } from '../__testUtils__/wsClient';
 
 const ENV = '3f0c3a52-8d5e-4c55-9f7e-0d6a4f1b2c3d';
 
@@ -23,37 +24,9 @@ function echoTarget(): UpgradeTarget {
   };
 }
 
-type Outcome =
-  | { kind: 'open'; ws: WebSocket }
-  | {
-      kind: 'refused';
-      status: number;
-      body: string;
-      headers: http.IncomingHttpHeaders;
-    };
-
-/** Connects a real client and reports how the server answered. */
-function connect(port: number, path: string): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
-    ws.once('open', () => resolve({ kind: 'open', ws }));
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', chunk => {
-        body += chunk;
-      });
-      res.on('end', () =>
-        resolve({
-          kind: 'refused',
-          status: res.statusCode ?? 0,
-          body,
-          headers: res.headers,
-        }),
-      );
-    });
-    ws.once('error', reject);
-  });
-}
+/** Connects a real client to this test's server and reports its answer. */
+const connect = (port: number, path: string) =>
+  openSocket(`ws://127.0.0.1:${port}${path}`);
 
 describe('upgradeHook', () => {
   let server: http.Server;
