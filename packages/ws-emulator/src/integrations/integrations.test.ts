@@ -1,23 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connectEvent, ConnectionFacts } from '../events';
+import { sampleConnectEvent } from '../testing/sampleConnectEvent';
 import { httpIntegration } from './httpIntegration';
 import { invokeWithTimeout } from './invoke';
 import { lambdaIntegration } from './lambdaIntegration';
 import { moduleIntegration } from './moduleIntegration';
 import { IntegrationError, IntegrationTimeoutError } from './types';
 
-const facts: ConnectionFacts = {
-  connectionId: 'L0SM9cOFvHcCIhw=',
-  connectedAt: Date.now(),
-  sourceIp: '127.0.0.1',
-  stage: 'dev',
-  domainName: 'localhost',
-  apiId: 'abcde12345',
-  headers: { Host: 'localhost' },
-  multiValueHeaders: { Host: ['localhost'] },
-};
-const event = connectEvent(facts);
+const event = sampleConnectEvent();
 
 async function serve(
   handler: http.RequestListener,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectEvent, ConnectionFacts } from '../events';
+import { sampleConnectEvent } from '../testing/sampleConnectEvent';
 import type { StandaloneServer } from '../standalone';
 import { connect, startTestApi } from '../testing/harness';
 import { invokeWithTimeout } from './invoke';
@@ -10,17 +10,7 @@ import { workerIntegration } from './workerIntegration';
 
 jest.setTimeout(30_000);
 
-const facts: ConnectionFacts = {
-  connectionId: 'L0SM9cOFvHcCIhw=',
-  connectedAt: Date.now(),
-  sourceIp: '127.0.0.1',
-  stage: 'dev',
-  domainName: 'localhost',
-  apiId: 'abcde12345',
-  headers: { Host: 'localhost' },
-  multiValueHeaders: { Host: ['localhost'] },
-};
-const event = connectEvent(facts);
+const event = sampleConnectEvent();
 
 let dir: string;
 const closers: (() => unknown)[] = [];
@@ -133,7 +123,10 @@ describe('workerIntegration', () => {
       };`,
     );
     const worker = integration({ module: file });
-    const exiting = connectEvent({ ...facts, stage: 'exit' });
+    const exiting = {
+      ...event,
+      requestContext: { ...event.requestContext, stage: 'exit' },
+    };
     await expect(invokeWithTimeout(worker, exiting, 5000)).rejects.toThrow(
       /worker exited \(3\)/,
     );
