@@ -60,5 +60,7 @@ export type { WorkerIntegrationOptions } from './integrations/workerIntegration'
 export { startWebSocketApiServer } from './standalone';
 export type { StandaloneServer, StandaloneServerOptions } from './standalone';
 export type { ChannelFrame } from './channels';
+export { startManifestServer } from './manifest/startManifestServer';
+export type { ManifestServerOptions } from './manifest/startManifestServer';
 export { runCli } from './cli/runCli';
 export type { CliOutput } from './cli/runCli';

@@ -1,3 +1,8 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeService } from './testing/serviceFixture';
+
 const mockLoaded: string[] = [];
 
 jest.mock('@aws-sdk/client-lambda', () => {
@@ -7,6 +12,10 @@ jest.mock('@aws-sdk/client-lambda', () => {
 jest.mock('zod', () => {
   mockLoaded.push('zod');
   return jest.requireActual('zod');
+});
+jest.mock('aws-cdk-lib', () => {
+  mockLoaded.push('aws-cdk-lib');
+  return jest.requireActual('aws-cdk-lib');
 });
 jest.mock('yaml', () => {
   mockLoaded.push('yaml');
@@ -58,5 +67,21 @@ describe('dependencies loaded on demand', () => {
     ).rejects.toThrow();
     integration.close?.();
     expect(mockLoaded).toContain('@aws-sdk/client-lambda');
+  });
+});
+
+describe('the manifest loader', () => {
+  it('reads a service manifest through cdk-guardrails without loading aws-cdk-lib', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lazy-manifest-'));
+    try {
+      await writeService(dir);
+      const { loadManifestApi } =
+        require('./manifest/manifestApi') as typeof import('./manifest/manifestApi');
+      expect(Object.keys(loadManifestApi(dir).routes)).toContain('publish');
+      expect(mockLoaded).toContain('yaml');
+      expect(mockLoaded).not.toContain('aws-cdk-lib');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -55,6 +55,12 @@ const tableSchema = z.strictObject({
 const websocketSchema = z.strictObject({
   routeSelectionExpression: z.string().min(1).optional(),
   routes: z.record(z.string(), name),
+  /**
+   * Settings of the local emulator only (`stackyard-ws`: host, port,
+   * logFrames, limits, …); never deployed. Their shape is validated by
+   * @stackyard/ws-emulator, which owns them.
+   */
+  emulator: z.record(z.string(), z.unknown()).optional(),
 });
 
 const alarmsSchema = z.strictObject({

@@ -11,19 +11,16 @@ import type { RouteDefinition } from '../types';
 import type { CliConfig } from './configSchema';
 
 /**
- * Loads `<path>#<export>` relative to `baseDir`. CommonJS and ES modules
- * (without top-level await) load; `.ts` files load when a TypeScript
- * require hook is registered (the `stackyard-ws` bin registers one when
- * running from source).
+ * Loads the function export `name` of the module `file` (absolute).
+ * CommonJS and ES modules (without top-level await) load; `.ts` files load
+ * when a TypeScript require hook is registered (the `stackyard-ws` bin
+ * registers one when running from source).
  */
-export function loadModuleHandler(
-  spec: string,
-  baseDir: string,
+export function loadHandlerExport(
+  file: string,
+  name: string,
 ): LambdaStyleHandler {
-  const hash = spec.lastIndexOf('#');
-  const file = path.resolve(baseDir, spec.slice(0, hash));
-  const name = spec.slice(hash + 1);
-  const load = createRequire(path.join(baseDir, 'noop.js'));
+  const load = createRequire(file);
   let exports: Record<string, unknown>;
   try {
     exports = load(file);
@@ -45,6 +42,18 @@ export function loadModuleHandler(
     );
   }
   return handler as LambdaStyleHandler;
+}
+
+/** Loads `<path>#<export>`, the path relative to `baseDir`. */
+export function loadModuleHandler(
+  spec: string,
+  baseDir: string,
+): LambdaStyleHandler {
+  const hash = spec.lastIndexOf('#');
+  return loadHandlerExport(
+    path.resolve(baseDir, spec.slice(0, hash)),
+    spec.slice(hash + 1),
+  );
 }
 
 /** Builds emulator routes from CLI route configs. */

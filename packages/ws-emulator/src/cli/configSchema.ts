@@ -92,3 +92,19 @@ export const cliConfigSchema = z
 export type CliConfig = z.infer<typeof cliConfigSchema>;
 /** A validated route of the CLI config. */
 export type RouteConfig = z.infer<typeof routeConfigSchema>;
+
+/**
+ * The emulator's own settings: a CLI config without its API (routes,
+ * route selection, Lambda endpoint). A service manifest's
+ * `websocket.emulator` section has this shape.
+ */
+export const emulatorSettingsSchema = cliConfigSchema.omit({
+  routes: true,
+  routeSelectionExpression: true,
+  lambda: true,
+});
+
+/** Validated emulator settings, with the API's route selection expression. */
+export type EmulatorSettings = z.infer<typeof emulatorSettingsSchema> & {
+  routeSelectionExpression: string;
+};

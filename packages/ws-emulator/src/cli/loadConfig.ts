@@ -2,17 +2,35 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CliConfig, cliConfigSchema } from './configSchema';
-import { isServiceManifest, manifestToCliConfig } from './manifestAdapter';
+import { loadManifestApi } from '../manifest/manifestApi';
+import type { RouteDefinition } from '../types';
+import { buildRoutes } from './buildRoutes';
+import { EmulatorSettings, cliConfigSchema } from './configSchema';
+
+/** What the CLI serves: the emulator's settings and its routes. */
+export interface LoadedApi {
+  /** The file the API came from. */
+  readonly file: string;
+  readonly settings: EmulatorSettings;
+  readonly routes: Record<string, RouteDefinition>;
+}
+
+/** A `stackyard.yaml` service manifest rather than a CLI config. */
+function isServiceManifest(document: unknown): boolean {
+  return (
+    typeof document === 'object' &&
+    document !== null &&
+    !('routes' in document) &&
+    ('service' in document || 'websocket' in document)
+  );
+}
 
 /**
- * Reads a CLI config file (YAML or JSON), or a `stackyard.yaml` service
- * manifest's `websocket` section, and validates it.
+ * Reads a CLI config file (YAML or JSON) and builds its routes; a
+ * `stackyard.yaml` service manifest is read by {@link loadManifestApi}.
  * @throws Error naming the file and every problem with its path.
  */
-export async function loadConfig(
-  file: string,
-): Promise<{ config: CliConfig; baseDir: string }> {
+export async function loadConfig(file: string): Promise<LoadedApi> {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -33,7 +51,7 @@ export async function loadConfig(
     );
   }
   if (isServiceManifest(document)) {
-    document = manifestToCliConfig(document as Record<string, unknown>);
+    return loadManifestApi(absolute);
   }
   const result = cliConfigSchema.safeParse(document);
   if (!result.success) {
@@ -41,5 +59,10 @@ export async function loadConfig(
       `Invalid config ${absolute}:\n${z.prettifyError(result.error)}`,
     );
   }
-  return { config: result.data, baseDir: path.dirname(absolute) };
+  const { routes: _routes, lambda: _lambda, ...settings } = result.data;
+  return {
+    file: absolute,
+    settings,
+    routes: buildRoutes(result.data, path.dirname(absolute)),
+  };
 }

@@ -4,6 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { StandaloneServer } from '../standalone';
 import { connect } from '../testing/harness';
+import {
+  SERVICE_MANIFEST,
+  SERVICE_WEBSOCKET,
+  writeService,
+} from '../testing/serviceFixture';
 import { runCli } from './runCli';
 
 jest.setTimeout(30_000);
@@ -72,24 +77,86 @@ describe('runCli', () => {
     expect(lines.some(l => l.startsWith('refused 403'))).toBe(true);
   });
 
-  it('reads the websocket section of a stackyard.yaml manifest', async () => {
-    const file = path.join(dir, 'stackyard.yaml');
-    await fs.writeFile(
-      file,
-      [
-        'name: chat',
-        'websocket:',
-        '  routes:',
-        '    $default: handlers.js#echo',
-        '    shout: { module: handlers.js#echo, response: true }',
-        '  emulator: { port: 0 }',
-      ].join('\n'),
+  it('serves a service manifest: each route runs its function from its code directory', async () => {
+    await writeService(dir);
+    server = await runCli(['--manifest', dir, '--port', '0'], output);
+    expect(lines).toContain('Routes: $connect, $disconnect, $default, publish');
+    const client = await connect(server!.url);
+    client.send({ action: 'publish', channel: 'news' });
+    // One-way routes: the handler's answer arrives through @connections.
+    expect(await client.message(0)).toBe(
+      'publish {"action":"publish","channel":"news"}',
+    );
+    client.send('plain text');
+    expect(await client.message(1)).toBe('$default plain text');
+    await client.close();
+    // $connect ran the connection function, which refuses ?deny.
+    await expect(connect(`${server!.url}?deny=1`)).rejects.toMatchObject({
+      statusCode: 403,
+    });
+    expect(client.received).toHaveLength(2);
+  });
+
+  it('reads a manifest given as --config, with its websocket.emulator settings', async () => {
+    const file = await writeService(
+      dir,
+      `${SERVICE_MANIFEST}${SERVICE_WEBSOCKET}  emulator: { port: 0, stage: dev, logFrames: true }\n`,
     );
     server = await runCli(['--config', file], output);
+    expect(server!.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/dev$/);
     const client = await connect(server!.url);
-    client.send({ action: 'shout' });
-    expect(await client.message()).toBe('echo {"action":"shout"}');
+    client.send({ action: 'publish' });
+    expect(await client.message()).toBe('publish {"action":"publish"}');
     await client.close();
+    expect(lines.some(l => l.startsWith('frame in '))).toBe(true);
+  });
+
+  it("lets flags override the manifest's emulator settings", async () => {
+    await writeService(
+      dir,
+      // 192.0.2.1 (TEST-NET-1) is no local address: listening on it fails.
+      `${SERVICE_MANIFEST}${SERVICE_WEBSOCKET}  emulator: { host: 192.0.2.1, port: 0 }\n`,
+    );
+    await expect(runCli(['--manifest', dir], output)).rejects.toThrow(
+      /192\.0\.2\.1/,
+    );
+    server = await runCli(
+      ['--manifest', dir, '--host', '127.0.0.1', '--port', '0'],
+      output,
+    );
+    expect(server!.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/local$/);
+  });
+
+  it.each([
+    [
+      'a route naming an unknown function',
+      SERVICE_WEBSOCKET.replace('publish: message', 'publish: mesage'),
+      /websocket\.routes\.publish: unknown function "mesage"/,
+    ],
+    [
+      'a bad emulator setting',
+      `${SERVICE_WEBSOCKET}  emulator: { prot: 3001 }\n`,
+      /websocket\.emulator[\s\S]*"prot"/,
+    ],
+    [
+      'the old "<path>#<export>" route shape',
+      'websocket:\n  routes:\n    $default: functions/message/index.js#handler\n',
+      /websocket\.routes\.\$default/,
+    ],
+    ['no websocket section', '', /no "websocket" section/],
+  ])('rejects a manifest with %s', async (_what, websocket, message) => {
+    await writeService(dir, SERVICE_MANIFEST + websocket);
+    await expect(
+      runCli(['--manifest', dir, '--port', '0'], output),
+    ).rejects.toThrow(message);
+  });
+
+  it('names the route, the function and the files looked for when a handler is missing', async () => {
+    await writeService(dir);
+    await fs.rm(path.join(dir, 'functions/message/index.js'));
+    await expect(runCli(['--manifest', dir], output)).rejects.toThrow(
+      /websocket\.routes\.\$default: function "message": handler "index\.handler" needs \S+functions\/message\/index\.js, \.mjs, \.cjs/,
+    );
   });
 
   it('runs a module route in worker threads when it sets workers', async () => {
@@ -132,6 +199,9 @@ describe('runCli', () => {
 
   it('rejects missing and bad arguments', async () => {
     await expect(runCli([], output)).rejects.toThrow(/--config is required/);
+    await expect(
+      runCli(['--config', 'a.yaml', '--manifest', '.'], output),
+    ).rejects.toThrow(/not both/);
     await expect(runCli(['--bogus'], output)).rejects.toThrow(/bogus/);
     const file = path.join(dir, 'ok.json');
     await fs.writeFile(file, JSON.stringify({ routes: {} }));

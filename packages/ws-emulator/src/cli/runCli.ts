@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import { startWebSocketApiServer, StandaloneServer } from '../standalone';
 import type { EmulatorActivity } from '../types';
-import { buildRoutes } from './buildRoutes';
+import type { LoadedApi } from './loadConfig';
 
-const USAGE = `Usage: stackyard-ws --config <file> [--host <host>] [--port <port>] [--log-frames]
+const USAGE = `Usage: stackyard-ws (--config <file> | --manifest <file|dir>)
+                    [--host <host>] [--port <port>] [--log-frames]
 
-Serves an emulated API Gateway WebSocket API described by <file>: a YAML or
-JSON emulator config, or a stackyard.yaml service manifest (its "websocket"
-section).`;
+Serves an emulated API Gateway WebSocket API described by a YAML or JSON
+emulator config (--config), or by the "websocket" section of a
+stackyard.yaml service manifest (--manifest: the file or the directory
+holding it; --config also accepts a manifest). Each route of a manifest
+runs its function's handler from the function's code directory.`;
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -62,6 +65,7 @@ export async function runCli(
     args: [...argv],
     options: {
       config: { type: 'string', short: 'c' },
+      manifest: { type: 'string', short: 'm' },
       host: { type: 'string' },
       port: { type: 'string' },
       'log-frames': { type: 'boolean' },
@@ -73,29 +77,37 @@ export async function runCli(
     output.out(USAGE);
     return undefined;
   }
-  if (!values.config) {
-    throw new Error(`--config is required\n${USAGE}`);
+  if (values.config === undefined && values.manifest === undefined) {
+    throw new Error(`--config is required (or --manifest)\n${USAGE}`);
   }
-  // The config loader (YAML parser, schema) is needed by the CLI only.
-  const { loadConfig } =
-    require('./loadConfig') as typeof import('./loadConfig');
-  const { config, baseDir } = await loadConfig(values.config);
+  if (values.config !== undefined && values.manifest !== undefined) {
+    throw new Error(`give --config or --manifest, not both\n${USAGE}`);
+  }
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
     throw new Error(
       `--port must be a port number, got ${JSON.stringify(values.port)}`,
     );
   }
-  const logFrames = values['log-frames'] ?? config.logFrames;
+  // The loaders (YAML parser, schemas, the manifest loader) are needed by
+  // the CLI only.
+  let api: LoadedApi;
+  if (values.manifest !== undefined) {
+    const { loadManifestApi } =
+      require('../manifest/manifestApi') as typeof import('../manifest/manifestApi');
+    api = loadManifestApi(values.manifest);
+  } else {
+    const { loadConfig } =
+      require('./loadConfig') as typeof import('./loadConfig');
+    api = await loadConfig(values.config!);
+  }
+  const { routes } = api;
+  const { host, port, logFrames: logAllFrames, ...options } = api.settings;
+  const logFrames = values['log-frames'] ?? logAllFrames;
   const server = await startWebSocketApiServer({
-    host: values.host ?? config.host,
-    port: values.port !== undefined ? Number(values.port) : config.port,
-    stage: config.stage,
-    apiId: config.apiId,
-    domainName: config.domainName,
-    routeSelectionExpression: config.routeSelectionExpression,
-    limits: config.limits,
-    channels: config.channels,
-    routes: buildRoutes(config, baseDir),
+    ...options,
+    host: values.host ?? host,
+    port: values.port !== undefined ? Number(values.port) : port,
+    routes,
     onActivity: activity => {
       const line = describe(activity, logFrames);
       if (line) {
@@ -105,6 +117,6 @@ export async function runCli(
   });
   output.out(`WebSocket API: ${server.url}`);
   output.out(`@connections endpoint: ${server.connectionsEndpoint}`);
-  output.out(`Routes: ${Object.keys(config.routes).join(', ') || '(none)'}`);
+  output.out(`Routes: ${Object.keys(routes).join(', ') || '(none)'}`);
   return server;
 }
