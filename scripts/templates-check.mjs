@@ -1,7 +1,8 @@
 // `npm run templates:check`: renders every templates/*/template.yaml with its
 // check-values.yaml through a real scaffolder dry-run, checks the rendered
-// files, synthesizes them through the safety policy and runs the generated
-// repository's own tests. Exits non-zero when any template fails.
+// files, renders it again with hostile answers (which must change no file's
+// shape, or be refused by the scaffolder's validation), synthesizes it
+// through the safety policy and runs the generated repository's own tests. Exits non-zero when any template fails.
 //
 //   node scripts/templates-check.mjs [--report <file.json>] [name ...]
 //
@@ -66,7 +67,11 @@ async function main() {
         console.log(
           `  ${name}: ok, ${
             result.testsPassed
-          } generated test(s) passed (${seconds(total)})`,
+          } generated test(s) passed; hostile answers: ${
+            result.hostile.rendered
+          } rendered unchanged in shape, ${
+            result.hostile.refused
+          } refused by validation (${seconds(total)})`,
         );
       } else {
         console.log(`  ${name}: FAILED at ${result.stage} (${seconds(total)})`);

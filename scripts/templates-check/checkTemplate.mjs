@@ -1,6 +1,7 @@
 // Checks one template the way a platform team's change must hold up:
-// render (scaffolder dry-run) → rendered files → synth + safety policy →
-// the generated repository's own tests. Stops at the first failing stage.
+// render (scaffolder dry-run) → rendered files → hostile answers →
+// synth + safety policy → the generated repository's own tests. Stops at the
+// first failing stage.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -11,6 +12,7 @@ import {
   writeContents,
 } from './files.mjs';
 import { runGeneratedTests } from './generatedTests.mjs';
+import { hostileProblems } from './hostile.mjs';
 import { requireTs } from './require.mjs';
 
 export const VALUES_FILE = 'check-values.yaml';
@@ -38,7 +40,7 @@ function dryRunFailures(body) {
  * @param {string} options.templateDir a folder holding template.yaml and check-values.yaml
  * @param {{ dryRun(body: object): Promise<{status: number, body: any}> }} options.portal
  * @param {(stage: string, ms: number, ok: boolean) => void} [options.onStage]
- * @returns {Promise<{ name: string, ok: boolean, stage?: string, problems: string[], timings: Record<string, number> }>}
+ * @returns {Promise<{ name: string, ok: boolean, stage?: string, problems: string[], timings: Record<string, number>, testsPassed?: number, hostile?: { rendered: number, refused: number } }>}
  */
 export async function checkTemplate({ templateDir, portal, onStage }) {
   const name = basename(templateDir);
@@ -85,11 +87,12 @@ export async function checkTemplate({ templateDir, portal, onStage }) {
       };
     });
 
+    const contents = directoryContents(templateDir, templateDir);
     const rendered = await stage('render', async () => {
       const { status, body } = await portal.dryRun({
         template,
         values,
-        directoryContents: directoryContents(templateDir, templateDir),
+        directoryContents: contents,
       });
       if (status !== 200) {
         fail(`dry run refused (HTTP ${status}): ${body.error?.message}`);
@@ -109,6 +112,22 @@ export async function checkTemplate({ templateDir, portal, onStage }) {
           template.metadata?.annotations?.['stackyard.io/template-version'],
       });
       if (problems.length > 0) fail(...problems);
+    });
+
+    const hostile = await stage('hostile', async () => {
+      const result = await hostileProblems({
+        template,
+        values,
+        directoryContents: contents,
+        portal,
+      });
+      if (result.problems.length > 0) {
+        fail(
+          `hostile answers: ${result.problems.length} problem(s)`,
+          ...result.problems.slice(0, 20),
+        );
+      }
+      return result.counts;
     });
 
     await stage('synth', async () => {
@@ -145,7 +164,7 @@ export async function checkTemplate({ templateDir, portal, onStage }) {
       }
       return passed;
     });
-    return { name, ok: true, problems: [], timings, testsPassed };
+    return { name, ok: true, problems: [], timings, testsPassed, hostile };
   } catch (error) {
     if (!(error instanceof StageFailure)) throw error;
     return {

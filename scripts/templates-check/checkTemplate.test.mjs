@@ -52,10 +52,14 @@ test('the shipped template passes every stage', async () => {
     'load',
     'render',
     'files',
+    'hostile',
     'synth',
     'tests',
   ]);
   assert.ok(result.testsPassed >= 2, `ran ${result.testsPassed} tests`);
+  // Free text was rendered with every hostile answer; the rest refused.
+  assert.ok(result.hostile.rendered >= 15, JSON.stringify(result.hostile));
+  assert.ok(result.hostile.refused >= 80, JSON.stringify(result.hostile));
 });
 
 test('a template without sample values fails to load', async () => {
@@ -84,6 +88,78 @@ test('an entity without its template version fails the file checks', async () =>
   assert.match(
     result.problems[0],
     /records template undefined, not "serverless-service@1\.0\.0"/,
+  );
+});
+
+test('the reported finding: an unquoted, unvalidated system lets a Template document into catalog-info.yaml, and fails at hostile', async () => {
+  const result = await check('unquoted-system', ({ edit }) => {
+    edit('template.yaml', text =>
+      text.replace(/^ +pattern: '\^\(\?:system:.*\n/m, ''),
+    );
+    edit('skeleton/catalog-info.yaml', text =>
+      text.replace(
+        'system: ${{ values.system | dump }}',
+        'system: ${{ values.system }}',
+      ),
+    );
+  });
+  assert.equal(result.stage, 'hostile', result.problems.join('\n'));
+  const problems = result.problems[0];
+  assert.match(problems, /system is an entity reference without a pattern/);
+  assert.match(
+    problems,
+    /system = a document break and a Template: catalog-info\.yaml holds 2 document\(s\) instead of 1/,
+  );
+  assert.match(
+    problems,
+    /system = a newline and a key: catalog-info\.yaml document 1: keys \{"added":\["evil"\]/,
+  );
+});
+
+test('a free-text answer rendered unquoted into catalog-info.yaml fails at hostile', async () => {
+  const result = await check('unquoted-description', ({ edit }) =>
+    edit('skeleton/catalog-info.yaml', text =>
+      text.replace(
+        'description: ${{ values.description | dump }}',
+        'description: ${{ values.description }}',
+      ),
+    ),
+  );
+  assert.equal(result.stage, 'hostile', result.problems.join('\n'));
+  assert.match(
+    result.problems[0],
+    /description = a document break and a Template: catalog-info\.yaml no longer parses/,
+  );
+  assert.match(
+    result.problems[0],
+    /description = a number: catalog-info\.yaml document 1 metadata\."description": 123, expected "123"/,
+  );
+});
+
+test('an entity-ref field without its pattern fails at hostile, even though its value is quoted', async () => {
+  const result = await check('owner-without-pattern', ({ edit }) =>
+    edit('template.yaml', text =>
+      text.replace(/^ +pattern: '\^\(\?:\(\?:group\|user\):.*\n/m, ''),
+    ),
+  );
+  assert.equal(result.stage, 'hostile', result.problems.join('\n'));
+  assert.match(
+    result.problems[0],
+    /owner is an entity reference without a pattern/,
+  );
+});
+
+test('a free-text answer in a script must stay inside its string literal', async () => {
+  const result = await check('script-breakout', ({ dir }) =>
+    writeFileSync(
+      join(dir, 'skeleton/functions/intake/about.js'),
+      "module.exports = { description: '${{ values.description }}' };\n",
+    ),
+  );
+  assert.equal(result.stage, 'hostile', result.problems.join('\n'));
+  assert.match(
+    result.problems[0],
+    /functions\/intake\/about\.js no longer compiles/,
   );
 });
 

@@ -112,6 +112,117 @@ describe('LocalRepoProcessor (real files)', () => {
     ]);
   });
 
+  describe('a catalog file rendered from hostile answers', () => {
+    const target = () => join(publishDir, 'billing-api/catalog-info.yaml');
+    const write = (text: string) => writeFileSync(target(), text);
+    const errorsOf = (results: CatalogProcessorResult[]) =>
+      results.flatMap(r => (r.type === 'error' ? [r.error.message] : []));
+    const entitiesOf = (results: CatalogProcessorResult[]) =>
+      results.flatMap(r =>
+        r.type === 'entity'
+          ? [`${r.entity.kind}:${r.entity.metadata.name}`]
+          : [],
+      );
+
+    it('reads a normal Component with a web source location', async () => {
+      write(
+        component.replace(
+          'name: billing-api\n',
+          'name: billing-api\n  annotations:\n    backstage.io/source-location: url:https://github.com/acme/billing-api/tree/main/\n',
+        ),
+      );
+      const { results } = await read({
+        type: 'stackyard-local',
+        target: target(),
+      });
+      expect(errorsOf(results)).toEqual([]);
+      expect(entitiesOf(results)).toEqual(['Component:billing-api']);
+    });
+
+    it('refuses a Template smuggled in after a document break', async () => {
+      // What an unquoted `description: ${{ values.description }}` renders
+      // for the answer "x\n---\n<a Template>".
+      write(`${component}---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: evil
+spec:
+  type: service
+  steps: []
+`);
+      const { results } = await read({
+        type: 'stackyard-local',
+        target: target(),
+      });
+      expect(entitiesOf(results)).toEqual(['Component:billing-api']);
+      expect(errorsOf(results)).toEqual([
+        'A locally published repository may not register a "Template" entity ("evil")',
+      ]);
+      // The error fails the location's processing as a whole, so the
+      // catalog stores neither document (see portal.test.ts end to end).
+      expect(results).toContainEqual(
+        expect.objectContaining({
+          type: 'error',
+          error: expect.objectContaining({ name: 'InputError' }),
+          location: { type: 'stackyard-local', target: target() },
+        }),
+      );
+    });
+
+    it.each([
+      [
+        'a Location',
+        'Location',
+        'spec:\n  type: url\n  target: file:/etc/passwd\n',
+      ],
+      ['a Group', 'Group', 'spec:\n  type: team\n  children: []\n'],
+      ['a User', 'User', 'spec:\n  memberOf: [platform-team]\n'],
+      [
+        'a lower-case template',
+        'template',
+        'spec:\n  type: service\n  steps: []\n',
+      ],
+    ])('refuses %s', async (_, kind, spec) => {
+      write(
+        `apiVersion: backstage.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: evil\n${spec}`,
+      );
+      const { results } = await read({
+        type: 'stackyard-local',
+        target: target(),
+      });
+      expect(entitiesOf(results)).toEqual([]);
+      expect(errorsOf(results)).toEqual([
+        `A locally published repository may not register a "${kind}" entity ("evil")`,
+      ]);
+    });
+
+    it.each([
+      ['backstage.io/source-location', 'file:/etc/'],
+      ['backstage.io/source-location', 'url:file:///etc/'],
+      ['backstage.io/techdocs-ref', 'dir:../../..'],
+      ['backstage.io/view-url', 'file:///etc/passwd'],
+      ['backstage.io/managed-by-location', 'file:/etc/passwd'],
+    ])('refuses a %s annotation of %s', async (key, value) => {
+      write(
+        component.replace(
+          'name: billing-api\n',
+          `name: billing-api\n  annotations:\n    ${key}: ${JSON.stringify(
+            value,
+          )}\n`,
+        ),
+      );
+      const { results } = await read({
+        type: 'stackyard-local',
+        target: target(),
+      });
+      expect(entitiesOf(results)).toEqual([]);
+      expect(errorsOf(results)).toEqual([
+        expect.stringContaining(`Annotation ${key}`),
+      ]);
+    });
+  });
+
   it('reports a missing file as not found, unless optional', async () => {
     const target = join(publishDir, 'gone/catalog-info.yaml');
     const required = await read({ type: 'stackyard-local', target });

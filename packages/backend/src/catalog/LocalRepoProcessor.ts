@@ -7,6 +7,7 @@ import {
   LocationSpec,
   processingResult,
 } from '@backstage/plugin-catalog-node';
+import { localRepoEntityRefusal } from './localRepoEntityRules';
 
 /** The location type of catalog files in locally published repositories. */
 export const LOCAL_REPO_LOCATION_TYPE = 'stackyard-local';
@@ -17,6 +18,11 @@ export const LOCAL_REPO_LOCATION_TYPE = 'stackyard-local';
  * would let anyone who may register a location read any file of the
  * backend host; this type reads only below that one directory (symlinks
  * resolved), so it can be opened to `catalog:register`-style requests.
+ *
+ * The files are rendered from form answers, so their entities are checked
+ * too ({@link localRepoEntityRefusal}): a refused one is reported as an
+ * error in its place, which fails the whole location — nothing from a
+ * hostile file is registered.
  */
 export class LocalRepoProcessor implements CatalogProcessor {
   constructor(private readonly directory: string) {}
@@ -51,11 +57,13 @@ export class LocalRepoProcessor implements CatalogProcessor {
       return true;
     }
     const data = await readFile(path);
-    for await (const result of parser({
-      data,
-      location: { type: LOCAL_REPO_LOCATION_TYPE, target: path },
-    })) {
-      emit(result);
+    const at = { type: LOCAL_REPO_LOCATION_TYPE, target: path };
+    for await (const result of parser({ data, location: at })) {
+      const refusal =
+        result.type === 'entity'
+          ? localRepoEntityRefusal(result.entity)
+          : undefined;
+      emit(refusal ? processingResult.inputError(at, refusal) : result);
     }
     emit(processingResult.refresh(`${LOCAL_REPO_LOCATION_TYPE}:${path}`));
     return true;
