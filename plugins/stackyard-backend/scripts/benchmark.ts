@@ -21,6 +21,7 @@ import type { Target } from '../src/config/targets';
 import { DatabaseEnvironmentStore } from '../src/database/DatabaseEnvironmentStore';
 import { Reconciler } from '../src/reconciler/Reconciler';
 import { StackResourceInventory } from '../src/reconciler/StackResourceInventory';
+import { EnvironmentGuard } from '../src/service/EnvironmentGuard';
 import { createRouter } from '../src/service/router';
 import { DefaultTeardownService } from '../src/teardown/TeardownService';
 import { FakeAwsServer } from '../src/__testUtils__/FakeAwsServer';
@@ -132,6 +133,10 @@ async function main() {
       const router = await createRouter({
         httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
         store,
+        guard: EnvironmentGuard.create({
+          permissions: mockServices.permissions(),
+          auditor,
+        }),
         teardown,
         notifier,
         resources: StackResourceInventory.create({ store, stacks, targets }),

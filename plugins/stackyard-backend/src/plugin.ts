@@ -15,6 +15,7 @@ import { SignalsEnvironmentNotifier } from './notify/EnvironmentNotifier';
 import { OperationTracker } from './reconciler/OperationTracker';
 import { Reconciler } from './reconciler/Reconciler';
 import { StackResourceInventory } from './reconciler/StackResourceInventory';
+import { EnvironmentGuard } from './service/EnvironmentGuard';
 import { createRouter } from './service/router';
 import { createPreviewSockets } from './sockets/createPreviewSockets';
 import { attachToHandedOverServer } from './sockets/httpServerHandover';
@@ -114,10 +115,16 @@ export const stackyardPlugin = createBackendPlugin({
           },
         });
 
+        // One guard decides and audits every mutation, for the person who asked.
+        const guard = EnvironmentGuard.create({
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+        });
         const sockets = await createPreviewSockets({
           knex: await deps.database.getClient(),
           environments: store,
           auth: deps.auth,
+          guard,
           events: deps.events,
           logger,
           mountPath: '/api/stackyard',
@@ -141,6 +148,7 @@ export const stackyardPlugin = createBackendPlugin({
             sockets,
             httpAuth: deps.httpAuth,
             store,
+            guard,
             teardown,
             notifier,
             resources: StackResourceInventory.create({

@@ -1,5 +1,8 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
+// Every mutation of an environment is a resource permission on the catalog
+// entity the environment belongs to, decided for the person who asked.
+
 /**
  * Tearing down an environment (deleting its stack). A resource permission on
  * the catalog entity the environment belongs to.
@@ -10,5 +13,38 @@ export const stackyardEnvironmentDeletePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Deploying an environment of the entity: registering a deployment or
+ * updating its status (the scaffolder on the initiator's behalf, or CI).
+ */
+export const stackyardEnvironmentDeployPermission = createPermission({
+  name: 'stackyard.environment.deploy',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/** Extending the expiry of a preview environment of the entity. */
+export const stackyardEnvironmentExtendPermission = createPermission({
+  name: 'stackyard.environment.extend',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Managing the preview sockets of the entity's environments: rotating the
+ * connection key, reading recent frames, sending to and disconnecting
+ * connections, and `@connections` calls made with a Backstage user token.
+ */
+export const stackyardEnvironmentSocketManagePermission = createPermission({
+  name: 'stackyard.environment.socket.manage',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
 /** Every permission Stackyard defines. */
-export const stackyardPermissions = [stackyardEnvironmentDeletePermission];
+export const stackyardPermissions = [
+  stackyardEnvironmentDeletePermission,
+  stackyardEnvironmentDeployPermission,
+  stackyardEnvironmentExtendPermission,
+  stackyardEnvironmentSocketManagePermission,
+];

@@ -4,7 +4,13 @@ import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
 } from '@backstage/plugin-catalog-common/alpha';
-import { stackyardEnvironmentDeletePermission } from '@stackyard/plugin-stackyard-common';
+import {
+  stackyardEnvironmentDeletePermission,
+  stackyardEnvironmentDeployPermission,
+  stackyardEnvironmentExtendPermission,
+  stackyardEnvironmentSocketManagePermission,
+  stackyardPermissions,
+} from '@stackyard/plugin-stackyard-common';
 import { PortalPermissionPolicy } from './PortalPermissionPolicy';
 
 const userOwning = (...ownershipEntityRefs: string[]): PolicyQueryUser =>
@@ -36,6 +42,18 @@ describe('PortalPermissionPolicy', () => {
       'tearing down Stackyard environments',
       stackyardEnvironmentDeletePermission,
     ],
+    [
+      'deploying Stackyard environments',
+      stackyardEnvironmentDeployPermission,
+    ],
+    [
+      'extending Stackyard preview environments',
+      stackyardEnvironmentExtendPermission,
+    ],
+    [
+      'managing Stackyard preview sockets',
+      stackyardEnvironmentSocketManagePermission,
+    ],
   ])('%s', (_action, permission) => {
     it("is limited to the entity's owners", async () => {
       const decision = await policy.handle(
@@ -60,5 +78,18 @@ describe('PortalPermissionPolicy', () => {
       const decision = await policy.handle({ permission });
       expect(decision).toEqual({ result: AuthorizeResult.DENY });
     });
+  });
+
+  it('limits every permission Stackyard defines to owners (none left open)', async () => {
+    for (const permission of stackyardPermissions) {
+      const decision = await policy.handle(
+        { permission },
+        userOwning('user:default/guest'),
+      );
+      expect([permission.name, decision.result]).toEqual([
+        permission.name,
+        AuthorizeResult.CONDITIONAL,
+      ]);
+    }
   });
 });

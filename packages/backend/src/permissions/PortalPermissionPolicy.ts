@@ -14,25 +14,30 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
-import { stackyardEnvironmentDeletePermission } from '@stackyard/plugin-stackyard-common';
+import { stackyardPermissions } from '@stackyard/plugin-stackyard-common';
+
+/**
+ * Permissions only an entity's owners are granted: deleting the entity, and
+ * every Stackyard mutation of its environments (deploy, extend, socket
+ * management, teardown).
+ */
+const OWNERS_ONLY = [catalogEntityDeletePermission, ...stackyardPermissions];
 
 /**
  * The portal's permission policy.
  *
- * Reading and creating are open to every signed-in user; destructive actions
- * on catalog entities, and tearing down an entity's Stackyard environments,
- * are limited to the entity's owners. (Stackyard itself refuses teardown of
- * protected environments, whoever asks.)
+ * Reading and creating are open to every signed-in user; deleting catalog
+ * entities, and every change to an entity's Stackyard environments
+ * (deploying, extending a preview, managing its preview sockets, tearing
+ * down), are limited to the entity's owners. (Stackyard itself refuses
+ * teardown of protected environments, whoever asks.)
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (
-      isPermission(request.permission, catalogEntityDeletePermission) ||
-      isPermission(request.permission, stackyardEnvironmentDeletePermission)
-    ) {
+    if (OWNERS_ONLY.some(p => isPermission(request.permission, p))) {
       return this.ownersOnly(request, user);
     }
     return { result: AuthorizeResult.ALLOW };

@@ -29,6 +29,7 @@ export function recordingAuditor() {
         async fail(result) {
           event.outcome = 'fail';
           event.error = result.error.message;
+          event.resultMeta = result.meta;
         },
       };
     },

@@ -8,6 +8,7 @@ import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { OperationTracker } from '../reconciler/OperationTracker';
 import { Reconciler } from '../reconciler/Reconciler';
 import { StackResourceInventory } from '../reconciler/StackResourceInventory';
+import { EnvironmentGuard } from '../service/EnvironmentGuard';
 import { createRouter } from '../service/router';
 import { createPreviewSockets } from '../sockets/createPreviewSockets';
 import { DefaultTeardownService } from '../teardown/TeardownService';
@@ -49,12 +50,14 @@ export async function createReplica(options: {
   const { auditor, events: auditEvents } = recordingAuditor();
   const { notifier, messages } = recordingNotifier();
   const logger = mockServices.logger.mock();
+  const permissions =
+    options.permissions ?? permissionsAnswering(AuthorizeResult.ALLOW);
+  const guard = EnvironmentGuard.create({ permissions, auditor });
   const teardown = DefaultTeardownService.create({
     store,
     stacks,
     targets,
-    permissions:
-      options.permissions ?? permissionsAnswering(AuthorizeResult.ALLOW),
+    permissions,
     auditor,
     notifier,
     logger,
@@ -81,6 +84,7 @@ export async function createReplica(options: {
     knex: options.knex,
     environments: store,
     auth: mockServices.auth(),
+    guard,
     events: mockServices.events(),
     logger,
     mountPath: '',
@@ -91,6 +95,7 @@ export async function createReplica(options: {
     sockets,
     httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
     store,
+    guard,
     teardown,
     notifier,
     resources: StackResourceInventory.create({ store, stacks, targets }),

@@ -225,12 +225,87 @@ describe.each(databases.eachSupportedId())(
       expect(again.kind).toBe('gone');
     });
 
+    it('never lets a registration take an environment out of protection', async () => {
+      const { store } = await createStore(databaseId);
+      const prod = await store.registerDeployment({
+        request: deployment({
+          prefix: 'wo',
+          stage: 'prod',
+          stackName: 'wo-prod',
+        }),
+        target: aws,
+        actor: 'a',
+      });
+      // The same stack under another stage, past the API's schema.
+      await expect(
+        store.registerDeployment({
+          request: deployment({
+            prefix: 'wo-prod',
+            stage: 'dev',
+            stackName: 'wo-prod',
+          }),
+          target: aws,
+          actor: 'a',
+        }),
+      ).rejects.toMatchObject({ name: 'InputError' });
+      const flagged = await store.registerDeployment({
+        request: deployment({ protected: true }),
+        target: aws,
+        actor: 'a',
+      });
+      await expect(
+        store.registerDeployment({
+          request: deployment({ protected: false }),
+          target: aws,
+          actor: 'a',
+        }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(/cannot remove its protection/),
+      });
+      for (const { environment } of [prod, flagged]) {
+        expect(await store.getEnvironment(environment.id)).toMatchObject({
+          protected: true,
+          stage: environment.stage,
+        });
+      }
+    });
+
+    it('refuses to change the stage of a registered stack', async () => {
+      const { store, knex } = await createStore(databaseId);
+      const { environment } = await store.registerDeployment({
+        request: deployment(),
+        target: aws,
+        actor: 'a',
+      });
+      // A row whose stage disagrees with a new registration (e.g. written
+      // before stack names were checked) keeps its stage and protection.
+      await knex('stackyard_environments')
+        .where({ id: environment.id })
+        .update({ stage: 'prod' });
+      await expect(
+        store.registerDeployment({
+          request: deployment(),
+          target: aws,
+          actor: 'a',
+        }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message:
+          'Stack "orders-dev" is registered with stage "prod", not "dev"; a stack\'s stage never changes',
+      });
+      expect((await store.getEnvironment(environment.id))!.protected).toBe(
+        true,
+      );
+    });
+
     it('pages through environments with filters and a cursor', async () => {
       const { store } = await createStore(databaseId);
       for (let i = 0; i < 5; i++) {
         await store.registerDeployment({
           request: deployment({
             entityRef: `component:default/svc-${i % 2}`,
+            prefix: `svc-${i}`,
             stackName: `svc-${i}-dev`,
           }),
           target: aws,
@@ -313,17 +388,26 @@ describe.each(databases.eachSupportedId())(
       const past = new Date(Date.now() - 3_600_000).toISOString();
       const future = new Date(Date.now() + 3_600_000).toISOString();
       await store.registerDeployment({
-        request: deployment({ stackName: 'old-dev', expiresAt: past }),
-        target: aws,
-        actor: 'a',
-      });
-      await store.registerDeployment({
-        request: deployment({ stackName: 'new-dev', expiresAt: future }),
+        request: deployment({
+          prefix: 'old',
+          stackName: 'old-dev',
+          expiresAt: past,
+        }),
         target: aws,
         actor: 'a',
       });
       await store.registerDeployment({
         request: deployment({
+          prefix: 'new',
+          stackName: 'new-dev',
+          expiresAt: future,
+        }),
+        target: aws,
+        actor: 'a',
+      });
+      await store.registerDeployment({
+        request: deployment({
+          prefix: 'kept',
           stackName: 'kept-dev',
           expiresAt: past,
           protected: true,

@@ -1,10 +1,11 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
-import type {
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
   Environment,
   Operation,
   StackEvent,
   StackResource,
+  stackNameFor,
 } from '@stackyard/plugin-stackyard-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
@@ -24,6 +25,7 @@ import {
   OperationRow,
   StackResourcesRow,
   countByType,
+  protectionReason,
   sortResources,
   toDate,
   toEnvironment,
@@ -72,6 +74,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     const { request, target, actor } = options;
     const now = new Date();
     const entityRef = request.entityRef.toLocaleLowerCase('en-US');
+    assertDerivedStackName(request);
     return this.db.transaction(async tx => {
       const existing = await tx<EnvironmentRow>(ENVIRONMENTS)
         .where({ target: target.name, stack_name: request.stackName })
@@ -91,6 +94,8 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
           `Stack "${request.stackName}" is being torn down (operation ${active.id}); register the deployment after it finishes`,
         );
       }
+
+      if (existing) this.assertKeepsProtection(existing, request);
 
       const finished = request.status !== 'deploying';
       const operationStates = {
@@ -198,6 +203,35 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         created: !existing,
       };
     });
+  }
+
+  /**
+   * A registration never takes an environment out of protection: not by
+   * naming its stack with another stage, nor by registering it unprotected.
+   */
+  private assertKeepsProtection(
+    existing: EnvironmentRow,
+    request: { stackName: string; stage: string; protected?: boolean },
+  ): void {
+    if (existing.stage !== request.stage) {
+      throw new ConflictError(
+        `Stack "${request.stackName}" is registered with stage "${existing.stage}", not "${request.stage}"; a stack's stage never changes`,
+      );
+    }
+    const before = protectionReason(existing, this.protectedStages);
+    const after = protectionReason(
+      {
+        ...existing,
+        stage: request.stage,
+        protected: request.protected ?? Boolean(existing.protected),
+      },
+      this.protectedStages,
+    );
+    if (before && !after) {
+      throw new ConflictError(
+        `Environment "${request.stackName}" is protected (${before}); a registration cannot remove its protection`,
+      );
+    }
   }
 
   async getEnvironment(id: string): Promise<Environment | undefined> {
@@ -573,5 +607,24 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       .insert(row)
       .onConflict('environment_id')
       .merge(['source', 'items', 'fetched_at']);
+  }
+}
+
+/** Stack names are derived, `<prefix>-<stage>`, never chosen. */
+function assertDerivedStackName(request: {
+  prefix: string;
+  stage: string;
+  stackName: string;
+}): void {
+  let expected: string;
+  try {
+    expected = stackNameFor(request.prefix, request.stage);
+  } catch (error) {
+    throw new InputError(`Invalid deployment: ${(error as Error).message}`);
+  }
+  if (request.stackName !== expected) {
+    throw new InputError(
+      `Invalid deployment: stack name "${request.stackName}" must be "<prefix>-<stage>", i.e. "${expected}"`,
+    );
   }
 }

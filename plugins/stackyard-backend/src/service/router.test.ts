@@ -4,6 +4,7 @@ import { createTestDatabases } from '@stackyard/test-support';
 import request from 'supertest';
 import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
 import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica, permissionsAnswering } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
@@ -19,6 +20,13 @@ const scaffolderHeader = `Bearer ${mockCredentials.user.token(
   },
 )}`;
 const userHeader = mockCredentials.user.header('user:default/ada');
+/** A second user, who does not own component:default/orders. */
+const eveHeader = mockCredentials.user.header('user:default/eve');
+/** The scaffolder running eve's template. */
+const scaffolderForEve = `Bearer ${mockCredentials.user.token(
+  'user:default/eve',
+  { actor: { subject: 'plugin:scaffolder' } },
+)}`;
 
 const deployment = {
   entityRef: 'component:default/orders',
@@ -57,6 +65,21 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
         allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       ),
     });
+  }
+
+  /** ada owns component:default/orders; eve owns component:default/billing. */
+  async function setupOwned() {
+    const knex = await databases.init(databaseId);
+    const ownership = permissionsByOwnership({
+      'component:default/orders': ['user:default/ada'],
+      'component:default/billing': ['user:default/eve'],
+    });
+    const replica = await createReplica({
+      knex,
+      server,
+      permissions: ownership.permissions,
+    });
+    return { ...replica, decisions: ownership.decisions };
   }
 
   async function register(app: Express.Application, body: object = deployment) {
@@ -383,10 +406,11 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
     expect(again.status).toBe(202);
     expect(again.body.operation.id).toBe(first.body.operation.id);
     expect(server.calls.DeleteStack).toBe(1);
-    expect(
-      auditEvents.filter(e => e.eventId === 'environment-teardown'),
-    ).toHaveLength(2);
-    expect(auditEvents[0]).toMatchObject({
+    const teardownEvents = auditEvents.filter(
+      e => e.eventId === 'environment-teardown',
+    );
+    expect(teardownEvents).toHaveLength(2);
+    expect(teardownEvents[0]).toMatchObject({
       outcome: 'success',
       meta: expect.objectContaining({
         actor: 'user:default/mock',
@@ -413,16 +437,20 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
   });
 
   it('refuses teardown without permission (403), audited as failed', async () => {
-    const { app, auditEvents } = await setup(false);
+    const { app, auditEvents } = await setupOwned();
     const { body } = await register(app);
     const res = conforms(
       'POST',
       '/environments/{id}/teardown',
-      await request(app).post(`/environments/${body.environment.id}/teardown`),
+      await request(app)
+        .post(`/environments/${body.environment.id}/teardown`)
+        .set('Authorization', eveHeader),
     );
     expect(res.status).toBe(403);
     expect(server.calls.DeleteStack).toBeUndefined();
-    expect(auditEvents[0]).toMatchObject({ outcome: 'fail' });
+    expect(
+      auditEvents.find(e => e.eventId === 'environment-teardown'),
+    ).toMatchObject({ outcome: 'fail', meta: { actor: 'user:default/eve' } });
   });
 
   it('refuses teardown of protected environments with the reason (409)', async () => {
@@ -520,6 +548,224 @@ describe.each(databases.eachSupportedId())('router on %s', databaseId => {
         .send({ hours: 2 }),
     );
     expect(notPreview.status).toBe(409);
+  });
+  describe('authorization of every mutation, for the person who asked', () => {
+    it("refuses to register a deployment for another team's entity (403): nothing changes, audited as that person", async () => {
+      const { app, store, auditEvents } = await setupOwned();
+      const mine = await register(app);
+      expect(mine.status).toBe(201);
+      const before = await store.getEnvironment(mine.body.environment.id);
+
+      // eve's template names ada's entity and its existing stack.
+      const res = conforms(
+        'POST',
+        '/environments',
+        await request(app)
+          .post('/environments')
+          .set('Authorization', scaffolderForEve)
+          .send({ ...deployment, status: 'deploying', outputs: {} }),
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'You may not deploy environments of component:default/orders: that needs the stackyard.environment.deploy permission (granted to its owners)',
+      );
+      expect(await store.getEnvironment(mine.body.environment.id)).toEqual(
+        before,
+      );
+      // ...nor a new stack of it.
+      const fresh = await request(app)
+        .post('/environments')
+        .set('Authorization', scaffolderForEve)
+        .send({ ...deployment, stackName: 'orders-qa', stage: 'qa' });
+      expect(fresh.status).toBe(403);
+      const listed = await store.listEnvironments({
+        entityRef: 'component:default/orders',
+        limit: 10,
+      });
+      expect(listed.items.map(e => e.stackName)).toEqual(['orders-dev']);
+
+      const deploys = auditEvents.filter(
+        e => e.eventId === 'environment-deploy',
+      );
+      expect(deploys).toEqual([
+        expect.objectContaining({
+          outcome: 'success',
+          resultMeta: expect.objectContaining({
+            actor: 'user:default/ada',
+            entityRef: 'component:default/orders',
+            permission: 'stackyard.environment.deploy',
+            stackName: 'orders-dev',
+          }),
+        }),
+        expect.objectContaining({
+          outcome: 'fail',
+          resultMeta: expect.objectContaining({
+            actor: 'user:default/eve',
+            entityRef: 'component:default/orders',
+          }),
+        }),
+        expect.objectContaining({
+          outcome: 'fail',
+          resultMeta: expect.objectContaining({ actor: 'user:default/eve' }),
+        }),
+      ]);
+    });
+
+    it('records the person, not the scaffolder, as the actor of deployments', async () => {
+      const { app, auditEvents } = await setupOwned();
+      const res = await register(app);
+      expect(res.body.operation.actor).toBe('user:default/ada');
+      expect(res.body.environment.createdBy).toBe('user:default/ada');
+      expect(
+        JSON.stringify(auditEvents.map(e => [e.meta, e.resultMeta])),
+      ).not.toContain('plugin:scaffolder');
+    });
+
+    it('still refuses a plain user token, and audits the refusal', async () => {
+      const { app, auditEvents } = await setupOwned();
+      const res = await request(app)
+        .post('/environments')
+        .set('Authorization', userHeader)
+        .send(deployment);
+      expect(res.status).toBe(403);
+      expect(auditEvents).toEqual([
+        expect.objectContaining({
+          eventId: 'environment-deploy',
+          outcome: 'fail',
+          error: expect.stringMatching(/service token/),
+          meta: { actor: 'user:default/ada' },
+        }),
+      ]);
+    });
+
+    it("refuses to extend another team's preview (403): expiry unchanged; the owner may (200); both audited", async () => {
+      const { app, store, auditEvents } = await setupOwned();
+      const expiresAt = new Date(Date.now() + 2 * 3600_000).toISOString();
+      const { body } = await register(app, { ...deployment, expiresAt });
+      const id = body.environment.id;
+      const refused = conforms(
+        'POST',
+        '/environments/{id}/extend',
+        await request(app)
+          .post(`/environments/${id}/extend`)
+          .set('Authorization', eveHeader)
+          .send({ hours: 72 }),
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(
+        /^You may not extend previews of component:default\/orders/,
+      );
+      expect((await store.getEnvironment(id))!.expiresAt).toBe(expiresAt);
+      const allowed = conforms(
+        'POST',
+        '/environments/{id}/extend',
+        await request(app)
+          .post(`/environments/${id}/extend`)
+          .set('Authorization', userHeader)
+          .send({ hours: 72 }),
+      );
+      expect(allowed.status).toBe(200);
+      expect(Date.parse(allowed.body.expiresAt)).toBeGreaterThan(
+        Date.parse(expiresAt),
+      );
+      expect(
+        auditEvents
+          .filter(e => e.eventId === 'environment-extend')
+          .map(e => [e.outcome, (e.resultMeta as any).actor]),
+      ).toEqual([
+        ['fail', 'user:default/eve'],
+        ['success', 'user:default/ada'],
+      ]);
+    });
+  });
+
+  describe('registration invariants', () => {
+    it('refuses a stack name that is not <prefix>-<stage> (400)', async () => {
+      const { app } = await setup();
+      const res = await register(app, {
+        ...deployment,
+        prefix: 'wo',
+        stage: 'dev',
+        stackName: 'wo-prod',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /stackName: stack name "wo-prod" must be "<prefix>-<stage>", i.e. "wo-dev"/,
+      );
+    });
+
+    it('cannot take a protected environment out of protection by re-registering it', async () => {
+      const { app, store } = await setup();
+      const prod = await register(app, {
+        ...deployment,
+        prefix: 'wo',
+        stage: 'prod',
+        stackName: 'wo-prod',
+      });
+      expect(prod.body.environment.protected).toBe(true);
+      // The attack of the finding: the prod stack registered as stage dev.
+      const restaged = await register(app, {
+        ...deployment,
+        prefix: 'wo',
+        stage: 'dev',
+        stackName: 'wo-prod',
+      });
+      expect(restaged.status).toBe(400);
+      // A registered-protected environment registered unprotected.
+      const flagged = await register(app, { ...deployment, protected: true });
+      const unflagged = await register(app, {
+        ...deployment,
+        protected: false,
+      });
+      expect(unflagged.status).toBe(409);
+      expect(unflagged.body.error.message).toBe(
+        'Environment "orders-dev" is protected (the environment was registered as protected); a registration cannot remove its protection',
+      );
+      for (const id of [
+        prod.body.environment.id,
+        flagged.body.environment.id,
+      ]) {
+        expect((await store.getEnvironment(id))!.protected).toBe(true);
+        const teardown = await request(app).post(
+          `/environments/${id}/teardown`,
+        );
+        expect(teardown.status).toBe(409);
+      }
+    });
+  });
+
+  it('matches environment ids case-insensitively on every REST route', async () => {
+    const { app } = await setup();
+    const expiresAt = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const { body } = await register(app, {
+      ...deployment,
+      target: 'local',
+      expiresAt,
+    });
+    const upper = String(body.environment.id).toUpperCase();
+    const one = conforms(
+      'GET',
+      '/environments/{id}',
+      await request(app).get(`/environments/${upper}`),
+    );
+    expect(one.status).toBe(200);
+    expect(one.body.environment.id).toBe(body.environment.id);
+    expect(
+      (await request(app).get(`/environments/${upper}/resources`)).status,
+    ).toBe(200);
+    const extended = await request(app)
+      .post(`/environments/${upper}/extend`)
+      .send({ hours: 24 });
+    expect(extended.status).toBe(200);
+    const torn = await request(app).post(`/environments/${upper}/teardown`);
+    expect(torn.status).toBe(202);
+    expect(
+      (
+        await request(app).get(
+          `/operations/${torn.body.operation.id.toUpperCase()}`,
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 

@@ -11,6 +11,8 @@ import {
   TeardownResponse,
   extendExpiryRequestSchema,
   registerDeploymentRequestSchema,
+  stackyardEnvironmentDeployPermission,
+  stackyardEnvironmentExtendPermission,
 } from '@stackyard/plugin-stackyard-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -21,13 +23,16 @@ import type { StackResourceInventory } from '../reconciler/StackResourceInventor
 import type { PreviewSocketHost } from '../sockets/PreviewSocketHost';
 import { addManagementRoutes, addSocketRoutes } from '../sockets/socketRoutes';
 import { UpgradeHook, attachOnRequest } from '../sockets/upgradeHook';
-import { TeardownService, actorOf } from '../teardown/TeardownService';
+import type { TeardownService } from '../teardown/TeardownService';
+import type { EnvironmentGuard } from './EnvironmentGuard';
 import { idSchema, listQuerySchema, parseInput } from './validation';
 
 /** Dependencies of {@link createRouter}. */
 export type RouterOptions = {
   httpAuth: HttpAuthService;
   store: EnvironmentStore;
+  /** Decides every mutation for the caller, and audits it. */
+  guard: EnvironmentGuard;
   teardown: TeardownService;
   notifier: EnvironmentNotifier;
   /** Resource lists of stacks, read from CloudFormation on demand. */
@@ -56,7 +61,7 @@ function assertBackendCaller(credentials: BackstageCredentials) {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, store, teardown, notifier, targets } = options;
+  const { httpAuth, store, guard, teardown, notifier, targets } = options;
   const router = Router();
   if (options.sockets) {
     router.use(attachOnRequest(options.sockets.hook));
@@ -76,37 +81,65 @@ export async function createRouter(
 
   router.post('/environments', async (req, res) => {
     const caller = await credentials(req);
-    assertBackendCaller(caller);
-    const request = parseInput(
-      registerDeploymentRequestSchema,
-      req.body,
-      'deployment',
+    const result = await guard.run(
+      {
+        eventId: 'environment-deploy',
+        severityLevel: 'high',
+        request: req,
+        credentials: caller,
+      },
+      async g => {
+        assertBackendCaller(caller);
+        const request = parseInput(
+          registerDeploymentRequestSchema,
+          req.body,
+          'deployment',
+        );
+        g.record({
+          target: request.target,
+          stackName: request.stackName,
+          stage: request.stage,
+          status: request.status,
+        });
+        const target = targets.get(request.target);
+        if (!target) {
+          throw new InputError(
+            `Invalid deployment: target "${
+              request.target
+            }" is not configured; configured targets: ${[
+              ...targets.keys(),
+            ].join(', ')}`,
+          );
+        }
+        if (request.websocket && target.type !== 'local') {
+          throw new InputError(
+            `Invalid deployment: websocket is recorded for local targets only; "${target.name}" is an ${target.type} target, whose WebSocket APIs run on API Gateway`,
+          );
+        }
+        if (request.expiresAt && new Date(request.expiresAt) <= new Date()) {
+          throw new InputError(
+            `Invalid deployment: expiresAt "${request.expiresAt}" is in the past`,
+          );
+        }
+        const entityRef = request.entityRef.toLocaleLowerCase('en-US');
+        await g.authorize(
+          stackyardEnvironmentDeployPermission,
+          entityRef,
+          `You may not deploy environments of ${entityRef}: that needs the stackyard.environment.deploy permission (granted to its owners)`,
+        );
+        const registered = await store.registerDeployment({
+          request,
+          target,
+          actor: g.actor,
+        });
+        g.record({
+          environmentId: registered.environment.id,
+          operationId: registered.operation.id,
+          created: registered.created,
+        });
+        return registered;
+      },
     );
-    const target = targets.get(request.target);
-    if (!target) {
-      throw new InputError(
-        `Invalid deployment: target "${
-          request.target
-        }" is not configured; configured targets: ${[...targets.keys()].join(
-          ', ',
-        )}`,
-      );
-    }
-    if (request.websocket && target.type !== 'local') {
-      throw new InputError(
-        `Invalid deployment: websocket is recorded for local targets only; "${target.name}" is an ${target.type} target, whose WebSocket APIs run on API Gateway`,
-      );
-    }
-    if (request.expiresAt && new Date(request.expiresAt) <= new Date()) {
-      throw new InputError(
-        `Invalid deployment: expiresAt "${request.expiresAt}" is in the past`,
-      );
-    }
-    const result = await store.registerDeployment({
-      request,
-      target,
-      actor: actorOf(caller),
-    });
     await notifier.environmentChanged(result.environment);
     await notifier.operationChanged(result.environment, result.operation);
     const body: RegisterDeploymentResponse = {
@@ -157,27 +190,43 @@ export async function createRouter(
   });
 
   router.post('/environments/:id/extend', async (req, res) => {
-    await credentials(req);
+    const caller = await credentials(req);
     const id = parseInput(idSchema, req.params.id, 'environment id');
-    const { hours } = parseInput(
-      extendExpiryRequestSchema,
-      req.body,
-      'extension',
-    );
-    if (hours > options.maxExtensionHours) {
-      throw new InputError(
-        `Invalid extension: ${hours} hours is more than the allowed ${options.maxExtensionHours}`,
-      );
-    }
-    const current = await store.getEnvironment(id);
-    if (!current) {
-      throw new NotFoundError(`No environment with id "${id}"`);
-    }
-    const requested = Date.now() + hours * 3600_000;
-    const previous = current.expiresAt ? Date.parse(current.expiresAt) : 0;
-    const environment = await store.extendExpiry(
-      id,
-      new Date(Math.max(requested, previous)),
+    const environment = await guard.run(
+      {
+        eventId: 'environment-extend',
+        request: req,
+        credentials: caller,
+        meta: { environmentId: id },
+      },
+      async g => {
+        const { hours } = parseInput(
+          extendExpiryRequestSchema,
+          req.body,
+          'extension',
+        );
+        g.record({ hours });
+        if (hours > options.maxExtensionHours) {
+          throw new InputError(
+            `Invalid extension: ${hours} hours is more than the allowed ${options.maxExtensionHours}`,
+          );
+        }
+        const current = await store.getEnvironment(id);
+        if (!current) {
+          throw new NotFoundError(`No environment with id "${id}"`);
+        }
+        g.record({ stackName: current.stackName });
+        await g.authorize(
+          stackyardEnvironmentExtendPermission,
+          current.entityRef,
+          `You may not extend previews of ${current.entityRef}: that needs the stackyard.environment.extend permission (granted to its owners)`,
+        );
+        const requested = Date.now() + hours * 3600_000;
+        const previous = current.expiresAt ? Date.parse(current.expiresAt) : 0;
+        const expiresAt = new Date(Math.max(requested, previous));
+        g.record({ expiresAt: expiresAt.toISOString() });
+        return store.extendExpiry(id, expiresAt);
+      },
     );
     await notifier.environmentChanged(environment);
     res.json(environment);
@@ -194,7 +243,12 @@ export async function createRouter(
   });
 
   if (options.sockets) {
-    addSocketRoutes(router, { httpAuth, host: options.sockets.host });
+    addSocketRoutes(router, {
+      httpAuth,
+      host: options.sockets.host,
+      environments: store,
+      guard,
+    });
   }
 
   return router;

@@ -32,5 +32,10 @@ export const listQuerySchema = z
   })
   .strict();
 
-/** Ids in paths are UUIDs. */
-export const idSchema = z.uuid({ message: 'must be a UUID' });
+/**
+ * Ids in paths are UUIDs, matched case-insensitively: stored ids are lower
+ * case, so every path (REST, `@connections`, upgrades) is normalized here.
+ */
+export const idSchema = z
+  .uuid({ message: 'must be a UUID' })
+  .transform(id => id.toLowerCase());

@@ -1,7 +1,9 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import type {
+import { isError } from '@backstage/errors';
+import {
   PreviewSocketConnection,
   PreviewSocketInspection,
+  stackyardEnvironmentSocketManagePermission,
 } from '@stackyard/plugin-stackyard-common';
 import {
   ConnectionSummary,
@@ -12,6 +14,7 @@ import {
 } from '@stackyard/ws-emulator';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
+import type { EnvironmentGuard } from '../service/EnvironmentGuard';
 import {
   CredentialChecks,
   authorizeManagementRequest,
@@ -22,6 +25,7 @@ import { withSessionProtocol } from './sessionProtocol';
 import { createConnectionKey, hashConnectionKey } from './connectionKey';
 import type { LocalConnections } from './EventsBusDelivery';
 import type { SocketStore } from './SocketStore';
+import { canonicalSocketUrl } from './socketPath';
 
 const DEFAULT_EXPRESSION = '$request.body.action';
 const LISTED_CONNECTIONS = 500;
@@ -43,6 +47,8 @@ export type PreviewSocketHostOptions = {
   environments: EnvironmentStore;
   store: SocketStore;
   auth: AuthService;
+  /** Decides and audits `@connections` calls made with a Backstage token. */
+  guard: EnvironmentGuard;
   logger: LoggerService;
   /** Identifies this backend replica (holder of its connections). */
   replicaId: string;
@@ -85,10 +91,24 @@ export class PreviewSocketHost {
     return `${this.options.mountPath}/sockets/${environmentId}`;
   }
 
-  /** The emulator that takes new upgrades of the environment, if it has an API. */
-  async upgradeTarget(environmentId: string) {
-    const entry = await this.entryFor(environmentId);
-    return entry?.current;
+  /**
+   * What takes new upgrades of the environment, if it has an API: its
+   * current emulator, given the request URL with the environment id in the
+   * case of the API's base path (ids match case-insensitively).
+   */
+  async upgradeTarget(
+    environmentId: string,
+  ): Promise<Pick<WebSocketApiEmulator, 'handleUpgrade'> | undefined> {
+    const entry = await this.entryFor(environmentId.toLowerCase());
+    if (!entry) return undefined;
+    const emulator = entry.current;
+    const socketsPrefix = `${this.options.mountPath}/sockets`;
+    return {
+      handleUpgrade: (req, socket, head) => {
+        req.url = canonicalSocketUrl(req.url ?? '/', socketsPrefix);
+        emulator.handleUpgrade(req, socket, head);
+      },
+    };
   }
 
   /**
@@ -335,20 +355,66 @@ export class PreviewSocketHost {
   private checks(environmentId: string): CredentialChecks {
     const { auth, store } = this.options;
     return {
-      verifyToken: async token => {
+      verifyToken: async (token, use, req) => {
+        let credentials;
         try {
-          const credentials = await auth.authenticate(token);
-          return (
-            auth.isPrincipal(credentials, 'user') ||
-            auth.isPrincipal(credentials, 'service')
-          );
+          credentials = await auth.authenticate(token);
         } catch {
           return false;
         }
+        if (
+          !auth.isPrincipal(credentials, 'user') &&
+          !auth.isPrincipal(credentials, 'service')
+        ) {
+          return false;
+        }
+        if (use === 'connect') return true;
+        return this.mayManage(environmentId, credentials, req);
       },
       connectionKeyHash: async () =>
         (await store.getApi(environmentId))?.connectionKeyHash,
     };
+  }
+
+  /**
+   * Whether the caller may make an `@connections` call on the environment
+   * (the socket management permission on its entity), audited either way.
+   * Calls authenticated with the connection key are the application's own
+   * traffic and are not audited.
+   */
+  private async mayManage(
+    environmentId: string,
+    credentials: Parameters<EnvironmentGuard['isAllowed']>[2],
+    req: IncomingMessage,
+  ): Promise<boolean> {
+    const environment = await this.options.environments.getEnvironment(
+      environmentId,
+    );
+    if (!environment) return false;
+    try {
+      await this.options.guard.run(
+        {
+          eventId: 'preview-socket-management',
+          credentials,
+          meta: {
+            environmentId,
+            stackName: environment.stackName,
+            method: req.method ?? 'GET',
+            path: (req.url ?? '').split('?')[0],
+          },
+        },
+        guard =>
+          guard.authorize(
+            stackyardEnvironmentSocketManagePermission,
+            environment.entityRef,
+            `You may not manage the preview sockets of ${environment.entityRef}`,
+          ),
+      );
+      return true;
+    } catch (error) {
+      if (isError(error) && error.name === 'NotAllowedError') return false;
+      throw error;
+    }
   }
 
   /** Other emulators of this replica first, then other replicas. */

@@ -52,7 +52,11 @@ describe('authorizeUpgrade', () => {
       allow: true,
       consumedProtocols: ['stackyard-token.good-token'],
     });
-    expect(c.verifyToken).toHaveBeenCalledWith('good-token');
+    expect(c.verifyToken).toHaveBeenCalledWith(
+      'good-token',
+      'connect',
+      expect.anything(),
+    );
   });
 
   it('accepts the connection key as a header or a subprotocol', async () => {
@@ -99,6 +103,19 @@ describe('authorizeUpgrade', () => {
 });
 
 describe('authorizeManagementRequest', () => {
+  it('asks for the token to be checked for management, not for connecting', async () => {
+    const c = checks();
+    await authorizeManagementRequest(
+      request({ authorization: 'Bearer good-token' }),
+      c,
+    );
+    expect(c.verifyToken).toHaveBeenCalledWith(
+      'good-token',
+      'manage',
+      expect.anything(),
+    );
+  });
+
   it('accepts a Backstage token, the key header, or the key as SigV4 access key id', async () => {
     await expect(
       authorizeManagementRequest(

@@ -9,10 +9,25 @@ export const KEY_PROTOCOL_PREFIX = 'stackyard-key.';
 /** Header carrying the connection key. */
 export const KEY_HEADER = 'x-stackyard-connection-key';
 
+/**
+ * What a Backstage token is used for: `connect` (open a connection, as any
+ * client of the API) or `manage` (an `@connections` call).
+ */
+export type TokenUse = 'connect' | 'manage';
+
 /** How credentials are checked for one environment. */
 export type CredentialChecks = {
-  /** Whether a Backstage token is a valid user or service token. */
-  verifyToken(token: string): Promise<boolean>;
+  /**
+   * Whether a Backstage token may be used so: for `connect`, any valid user
+   * or service token; for `manage`, a service token, or a user token whose
+   * user may manage the environment's sockets (decided and audited by the
+   * host).
+   */
+  verifyToken(
+    token: string,
+    use: TokenUse,
+    req: IncomingMessage,
+  ): Promise<boolean>;
   /** The hash of the environment's connection key, if one was created. */
   connectionKeyHash(): Promise<string | undefined>;
 };
@@ -36,9 +51,11 @@ function bearer(req: IncomingMessage): string | undefined {
 async function isValid(
   credential: Credential,
   checks: CredentialChecks,
+  use: TokenUse,
+  req: IncomingMessage,
 ): Promise<boolean> {
   if (credential.kind === 'token') {
-    return checks.verifyToken(credential.value);
+    return checks.verifyToken(credential.value, use, req);
   }
   return connectionKeyMatches(
     credential.value,
@@ -82,7 +99,10 @@ export async function authorizeUpgrade(
     return { allow: false, statusCode: 401, message: MISSING };
   }
   for (const credential of credentials) {
-    if (credential.value && (await isValid(credential, checks))) {
+    if (
+      credential.value &&
+      (await isValid(credential, checks, 'connect', req))
+    ) {
       return {
         allow: true,
         consumedProtocols,
@@ -95,7 +115,8 @@ export async function authorizeUpgrade(
 
 /**
  * Authorizes an `@connections` request: a Backstage token
- * (`Authorization: Bearer`), the connection key in the
+ * (`Authorization: Bearer`) allowed to manage the environment's sockets,
+ * the connection key in the
  * `x-stackyard-connection-key` header, or the connection key as the access
  * key id of an AWS SigV4 `Authorization` header (so
  * `@aws-sdk/client-apigatewaymanagementapi` works with
@@ -116,7 +137,7 @@ export async function authorizeManagementRequest(
   );
   if (sigV4) credentials.push({ kind: 'key', value: sigV4[1] });
   for (const credential of credentials) {
-    if (await isValid(credential, checks)) return true;
+    if (await isValid(credential, checks, 'manage', req)) return true;
   }
   return false;
 }

@@ -3,6 +3,7 @@ import type { EventsService } from '@backstage/plugin-events-node';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
+import type { EnvironmentGuard } from '../service/EnvironmentGuard';
 import { EventsBusDelivery } from './EventsBusDelivery';
 import { PreviewSocketHost } from './PreviewSocketHost';
 import { ReplicaHeartbeat } from './ReplicaHeartbeat';
@@ -28,6 +29,8 @@ export async function createPreviewSockets(options: {
   knex: Knex;
   environments: EnvironmentStore;
   auth: AuthService;
+  /** Decides and audits `@connections` calls made with a Backstage token. */
+  guard: EnvironmentGuard;
   events: EventsService;
   logger: LoggerService;
   mountPath: string;
@@ -52,6 +55,7 @@ export async function createPreviewSockets(options: {
     environments: options.environments,
     store,
     auth: options.auth,
+    guard: options.guard,
     logger,
     replicaId,
     mountPath: options.mountPath,

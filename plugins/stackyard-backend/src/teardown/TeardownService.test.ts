@@ -4,23 +4,10 @@ import { createTestDatabases } from '@stackyard/test-support';
 import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
 import { fakeTarget } from '../__testUtils__/fakeAws';
 import { createReplica, permissionsAnswering } from '../__testUtils__/replica';
-import { actorOf } from './TeardownService';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-
-describe('actorOf', () => {
-  it('names users by entity ref and services by subject', () => {
-    expect(actorOf(mockCredentials.user('user:default/ada'))).toBe(
-      'user:default/ada',
-    );
-    expect(actorOf(mockCredentials.service('external:ci'))).toBe(
-      'service:external:ci',
-    );
-    expect(actorOf(mockCredentials.none())).toBe('unknown');
-  });
-});
 
 describe.each(databases.eachSupportedId())(
   'DefaultTeardownService on %s',

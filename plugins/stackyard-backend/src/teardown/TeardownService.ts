@@ -22,6 +22,7 @@ import type { StackGateway } from '../aws/CloudFormationStacks';
 import type { Target } from '../config/targets';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
+import { actorOf } from '../service/EnvironmentGuard';
 
 /** The outcome of a teardown request. */
 export type TeardownResult = {
@@ -162,13 +163,7 @@ export class DefaultTeardownService implements TeardownService {
   ): Promise<TeardownResult> {
     const { store } = this.deps;
     if (environment.status === 'deleted') {
-      const [last] = (await store.listOperations(environment.id, 20)).filter(
-        o => o.type === 'teardown',
-      );
-      if (last) return { operation: last, started: false };
-      throw new ConflictError(
-        `Environment "${environment.stackName}" no longer exists: it was deleted outside Stackyard`,
-      );
+      return this.finishedTeardown(environment);
     }
     if (environment.protectionReason && !environment.activeOperationId) {
       throw new ConflictError(
@@ -187,9 +182,9 @@ export class DefaultTeardownService implements TeardownService {
       actor,
     });
     if (claim.kind === 'gone') {
-      throw new ConflictError(
-        `Environment "${environment.stackName}" is already deleted`,
-      );
+      // A concurrent request's teardown finished between our read and our
+      // claim (local previews finish at once): answer with that operation.
+      return this.finishedTeardown(claim.environment);
     }
     if (claim.kind === 'busy') {
       throw new ConflictError(
@@ -209,6 +204,19 @@ export class DefaultTeardownService implements TeardownService {
       target,
     );
     return { operation, started: true };
+  }
+
+  /** The teardown that deleted the environment, as a joined request sees it. */
+  private async finishedTeardown(
+    environment: Environment,
+  ): Promise<TeardownResult> {
+    const [last] = (
+      await this.deps.store.listOperations(environment.id, 20)
+    ).filter(o => o.type === 'teardown');
+    if (last) return { operation: last, started: false };
+    throw new ConflictError(
+      `Environment "${environment.stackName}" no longer exists: it was deleted outside Stackyard`,
+    );
   }
 
   private async deleteStack(
@@ -253,20 +261,4 @@ export class DefaultTeardownService implements TeardownService {
     await notifier.operationChanged(after, updated);
     return updated;
   }
-}
-
-/** How a caller is recorded as the actor of an operation. */
-export function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  if (principal.type === 'service' && principal.subject) {
-    return `service:${principal.subject}`;
-  }
-  return 'unknown';
 }

@@ -69,5 +69,46 @@ describe.each(databases.eachSupportedId())(
         if (knexB !== knexA) await knexB.destroy();
       }
     });
+
+    it('answer 20 concurrent teardowns of a local preview, which finishes at once, all 202 with the one operation', async () => {
+      const knexA = await databases.init(databaseId);
+      const knexB = secondPool(databaseId, knexA);
+      try {
+        const a = await createReplica({ knex: knexA, server });
+        const b = await createReplica({ knex: knexB, server });
+        const { environment } = await a.store.registerDeployment({
+          request: {
+            entityRef: 'component:default/orders',
+            target: 'local',
+            prefix: 'orders',
+            stage: 'dev',
+            stackName: 'orders-dev',
+            status: 'ready',
+          },
+          target: { name: 'local', type: 'local' },
+          actor: 'a',
+        });
+
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            request((i % 2 ? a : b).app).post(
+              `/environments/${environment.id}/teardown`,
+            ),
+          ),
+        );
+        expect(responses.map(r => [r.status, r.body.error?.message])).toEqual(
+          Array(20).fill([202, undefined]),
+        );
+        const ids = new Set(responses.map(r => r.body.operation.id));
+        expect(ids.size).toBe(1);
+        const teardowns = (
+          await a.store.listOperations(environment.id, 50)
+        ).filter(o => o.type === 'teardown');
+        expect(teardowns).toHaveLength(1);
+        expect(teardowns[0].state).toBe('succeeded');
+      } finally {
+        if (knexB !== knexA) await knexB.destroy();
+      }
+    });
   },
 );

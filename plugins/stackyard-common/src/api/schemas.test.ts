@@ -35,6 +35,12 @@ describe('registerDeploymentRequestSchema', () => {
     [{ expiresAt: 'tomorrow' }, /expiresAt/],
     [{ resources: { 'AWS::S3::Bucket': -1 } }, /resources/],
     [{ unknown: 1 }, /unknown/],
+    // A protected stage's stack registered under another stage.
+    [
+      { stackName: 'wo-prod' },
+      /must be \\"<prefix>-<stage>\\", i.e. \\"wo-42-dev\\"/,
+    ],
+    [{ prefix: 'wo' }, /stackName/],
   ])('rejects %j', (patch, message) => {
     const result = registerDeploymentRequestSchema.safeParse({
       ...valid,

@@ -182,7 +182,20 @@ export const registerDeploymentRequestSchema = z
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     websocket: webSocketApiDefinitionSchema.optional(),
   })
-  .strict();
+  .strict()
+  // The stack name is derived, never chosen: a registration naming one
+  // stack with another stage could take a protected stage's stack out of
+  // protection.
+  .superRefine((request, ctx) => {
+    const expected = `${request.prefix}-${request.stage}`;
+    if (request.stackName !== expected) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stackName'],
+        message: `stack name "${request.stackName}" must be "<prefix>-<stage>", i.e. "${expected}"`,
+      });
+    }
+  });
 
 /** Validates the body of `POST /environments/{id}/extend`. */
 export const extendExpiryRequestSchema = z
