@@ -37,6 +37,13 @@ export interface SynthAppOptions {
    * @default - none
    */
   readonly context?: Readonly<Record<string, unknown>>;
+  /**
+   * Write the cloud assembly to this directory and keep it (to deploy it
+   * later with toolkit-lib's `fromAssemblyDirectory`).
+   *
+   * @default - a temporary directory, removed afterwards
+   */
+  readonly assemblyDir?: string;
 }
 
 /** The outcome of an in-process synthesis. */
@@ -73,7 +80,7 @@ export async function synthApp(
   const plugin = new SafetyPolicyPlugin({ stage: options.stage, packs: options.packs });
   const ioHost = new QuietIoHost();
   const toolkit = new Toolkit({ ioHost, color: false, emojis: false, assemblyFailureAt: 'none' });
-  const outdir = mkdtempSync(join(tmpdir(), SYNTH_TMP_PREFIX));
+  const outdir = options.assemblyDir ?? mkdtempSync(join(tmpdir(), SYNTH_TMP_PREFIX));
   try {
     const source = await toolkit.fromAssemblyBuilder(
       // Built and synthesized synchronously inside a token scope, then
@@ -103,7 +110,7 @@ export async function synthApp(
       {
         clobberEnv: false,
         outdir,
-        disposeOutdir: true,
+        disposeOutdir: !options.assemblyDir,
         lookups: false,
         resolveDefaultEnvironment: false,
       },
@@ -148,6 +155,8 @@ export async function synthApp(
       await assembly.dispose();
     }
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    if (!options.assemblyDir) {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   }
 }

@@ -42,6 +42,12 @@ export interface SynthServiceOptions {
    * @default - environment-agnostic
    */
   readonly env?: { readonly account?: string; readonly region?: string };
+  /**
+   * Write the cloud assembly to this directory and keep it.
+   *
+   * @default - a temporary directory, removed afterwards
+   */
+  readonly assemblyDir?: string;
 }
 
 /** The outcome of {@link synthService}. */
@@ -81,7 +87,7 @@ export async function synthService(
         extension,
       });
       options.extend?.(service);
-    }, { packs: options.packs });
+    }, { packs: options.packs, assemblyDir: options.assemblyDir });
     return { ...result, stackName };
   } catch (e) {
     // toolkit-lib wraps errors of the app in an AssemblyError; a failing

@@ -1,0 +1,164 @@
+import { cpSync, lstatSync } from 'fs';
+import { join } from 'path';
+import { stackNameFor } from '@stackyard/plugin-stackyard-common';
+import { ExtensionError } from '../manifest/ExtensionError';
+import { ManifestError } from '../manifest/ManifestError';
+import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
+import type { ServiceManifest } from '../manifest/schema';
+import { evaluateTemplate } from '../policy/evaluateTemplate';
+import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
+import { StageConfigOverride, resolveStageConfig } from '../stages/stageConfig';
+import { StackSummary, summarizeTemplate } from '../synth/summarize';
+import type { SynthServiceResult } from '../synth/synthService';
+import { ASSEMBLY_DIR_NAME, SynthJobInput, SynthJobOutput } from './jobs';
+import { SandboxError } from './SandboxError';
+import type { SandboxPool } from './SandboxPool';
+
+/** Options of {@link synthInSandbox}. */
+export interface SynthInSandboxOptions {
+  /** The service's directory: holds `stackyard.yaml`, the function code and the extension. */
+  readonly appDir: string;
+  readonly prefix: string;
+  readonly stage: string;
+  /**
+   * The manifest, when already loaded.
+   *
+   * @default - `stackyard.yaml` in `appDir`, loaded and validated
+   */
+  readonly manifest?: ServiceManifest;
+  /**
+   * The rule packs to apply (in this process, to the templates the sandbox returns).
+   *
+   * @default [stackyardCorePack]
+   */
+  readonly packs?: readonly RulePack[];
+  readonly env?: { readonly account?: string; readonly region?: string };
+  /**
+   * Copy the cloud assembly out of the sandbox into this (empty or absent)
+   * directory, to deploy it with toolkit-lib's `fromAssemblyDirectory`.
+   *
+   * @default - the assembly is not kept
+   */
+  readonly assemblyDir?: string;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/**
+ * Synthesizes a service whose manifest declares an `extension` (repository
+ * code) in a sandbox of the pool, and runs the safety policy here, in the
+ * caller's process, over the templates it returns: the sandbox's own
+ * verdict is not trusted, and every stack is judged by the requested stage.
+ * Returns what {@link synthService} returns. A failing extension is an
+ * {@link ExtensionError}; a sandbox that runs out of time or memory, or
+ * cannot start, is a {@link SandboxError}.
+ */
+export async function synthInSandbox(
+  pool: SandboxPool,
+  options: SynthInSandboxOptions,
+): Promise<SynthServiceResult> {
+  const started = performance.now();
+  const manifestFile = join(options.appDir, MANIFEST_FILE);
+  const manifest = options.manifest ?? loadManifest(manifestFile);
+  const stackName = stackNameFor(options.prefix, options.stage);
+  const overrides: Record<string, StageConfigOverride> = {};
+  for (const [name, { functions: _f, ...config }] of Object.entries(
+    manifest.stages ?? {},
+  )) {
+    overrides[name] = config;
+  }
+  const stage = resolveStageConfig(options.stage, overrides);
+  const job: SynthJobInput = {
+    prefix: options.prefix,
+    stage: options.stage,
+    ...(options.env
+      ? { env: { account: options.env.account, region: options.env.region } }
+      : {}),
+    keepAssembly: options.assemblyDir !== undefined,
+  };
+  let output: SynthJobOutput;
+  try {
+    output = await pool.run<SynthJobOutput>(
+      options.appDir,
+      { kind: 'synth', ...job },
+      async (value, sandboxDir) => {
+        if (options.assemblyDir !== undefined) {
+          // The sandbox's own path, not the one it names: its answer is data.
+          cpSync(join(sandboxDir, ASSEMBLY_DIR_NAME), options.assemblyDir, {
+            recursive: true,
+            filter: source => !lstatSync(source).isSymbolicLink(),
+          });
+        }
+        return value;
+      },
+    );
+  } catch (e) {
+    if (e instanceof SandboxError && e.reason === 'failed') {
+      if (
+        e.jobErrorName === 'ExtensionError' &&
+        manifest.extension !== undefined
+      ) {
+        const detail =
+          e.issues?.find(i => i.path === 'extension')?.message ?? e.message;
+        throw new ExtensionError(manifestFile, manifest.extension, detail);
+      }
+      if (e.jobErrorName === 'ManifestError') {
+        throw new ManifestError(
+          manifestFile,
+          e.issues ?? [{ path: '', message: e.message }],
+        );
+      }
+    }
+    throw e;
+  }
+  const templates: Record<string, unknown> = {};
+  const stacks: StackSummary[] = [];
+  const findings: Finding[] = [];
+  const acknowledged: AcknowledgedFinding[] = [];
+  for (const [name, template] of Object.entries(asObject(output.templates))) {
+    const path = String(asObject(output.stackPaths)[name] ?? name);
+    templates[name] = template;
+    stacks.push(summarizeTemplate(name, path, template as never));
+    const report = evaluateTemplate(template, {
+      stack: name,
+      stackPath: path,
+      stage,
+      packs: options.packs,
+    });
+    findings.push(...report.findings);
+    acknowledged.push(...report.acknowledged);
+  }
+  if (!(stackName in templates)) {
+    findings.push({
+      ruleId: 'SY-SANDBOX',
+      stack: stackName,
+      logicalId: stackName,
+      resourceType: 'stack',
+      message: `the service's stack ${stackName} was not synthesized`,
+    });
+  }
+  for (const a of Array.isArray(output.annotations) ? output.annotations : []) {
+    const f = asObject(a);
+    findings.push({
+      ruleId: String(f.ruleId),
+      stack: String(f.stack),
+      logicalId: String(f.logicalId),
+      path: String(f.path),
+      resourceType: 'construct',
+      message: String(f.message),
+    });
+  }
+  return {
+    stackName,
+    templates,
+    stacks,
+    findings,
+    acknowledged,
+    ok: findings.length === 0,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
