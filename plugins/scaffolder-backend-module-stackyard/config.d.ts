@@ -44,6 +44,15 @@ export interface Config {
        * Infra tab. @default app.baseUrl
        */
       portalBaseUrl?: string;
+      /**
+       * How long `stackyard:catalog:register-local` waits, after asking the
+       * catalog to refresh the new entity, for the catalog to serve it, in
+       * seconds (0 to 600; 0 does not wait). The catalog processes a new
+       * location asynchronously (seconds on PostgreSQL); when the entity is
+       * not readable in time the task says so instead of linking to it.
+       * @default 30
+       */
+      catalogWaitSeconds?: number;
     };
   };
 }

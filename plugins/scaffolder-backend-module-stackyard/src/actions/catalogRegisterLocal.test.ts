@@ -19,24 +19,56 @@ metadata:
 spec: { type: service, lifecycle: experimental, owner: group:default/team }
 `;
 
-/** A loopback HTTP server standing in for the catalog's POST /locations. */
-async function fakeCatalog(reply: { status: number; body: object }) {
+/**
+ * A loopback HTTP server standing in for the catalog: POST /locations answers
+ * `reply`; like the real catalog, it serves the registered entity (GET
+ * /entities/by-name/...) only `processingMs` after the location was added,
+ * and POST /refresh answers 404 for an entity it has not emitted yet.
+ */
+async function fakeCatalog(
+  reply: { status: number; body: object },
+  { processingMs = 0 }: { processingMs?: number } = {},
+) {
   const requests: { path?: string; body: any; user?: string }[] = [];
   const catalogAuth = mockServices.auth({ pluginId: 'catalog' });
+  let servedFrom = Infinity;
+  const locationRef = 'location:default/generated-0123abcd';
   const server: Server = createServer((req, res) => {
     let data = '';
     req.on('data', chunk => (data += chunk));
     req.on('end', async () => {
       const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
       const credentials = await catalogAuth.authenticate(token);
+      const path = `${req.method} ${req.url}`;
       requests.push({
-        path: `${req.method} ${req.url}`,
-        body: JSON.parse(data),
+        path,
+        body: data ? JSON.parse(data) : undefined,
         user: (credentials.principal as { userEntityRef?: string })
           .userEntityRef,
       });
-      res.writeHead(reply.status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(reply.body));
+      const send = (status: number, body: object = {}) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const processed = Date.now() >= servedFrom;
+      if (path === 'POST /api/catalog/locations') {
+        if (reply.status === 201 || reply.status === 409) {
+          servedFrom = Math.min(servedFrom, Date.now() + processingMs);
+        }
+        send(
+          reply.status,
+          reply.status === 201
+            ? { location: { entityRef: locationRef }, entities: [] }
+            : reply.body,
+        );
+      } else if (path.startsWith('GET /api/catalog/entities/by-name/')) {
+        send(processed ? 200 : 404);
+      } else if (path === 'POST /api/catalog/refresh') {
+        const ref = JSON.parse(data).entityRef;
+        send(ref === locationRef || processed ? 200 : 404);
+      } else {
+        send(404);
+      }
     });
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
@@ -61,14 +93,23 @@ describe('stackyard:catalog:register-local (loopback catalog)', () => {
     ...change,
   });
 
-  function actionFor(reply = { status: 201, body: {} }, directory?: string) {
-    return fakeCatalog(reply).then(c => {
+  function actionFor(
+    reply = { status: 201, body: {} },
+    {
+      processingMs,
+      catalogWaitSeconds,
+    }: { processingMs?: number; catalogWaitSeconds?: number } = {},
+  ) {
+    return fakeCatalog(reply, { processingMs }).then(c => {
       catalog = c;
       return createCatalogRegisterLocalAction({
         config: readStackyardActionsConfig(
           new ConfigReader({
             stackyard: {
-              scaffolder: { localPublishDirectory: directory ?? publishDir },
+              scaffolder: {
+                localPublishDirectory: publishDir,
+                catalogWaitSeconds,
+              },
             },
           }),
         ),
@@ -111,12 +152,88 @@ describe('stackyard:catalog:register-local (loopback catalog)', () => {
         body: { type: 'stackyard-local', target },
         user: 'user:default/alice',
       },
+      // Already processed: the first read finds it.
+      {
+        path: 'GET /api/catalog/entities/by-name/component/default/orders',
+        body: undefined,
+        user: 'user:default/alice',
+      },
     ]);
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
       'component:default/orders',
     );
     expect(ctx.output).toHaveBeenCalledWith('catalogInfoPath', target);
+  });
+
+  it('waits until the catalog has processed the new location, refreshing it, before it links to the entity', async () => {
+    const action = await actionFor(undefined, { processingMs: 1500 });
+    const ctx = createMockActionContext({ input: input(), workspacePath });
+    ctx.getInitiatorCredentials = asAlice;
+    const started = Date.now();
+    await action.handler(ctx);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    const paths = catalog.requests.map(r => r.path);
+    expect(paths.at(-1)).toBe(
+      'GET /api/catalog/entities/by-name/component/default/orders',
+    );
+    // Asked for a refresh of the entity, then (not emitted yet) of its
+    // location, on behalf of the initiator.
+    expect(
+      catalog.requests
+        .filter(r => r.path === 'POST /api/catalog/refresh')
+        .slice(0, 2),
+    ).toEqual([
+      {
+        path: 'POST /api/catalog/refresh',
+        body: { entityRef: 'component:default/orders' },
+        user: 'user:default/alice',
+      },
+      {
+        path: 'POST /api/catalog/refresh',
+        body: { entityRef: 'location:default/generated-0123abcd' },
+        user: 'user:default/alice',
+      },
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/orders',
+    );
+    expect(ctx.output).not.toHaveBeenCalledWith('notice', expect.anything());
+  });
+
+  it('says so plainly, and outputs no entityRef to link to, when the catalog has not processed it in time', async () => {
+    const action = await actionFor(undefined, {
+      processingMs: 60_000,
+      catalogWaitSeconds: 1,
+    });
+    const ctx = createMockActionContext({ input: input(), workspacePath });
+    const started = Date.now();
+    await action.handler(ctx);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(ctx.output).not.toHaveBeenCalledWith('entityRef', expect.anything());
+    expect(ctx.output).toHaveBeenCalledWith(
+      'notice',
+      'component:default/orders is registered, but the catalog had not processed it after 1 s, ' +
+        'so there is no link to it yet. It appears in the catalog once processed; if it never does, ' +
+        "the catalog's log names the problem with its catalog-info.yaml.",
+    );
+  });
+
+  it('with catalogWaitSeconds 0 links to the entity at once, without reading it', async () => {
+    const action = await actionFor(undefined, {
+      processingMs: 60_000,
+      catalogWaitSeconds: 0,
+    });
+    const ctx = createMockActionContext({ input: input(), workspacePath });
+    await action.handler(ctx);
+    expect(catalog.requests.map(r => r.path)).toEqual([
+      'POST /api/catalog/locations',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/orders',
+    );
   });
 
   it('treats an already registered location (409) as registered', async () => {

@@ -11,6 +11,7 @@ import { quoteValue } from '@stackyard/plugin-stackyard-common';
 import { parseAllDocuments } from 'yaml';
 import type { StackyardActionsConfig } from '../lib/config';
 import { examples } from './catalogRegisterLocal.examples';
+import { waitForCatalogEntity } from './catalogRegisterLocalWait';
 
 /** The ID of {@link createCatalogRegisterLocalAction}'s action. */
 export const CATALOG_REGISTER_LOCAL_ACTION_ID =
@@ -59,7 +60,19 @@ export function createCatalogRegisterLocalAction(options: {
       },
       output: {
         entityRef: z =>
-          z.string().describe('The entity the catalog file describes'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'The entity the catalog file describes, once the catalog serves it; absent when it did not within stackyard.scaffolder.catalogWaitSeconds (see notice)',
+            ),
+        notice: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Set only when the catalog did not serve the entity in time: a sentence saying so, for the task output',
+            ),
         catalogInfoPath: z =>
           z.string().describe('Absolute path of the registered catalog file'),
       },
@@ -113,14 +126,14 @@ export function createCatalogRegisterLocalAction(options: {
 
       const entityRef = entityRefOf(target);
       const credentials = await ctx.getInitiatorCredentials();
-      await ctx.checkpoint({
+      const { token } = await auth.getPluginRequestToken({
+        onBehalfOf: credentials,
+        targetPluginId: 'catalog',
+      });
+      const baseUrl = await discovery.getBaseUrl('catalog');
+      const registered = await ctx.checkpoint({
         key: `stackyard.catalog.register-local.${target}`,
-        fn: async () => {
-          const { token } = await auth.getPluginRequestToken({
-            onBehalfOf: credentials,
-            targetPluginId: 'catalog',
-          });
-          const baseUrl = await discovery.getBaseUrl('catalog');
+        fn: async (): Promise<{ locationEntityRef?: string }> => {
           const response = await fetchFn(`${baseUrl}/locations`, {
             method: 'POST',
             headers: {
@@ -132,7 +145,7 @@ export function createCatalogRegisterLocalAction(options: {
           // 409: this exact location is registered already (a re-run).
           if (response.status === 409) {
             ctx.logger.info(`${target} is registered already`);
-            return;
+            return {};
           }
           if (!response.ok) {
             const body = await response.text();
@@ -142,14 +155,49 @@ export function createCatalogRegisterLocalAction(options: {
               }): ${errorMessage(body)}`,
             );
           }
+          const created = await response.json().catch(() => ({}));
+          const locationEntityRef = created?.location?.entityRef;
+          return typeof locationEntityRef === 'string'
+            ? { locationEntityRef }
+            : {};
         },
       });
       ctx.logger.info(
         `Registered ${entityRef} in the catalog from ${LOCAL_REPO_LOCATION_TYPE}:${target}`,
       );
+
+      // The catalog processes the new location asynchronously: link to the
+      // entity only once it can be opened.
+      if (config.catalogWaitMs > 0) {
+        const ready = await waitForCatalogEntity({
+          baseUrl,
+          token,
+          entityRef,
+          locationEntityRef: registered?.locationEntityRef,
+          timeoutMs: config.catalogWaitMs,
+          logger: ctx.logger,
+          fetchFn,
+          signal: ctx.signal,
+        });
+        if (!ready) {
+          const notice = notReadyNotice(entityRef, config.catalogWaitMs);
+          ctx.logger.warn(notice);
+          ctx.output('notice', notice);
+          return;
+        }
+      }
       ctx.output('entityRef', entityRef);
     },
   });
+}
+
+function notReadyNotice(entityRef: string, waitedMs: number): string {
+  return (
+    `${entityRef} is registered, but the catalog had not processed it after ` +
+    `${Math.round(waitedMs / 1000)} s, so there is no link to it yet. ` +
+    'It appears in the catalog once processed; if it never does, the ' +
+    "catalog's log names the problem with its catalog-info.yaml."
+  );
 }
 
 function insideOrThrow(

@@ -12,6 +12,7 @@ describe('readStackyardActionsConfig', () => {
     expect(config.protectedStages).toEqual(['prod', 'production']);
     expect(config.localPublishDirectory).toBeUndefined();
     expect(config.portalBaseUrl).toBe('http://localhost:3000');
+    expect(config.catalogWaitMs).toBe(30_000);
   });
 
   it('reads aws and local targets with their allowed stages', () => {
@@ -31,6 +32,7 @@ describe('readStackyardActionsConfig', () => {
           scaffolder: {
             localPublishDirectory: '/srv/repos',
             portalBaseUrl: 'https://portal.example.com',
+            catalogWaitSeconds: 0,
           },
         },
       }),
@@ -50,6 +52,19 @@ describe('readStackyardActionsConfig', () => {
     expect(config.protectedStages).toEqual(['prod']);
     expect(config.localPublishDirectory).toBe('/srv/repos');
     expect(config.portalBaseUrl).toBe('https://portal.example.com');
+    expect(config.catalogWaitMs).toBe(0);
+  });
+
+  it.each([-1, 601])('refuses catalogWaitSeconds %j', seconds => {
+    expect(() =>
+      readStackyardActionsConfig(
+        new ConfigReader({
+          stackyard: { scaffolder: { catalogWaitSeconds: seconds } },
+        }),
+      ),
+    ).toThrow(
+      `stackyard.scaffolder.catalogWaitSeconds: ${seconds} must be a number of seconds from 0 to 600`,
+    );
   });
 
   it.each([

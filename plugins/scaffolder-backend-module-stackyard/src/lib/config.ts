@@ -39,6 +39,11 @@ export interface StackyardActionsConfig {
   readonly localPublishDirectory?: string;
   /** Base URL of the portal's frontend, without a trailing slash. */
   readonly portalBaseUrl: string;
+  /**
+   * How long `stackyard:catalog:register-local` waits for the catalog to
+   * serve the registered entity, in milliseconds; 0 does not wait.
+   */
+  readonly catalogWaitMs: number;
 }
 
 const TARGET_NAME = /^[a-z][-a-z0-9]{0,62}$/;
@@ -49,6 +54,9 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export const DEFAULT_TARGETS: readonly Target[] = [
   { name: 'local', type: 'local' },
 ];
+
+/** The default of `stackyard.scaffolder.catalogWaitSeconds`. */
+export const DEFAULT_CATALOG_WAIT_SECONDS = 30;
 
 /** The default of `stackyard.protectedStages`. */
 export const DEFAULT_PROTECTED_STAGES: readonly string[] = [
@@ -143,6 +151,20 @@ export function readStackyardActionsConfig(
     config.getOptionalString('stackyard.scaffolder.portalBaseUrl') ??
     config.getOptionalString('app.baseUrl') ??
     'http://localhost:3000';
+  const catalogWaitSeconds =
+    config.getOptionalNumber('stackyard.scaffolder.catalogWaitSeconds') ??
+    DEFAULT_CATALOG_WAIT_SECONDS;
+  if (
+    !Number.isFinite(catalogWaitSeconds) ||
+    catalogWaitSeconds < 0 ||
+    catalogWaitSeconds > 600
+  ) {
+    throw new Error(
+      `stackyard.scaffolder.catalogWaitSeconds: ${quoteValue(
+        catalogWaitSeconds,
+      )} must be a number of seconds from 0 to 600`,
+    );
+  }
   return {
     targets,
     protectedStages:
@@ -150,5 +172,6 @@ export function readStackyardActionsConfig(
       DEFAULT_PROTECTED_STAGES,
     localPublishDirectory: dir ? resolve(dir) : undefined,
     portalBaseUrl: portalBaseUrl.replace(/\/+$/, ''),
+    catalogWaitMs: catalogWaitSeconds * 1000,
   };
 }
