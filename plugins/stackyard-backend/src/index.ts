@@ -6,4 +6,7 @@
  */
 export { stackyardPlugin as default } from './plugin';
 export { stackyardHttpServer } from './sockets/httpServerHandover';
-export type { HttpServerConfigureContext } from './sockets/httpServerHandover';
+export type {
+  HttpServerConfigureContext,
+  StackyardHttpServerOptions,
+} from './sockets/httpServerHandover';

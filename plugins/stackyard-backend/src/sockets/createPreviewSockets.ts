@@ -8,14 +8,22 @@ import { EventsBusDelivery } from './EventsBusDelivery';
 import { PreviewSocketHost } from './PreviewSocketHost';
 import { ReplicaHeartbeat } from './ReplicaHeartbeat';
 import { SocketStore } from './SocketStore';
-import { UpgradeHook, createUpgradeHook } from './upgradeHook';
+import {
+  UpgradeHook,
+  closeAttachedOnRequest,
+  createUpgradeHook,
+} from './upgradeHook';
 
 /** Preview sockets, wired: the host, its upgrade hook, and shutdown. */
 export type PreviewSockets = {
   host: PreviewSocketHost;
   hook: UpgradeHook;
   replicaId: string;
-  /** Closes every hosted API and forgets this replica's connections. */
+  /**
+   * Closes every hosted API and forgets this replica's connections (and
+   * closes the upgrade dispatcher the router attached, if the server was
+   * not handed over).
+   */
   close(): Promise<void>;
 };
 
@@ -87,6 +95,7 @@ export async function createPreviewSockets(options: {
       await heartbeat.stop();
       delivery.close();
       await host.close();
+      await closeAttachedOnRequest(hook);
     },
   };
 }

@@ -26,12 +26,22 @@ const hook = createUpgradeHook({
 });
 
 describe('stackyardHttpServer', () => {
-  it('hands the server over per backend and runs the rest of the setup', () => {
+  it('makes a dispatcher the owner of the upgrade event per backend, closed on shutdown, and runs the rest of the setup', async () => {
     const server = new EventEmitter();
     const rootConfig = {};
     const applyDefaults = jest.fn();
-    stackyardHttpServer()({ server, config: rootConfig, applyDefaults });
+    const shutdownHooks: Array<() => void | Promise<void>> = [];
+    const context = {
+      server,
+      config: rootConfig,
+      logger: mockServices.logger.mock(),
+      lifecycle: { addShutdownHook: (h: () => void) => shutdownHooks.push(h) },
+      applyDefaults,
+    };
+    stackyardHttpServer()(context);
     expect(applyDefaults).toHaveBeenCalledTimes(1);
+    expect(server.listenerCount('upgrade')).toBe(1);
+    expect(shutdownHooks).toHaveLength(1);
 
     const logger = mockServices.logger.mock();
     expect(attachToHandedOverServer({ rootConfig, hook, logger })).toBe(
@@ -39,14 +49,11 @@ describe('stackyardHttpServer', () => {
     );
     expect(server.listenerCount('upgrade')).toBe(1);
     expect(logger.warn).not.toHaveBeenCalled();
+    await expect(shutdownHooks[0]()).resolves.toBeUndefined();
 
     const custom = jest.fn();
     const other = new EventEmitter();
-    stackyardHttpServer(custom)({
-      server: other,
-      config: rootConfig,
-      applyDefaults,
-    });
+    stackyardHttpServer(custom)({ ...context, server: other });
     expect(custom).toHaveBeenCalledTimes(1);
     expect(applyDefaults).toHaveBeenCalledTimes(1);
   });

@@ -2,13 +2,15 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { UpgradeDispatcher } from './upgradeDispatcher';
 import {
+  UpgradeHook,
   UpgradeTarget,
   attachOnRequest,
-  attachUpgradeHook,
+  closeAttachedOnRequest,
   createUpgradeHook,
 } from './upgradeHook';
-import { openSocket } from '../__testUtils__/wsClient';
+import { closed, openSocket } from '../__testUtils__/wsClient';
 
 const ENV = '3f0c3a52-8d5e-4c55-9f7e-0d6a4f1b2c3d';
 
@@ -44,8 +46,14 @@ describe('upgradeHook', () => {
     port = (server.address() as AddressInfo).port;
   }
 
+  /** Routes the hook on the server's dispatcher, as the plugin does. */
+  function attach(hook: UpgradeHook) {
+    UpgradeDispatcher.attach(server).route(hook.pathPrefix, hook);
+  }
+
   afterEach(async () => {
     opened.splice(0).forEach(ws => ws.terminate());
+    await UpgradeDispatcher.of(server)?.close();
     server.closeAllConnections();
     await new Promise(resolve => server.close(resolve));
   });
@@ -64,10 +72,11 @@ describe('upgradeHook', () => {
   it('hands an environment path to its API, which completes the upgrade', async () => {
     await listen();
     const resolve = jest.fn(async () => echoTarget());
-    attachUpgradeHook(server, hookResolving(resolve));
+    attach(hookResolving(resolve));
+    // Environment ids match in any case; the API is looked up in lower case.
     const outcome = await connect(
       port,
-      `/api/stackyard/sockets/${ENV}/dev?x=1`,
+      `/api/stackyard/sockets/${ENV.toUpperCase()}/dev?x=1`,
     );
     expect(outcome.kind).toBe('open');
     const ws = (outcome as { ws: WebSocket }).ws;
@@ -78,97 +87,66 @@ describe('upgradeHook', () => {
     expect(resolve).toHaveBeenCalledWith(ENV);
   });
 
-  it('refuses unknown environments and malformed paths with an HTTP 404', async () => {
+  it('refuses unknown environments, malformed paths and paths without a stage with an HTTP 404', async () => {
     await listen();
-    attachUpgradeHook(
-      server,
-      hookResolving(async () => undefined),
-    );
+    const resolve = jest.fn(async () => undefined);
+    attach(hookResolving(resolve));
     const unknown = await connect(port, `/api/stackyard/sockets/${ENV}/dev`);
     expect(unknown).toMatchObject({ kind: 'refused', status: 404 });
     expect(JSON.parse((unknown as { body: string }).body).message).toMatch(
       /no WebSocket API/,
     );
-    const malformed = await connect(port, '/api/stackyard/sockets/not-an-id');
-    expect(malformed).toMatchObject({ kind: 'refused', status: 404 });
+    for (const path of [
+      '/api/stackyard/sockets/not-an-id/dev',
+      `/api/stackyard/sockets/${ENV}`,
+      `/api/stackyard/sockets/${ENV}/`,
+      `/api/stackyard/sockets/${ENV}/dev/extra`,
+    ]) {
+      const malformed = await connect(port, path);
+      expect(malformed).toMatchObject({ kind: 'refused', status: 404 });
+      expect(JSON.parse((malformed as { body: string }).body).message).toBe(
+        'Not Found: use /api/stackyard/sockets/<environment id>/<stage>',
+      );
+    }
+    expect(resolve).toHaveBeenCalledTimes(1);
   });
 
   it('answers 500 when the API cannot be resolved, and reports the error', async () => {
     await listen();
     const onError = jest.fn();
-    attachUpgradeHook(
-      server,
+    attach(
       hookResolving(async () => {
         throw new Error('database down');
       }, onError),
     );
-    const outcome = await connect(port, `/api/stackyard/sockets/${ENV}`);
+    const outcome = await connect(port, `/api/stackyard/sockets/${ENV}/dev`);
     expect(outcome).toMatchObject({ kind: 'refused', status: 500 });
     expect(onError).toHaveBeenCalledWith(new Error('database down'));
   });
 
-  it('leaves other paths to other upgrade listeners', async () => {
-    await listen();
-    attachUpgradeHook(
-      server,
-      hookResolving(async () => echoTarget()),
-    );
-    const other = echoTarget();
-    server.on('upgrade', (req, socket, head) => {
-      if (req.url === '/api/signals') other.handleUpgrade(req, socket, head);
-    });
-    const outcome = await connect(port, '/api/signals');
-    expect(outcome.kind).toBe('open');
-    opened.push((outcome as { ws: WebSocket }).ws);
-  });
-
-  it('passes other paths to the request listeners when it is the only upgrade listener', async () => {
-    const seen: string[] = [];
-    await listen((req, res) => {
-      seen.push(`${req.url} ${req.headers.upgrade}`);
-      res
-        .writeHead(404, { 'content-type': 'text/plain' })
-        .end('no socket here');
-    });
-    attachUpgradeHook(
-      server,
-      hookResolving(async () => echoTarget()),
-    );
-    const outcome = await connect(port, '/api/signals');
-    expect(outcome).toMatchObject({
-      kind: 'refused',
-      status: 404,
-      body: 'no socket here',
-    });
-    expect(seen).toEqual(['/api/signals websocket']);
-  });
-
-  it('attaches once per server', async () => {
-    await listen();
-    const hook = hookResolving(async () => echoTarget());
-    attachUpgradeHook(server, hook);
-    attachUpgradeHook(server, hook);
-    expect(server.listenerCount('upgrade')).toBe(1);
-  });
-
-  it('attaches from the first request through the router; an upgrade that came earlier gets 503 with Retry-After', async () => {
+  it('attaches a dispatcher from the first request through the router; an upgrade that came earlier gets 503 with Retry-After', async () => {
     const hook = hookResolving(async () => echoTarget());
     const app = express();
     app.use('/api/stackyard', attachOnRequest(hook), (_req, res) => {
       res.status(200).send('router');
     });
     await listen(app);
-    expect(server.listenerCount('upgrade')).toBe(0);
+    expect(UpgradeDispatcher.of(server)).toBeUndefined();
 
     const early = await connect(port, `/api/stackyard/sockets/${ENV}/dev`);
     expect(early).toMatchObject({ kind: 'refused', status: 503 });
     expect(
       (early as { headers: http.IncomingHttpHeaders }).headers['retry-after'],
     ).toBe('1');
+    expect(UpgradeDispatcher.of(server)).toBeDefined();
     expect(server.listenerCount('upgrade')).toBe(1);
 
     const retry = await connect(port, `/api/stackyard/sockets/${ENV}/dev`);
     expect(retry.kind).toBe('open');
-    opened.push((retry as { ws: WebSocket }).ws);
+    if (retry.kind !== 'open') return;
+    // The plugin's shutdown closes the dispatcher it attached.
+    const code = closed(retry.ws);
+    await closeAttachedOnRequest(hook);
+    expect(await code).toBe(1001);
   });
 });

@@ -1,22 +1,14 @@
-import { IncomingMessage, STATUS_CODES, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
-
-/** An `http.Server` or `https.Server`. */
-export type UpgradeServer = Pick<
-  import('node:events').EventEmitter,
-  'on' | 'emit' | 'listenerCount'
->;
-
-function isServer(value: unknown): value is UpgradeServer {
-  const candidate = value as Partial<UpgradeServer> | undefined;
-  return (
-    typeof candidate?.on === 'function' &&
-    typeof candidate?.emit === 'function' &&
-    typeof candidate?.listenerCount === 'function'
-  );
-}
+import { refuseUpgrade } from './refuseUpgrade';
+import { isUpgradePath, parseSocketPath } from './socketPath';
+import {
+  UpgradeDispatcher,
+  UpgradeHandler,
+  UpgradeServer,
+} from './upgradeDispatcher';
 
 /** Something that completes (or refuses) a WebSocket upgrade. */
 export type UpgradeTarget = {
@@ -33,52 +25,43 @@ export type UpgradeHookOptions = {
   onError(error: unknown): void;
 };
 
-/** Answers `upgrade` events: true when the request was ours (and is handled). */
-export type UpgradeHook = {
-  readonly pathPrefix: string;
-  (req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-};
+/** The upgrade handler of hosted WebSocket APIs, routed at `pathPrefix`. */
+export type UpgradeHook = UpgradeHandler & { readonly pathPrefix: string };
 
-const ENVIRONMENT_PATH = /^\/([0-9a-f-]{36})(\/[^/]*)?\/?$/i;
-
-/** Answers an upgrade with a complete HTTP response and closes the socket. */
-function refuse(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ message });
-  socket.once('error', () => {});
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(
-        body,
-      )}\r\n\r\n${body}`,
+function isServer(value: unknown): value is UpgradeServer {
+  const candidate = value as Partial<UpgradeServer> | undefined;
+  return (
+    typeof candidate?.on === 'function' &&
+    typeof candidate?.emit === 'function' &&
+    typeof candidate?.listeners === 'function'
   );
 }
 
-function pathOf(req: IncomingMessage): string {
-  return (req.url ?? '/').split('?')[0];
-}
-
 /**
- * The upgrade hook of hosted WebSocket APIs. Requests outside `pathPrefix`
- * are left alone (other listeners, e.g. signals, answer theirs); every
- * request inside it gets an answer: the environment's API takes it, or it is
- * refused with 404 (no such API) or 500.
+ * The upgrade handler of hosted WebSocket APIs. Every upgrade it is given
+ * gets an answer: the environment's API takes it, or it is refused with 404
+ * (not `<prefix>/<environment id>/<stage>` by `parseSocketPath`'s rule, no
+ * such API) or 500.
  */
 export function createUpgradeHook(options: UpgradeHookOptions): UpgradeHook {
   const prefix = options.pathPrefix.replace(/\/+$/, '');
   const hook = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = pathOf(req);
-    if (!path.startsWith(`${prefix}/`)) {
-      return false;
+    const path = (req.url ?? '/').split('?')[0];
+    const parsed = path.startsWith(`${prefix}/`)
+      ? parseSocketPath(path.slice(prefix.length))
+      : undefined;
+    if (!parsed || !isUpgradePath(parsed)) {
+      refuseUpgrade(
+        socket,
+        404,
+        `Not Found: use ${prefix}/<environment id>/<stage>`,
+      );
+      return;
     }
-    const match = ENVIRONMENT_PATH.exec(path.slice(prefix.length));
-    if (!match) {
-      refuse(socket, 404, 'Not Found: use <prefix>/<environment id>/<stage>');
-      return true;
-    }
-    options.resolve(match[1].toLowerCase()).then(
+    options.resolve(parsed.environmentId).then(
       target => {
         if (!target) {
-          refuse(
+          refuseUpgrade(
             socket,
             404,
             'Not Found: no WebSocket API for this environment',
@@ -89,65 +72,34 @@ export function createUpgradeHook(options: UpgradeHookOptions): UpgradeHook {
       },
       error => {
         options.onError(error);
-        refuse(socket, 500, 'Internal Server Error');
+        refuseUpgrade(socket, 500, 'Internal Server Error');
       },
     );
-    return true;
   };
   return Object.assign(hook, { pathPrefix: prefix });
 }
 
-/**
- * Hands an upgrade nobody answers to the server's request listeners, as
- * Node.js does when no `upgrade` listener exists; the response closes the
- * connection. Keeps listeners that discover the server from their first
- * upgrade request (as the signals backend does) working.
- */
-function passToRequestListeners(
-  server: UpgradeServer,
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-): void {
-  if (head.length > 0) socket.unshift(head);
-  const res = new ServerResponse(req);
-  res.shouldKeepAlive = false;
-  res.assignSocket(socket as Socket);
-  res.once('finish', () => {
-    res.detachSocket(socket as Socket);
-    socket.end();
-  });
-  server.emit('request', req, res);
-}
-
-const attached = new WeakSet<UpgradeServer>();
-
-/** Adds the hook to a server's `upgrade` listeners, once per server. */
-export function attachUpgradeHook(
-  server: UpgradeServer,
-  hook: UpgradeHook,
-): void {
-  if (attached.has(server)) return;
-  attached.add(server);
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (hook(req, socket, head)) return;
-    if (server.listenerCount('upgrade') === 1) {
-      passToRequestListeners(server, req, socket, head);
-    }
-  });
-}
+/** Dispatchers that {@link attachOnRequest} attached for a hook. */
+const attachedOnRequest = new WeakMap<UpgradeHook, Set<UpgradeDispatcher>>();
 
 /**
- * Express middleware that attaches the hook to the server of the first
- * request it sees (a plugin is not given the server). An upgrade that still
- * arrives here as a plain request came before the hook was attached; it is
- * answered 503 with `Retry-After`, and the retry is upgraded.
+ * Express middleware that routes the hook on the server of the first
+ * request it sees, attaching the server's {@link UpgradeDispatcher} if it
+ * has none (a plugin is not given the server; see `stackyardHttpServer`).
+ * An upgrade that still arrives here as a plain request came before that;
+ * it is answered 503 with `Retry-After`, and the retry is upgraded.
  */
 export function attachOnRequest(hook: UpgradeHook): RequestHandler {
   return (req, res, next) => {
     const server = (req.socket as Socket & { server?: unknown }).server;
     if (isServer(server)) {
-      attachUpgradeHook(server, hook);
+      let dispatcher = UpgradeDispatcher.of(server);
+      if (!dispatcher) {
+        dispatcher = UpgradeDispatcher.attach(server);
+        const created = attachedOnRequest.get(hook) ?? new Set();
+        attachedOnRequest.set(hook, created.add(dispatcher));
+      }
+      dispatcher.route(hook.pathPrefix, hook);
     }
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
     if (
@@ -162,4 +114,11 @@ export function attachOnRequest(hook: UpgradeHook): RequestHandler {
     }
     next();
   };
+}
+
+/** Closes the dispatchers {@link attachOnRequest} attached for the hook. */
+export async function closeAttachedOnRequest(hook: UpgradeHook) {
+  const created = attachedOnRequest.get(hook);
+  attachedOnRequest.delete(hook);
+  await Promise.all([...(created ?? [])].map(d => d.close()));
 }
