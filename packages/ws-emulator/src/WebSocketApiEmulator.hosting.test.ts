@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { locateConnections } from './management/ConnectionDirectory';
 import { GoneException, managementErrorFromType } from './management/errors';
 import {
   connect,
@@ -7,6 +8,7 @@ import {
   rawUpgrade,
   recorder,
   refusal,
+  startTestApi,
 } from './testing/harness';
 import { WebSocketApiEmulator } from './WebSocketApiEmulator';
 
@@ -197,5 +199,33 @@ describe('WebSocketApiEmulator mounted on an existing server', () => {
       },
     );
     expect(status).toEqual({ code: 410, type: 'GoneException' });
+  });
+
+  it('exposes its own connections as a holder, for locating connections across emulators', async () => {
+    const other = await startTestApi({ routes: {} });
+    try {
+      const client = await connect(other.url);
+      await eventually(() => other.emulator.listConnections().length === 1);
+      const [{ connectionId }] = other.emulator.listConnections();
+      const directory = locateConnections({
+        here: () => [emulator.heldConnections, other.emulator.heldConnections],
+      });
+      expect(emulator.heldConnections.holds(connectionId)).toBe(false);
+      expect(other.emulator.heldConnections.holds(connectionId)).toBe(true);
+      await directory.post(connectionId, Buffer.from('found'));
+      expect(await client.message()).toBe('found');
+      // A holder never looks elsewhere: remoteConnections is not asked.
+      await expect(
+        emulator.heldConnections.post('elsewhere', Buffer.from('x')),
+      ).rejects.toBeInstanceOf(GoneException);
+      expect(remote.post).not.toHaveBeenCalledWith(
+        'elsewhere',
+        Buffer.from('x'),
+      );
+      await directory.delete(connectionId);
+      expect((await client.closed).code).toBe(1000);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -91,3 +91,54 @@ export class ChannelHub {
     return this.members.get(name)?.size ?? 0;
   }
 }
+
+/**
+ * Answers a client's channel control frame: subscribes, unsubscribes or
+ * publishes, replying through `send` (`subscribed`, `unsubscribed` or an
+ * `error` frame).
+ */
+export function handleChannelFrame(
+  hub: ChannelHub,
+  connection: Connection,
+  frame: Record<string, unknown>,
+  send: (connection: Connection, text: string) => void,
+): void {
+  const problem = channelFrameProblem(frame);
+  const name = frame.name as string;
+  if (problem) {
+    send(connection, JSON.stringify({ $channel: 'error', message: problem }));
+    return;
+  }
+  switch (frame.$channel) {
+    case 'subscribe':
+      if (!hub.subscribe(connection, name)) {
+        send(
+          connection,
+          JSON.stringify({
+            $channel: 'error',
+            name,
+            message: 'Too many channels for this connection',
+          }),
+        );
+        return;
+      }
+      send(connection, JSON.stringify({ $channel: 'subscribed', name }));
+      return;
+    case 'unsubscribe':
+      hub.unsubscribe(connection, name);
+      send(connection, JSON.stringify({ $channel: 'unsubscribed', name }));
+      return;
+    default:
+      hub.publish(name, frame.data);
+  }
+}
+
+/** The data of `POST @channels/{name}`: its JSON, or its text when it is not JSON. */
+export function parseChannelData(data: Buffer): unknown {
+  const text = data.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -26,6 +26,11 @@ export type {
 } from './events';
 export { compileRouteSelectionExpression } from './routeSelection';
 export type { RouteKeySelector } from './routeSelection';
+export { locateConnections } from './management/ConnectionDirectory';
+export type {
+  ConnectionDirectory,
+  ConnectionHolder,
+} from './management/ConnectionDirectory';
 export {
   BadRequestException,
   ForbiddenException,

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { EmulatorLimits } from './limits';
 import type { Integration } from './integrations/types';
+import type { ConnectionDirectory } from './management/ConnectionDirectory';
 
 /**
  * A route: its integration and whether it is two-way.
@@ -88,15 +89,12 @@ export interface FrameRecord {
 
 /**
  * Delivery to connections this emulator does not hold, e.g. sockets held
- * by another backend replica. Each method throws a `ManagementApiError`
- * (`GoneException` when nobody holds the connection, …) on failure.
+ * by another backend replica: a {@link ConnectionDirectory}. Each method
+ * throws a `ManagementApiError` (`GoneException` when nobody holds the
+ * connection, …) on failure.
  * @public
  */
-export interface RemoteConnections {
-  post(connectionId: string, data: Buffer): Promise<void>;
-  get(connectionId: string): Promise<ConnectionInfo>;
-  delete(connectionId: string): Promise<void>;
-}
+export type RemoteConnections = ConnectionDirectory;
 
 /**
  * Something that happened, for logs.

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ConnectionFacts } from '../events';
 
@@ -36,11 +37,15 @@ export class Connection {
     this.corked = false;
     this.socket.uncork();
   };
-  private readonly socket: { cork(): void; uncork(): void };
 
+  /**
+   * @param socket - the upgrade's socket, which `ws` reads and writes; kept
+   *   from the handshake (not taken from `ws` internals) to cork writes.
+   */
   constructor(
     readonly facts: ConnectionFacts,
     readonly ws: WebSocket,
+    private readonly socket: Pick<Duplex, 'cork' | 'uncork'>,
     private readonly maxQueued: number,
     private readonly maxBufferedBytes: number,
     private readonly handle: (
@@ -49,9 +54,6 @@ export class Connection {
     ) => Promise<void>,
   ) {
     this.lastActiveAt = facts.connectedAt;
-    this.socket = (
-      ws as unknown as { _socket: { cork(): void; uncork(): void } }
-    )._socket;
   }
 
   get id(): string {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAwsStyleId } from '../ids';
-import type { ConnectionInfo } from '../types';
+import type { ConnectionDirectory } from './ConnectionDirectory';
 import {
   BadRequestException,
   ForbiddenException,
@@ -11,10 +11,7 @@ import { ManagementTarget } from './managementRoutes';
 import { readBody } from './readBody';
 
 /** What the management API does; each method throws `ManagementApiError`s. */
-export interface ManagementOperations {
-  post(connectionId: string, data: Buffer): Promise<void>;
-  get(connectionId: string): Promise<ConnectionInfo>;
-  delete(connectionId: string): Promise<void>;
+export interface ManagementOperations extends ConnectionDirectory {
   /** Present when channels are enabled. */
   publish?(name: string, data: Buffer): number;
   authorize(req: IncomingMessage): boolean | Promise<boolean>;
