@@ -75,6 +75,20 @@ const sampleValues = (template: string, name: string) => ({
   name,
 });
 
+/**
+ * A Template document, as a form answer would smuggle it into an unquoted
+ * catalog-info.yaml: registered through the stackyard-local location, its
+ * file: source location would let fetch:plain read the backend's files.
+ * Short enough for the description field (at most 200 characters).
+ */
+const smuggledTemplate = [
+  '---',
+  'apiVersion: scaffolder.backstage.io/v1beta3',
+  'kind: Template',
+  'metadata: { name: evil, annotations: { backstage.io/source-location: "file:/etc/" } }',
+  'spec: { type: service, steps: [] }',
+].join('\n');
+
 /** Parses "Synthesized <stack>: N resources (1 A, 2 B)" from a task log. */
 function synthSummary(log: string, stackName: string) {
   const match = new RegExp(
@@ -262,6 +276,160 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
     },
     90_000,
   );
+
+  it('refuses an entity ref answer that is not one, for tasks and dry runs alike, before anything renders', async () => {
+    const values = {
+      ...sampleValues('serverless-service', 'hostile-ref'),
+      system: `system:default/work-orders\n${smuggledTemplate}`,
+    };
+    const task = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', asGuest)
+      .send({ templateRef: 'template:default/serverless-service', values });
+    expect(task.status).toBe(400);
+    expect(task.body.errors).toContainEqual(
+      expect.objectContaining({ path: ['system'], name: 'pattern' }),
+    );
+
+    const templateDir = resolve(repoRoot, 'templates/serverless-service');
+    const dryRun = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', asGuest)
+      .send({
+        template: parse(
+          readFileSync(resolve(templateDir, 'template.yaml'), 'utf8'),
+        ),
+        values,
+        directoryContents: directoryContents(templateDir),
+      });
+    expect(dryRun.status).toBe(400);
+    expect(dryRun.body.errors).toContainEqual(
+      expect.objectContaining({ path: ['system'], name: 'pattern' }),
+    );
+  });
+
+  it('registers a Template-carrying free-text answer as the description it is, and nothing else', async () => {
+    const description = `x\n${smuggledTemplate}`;
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', asGuest)
+      .send({
+        templateRef: 'template:default/serverless-service',
+        values: {
+          ...sampleValues('serverless-service', 'quoted-svc'),
+          // Its own stack (quoted-dev), apart from the other tests' sample-dev.
+          project: 'quoted',
+          description,
+        },
+      });
+    expect(created.status).toBe(201);
+    const status = await waitFor(async () => {
+      const res = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+        .set('Authorization', asGuest);
+      return ['completed', 'failed'].includes(res.body.status)
+        ? res.body.status
+        : undefined;
+    }, 'the scaffolder task to finish');
+    const events = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+      .set('Authorization', asGuest);
+    const log = events.body.map((e: any) => e.body?.message ?? '').join('\n');
+    // Rendered, published and registered (the deploy step after it is the
+    // next test's subject).
+    expect({ status, log }).toEqual({
+      status: expect.any(String),
+      log: expect.stringContaining('Registered component:default/quoted-svc'),
+    });
+
+    const component = await waitFor(async () => {
+      const res = await request(server)
+        .get('/api/catalog/entities/by-name/component/default/quoted-svc')
+        .set('Authorization', asGuest);
+      return res.status === 200 ? res.body : undefined;
+    }, 'the catalog to ingest the published catalog-info.yaml');
+    expect(component.metadata.description).toBe(description);
+
+    // The published file, processed synchronously the way the catalog
+    // processes it (dry run): exactly the one Component.
+    const processed = await request(server)
+      .post('/api/catalog/locations?dryRun=true')
+      .set('Authorization', asGuest)
+      .send({
+        type: 'stackyard-local',
+        target: join(publishDir, 'quoted-svc/catalog-info.yaml'),
+      });
+    expect(processed.status).toBe(201);
+    expect(
+      processed.body.entities.map((e: any) => `${e.kind}:${e.metadata.name}`),
+    ).toEqual([
+      expect.stringMatching(/^Location:generated-/),
+      'Component:quoted-svc',
+    ]);
+  }, 90_000);
+
+  describe('a stackyard-local repository whose catalog file holds more than a service', () => {
+    const register = async (name: string, text: string) => {
+      mkdirSync(join(publishDir, name), { recursive: true });
+      const target = join(publishDir, name, 'catalog-info.yaml');
+      writeFileSync(target, text);
+      return request(server)
+        .post('/api/catalog/locations?dryRun=true')
+        .set('Authorization', asGuest)
+        .send({ type: 'stackyard-local', target });
+    };
+    const component = (name: string, annotations = '') =>
+      [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Component',
+        'metadata:',
+        `  name: ${name}`,
+        ...(annotations ? ['  annotations:', `    ${annotations}`] : []),
+        'spec:',
+        '  type: service',
+        '  lifecycle: experimental',
+        '  owner: group:default/platform-team',
+      ].join('\n');
+
+    it('registers nothing when it smuggles in a Template', async () => {
+      const res = await register(
+        'smuggler',
+        `${component('smuggler')}\n${smuggledTemplate}\n`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        'A locally published repository may not register a "Template" entity ("evil")',
+      );
+      const evil = await request(server)
+        .get('/api/catalog/entities/by-name/template/default/evil')
+        .set('Authorization', asGuest);
+      expect(evil.status).toBe(404);
+    });
+
+    it('refuses a file: source location', async () => {
+      const res = await register(
+        'file-source',
+        component('file-source', 'backstage.io/source-location: file:/etc/'),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        'Annotation backstage.io/source-location must be a url: location',
+      );
+    });
+
+    it("refuses a kind app-config's catalog.rules do not allow from it", async () => {
+      const res = await register(
+        'with-system',
+        `${component(
+          'with-system',
+        )}\n---\napiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: rogue\nspec:\n  owner: group:default/platform-team\n`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /system:default\/rogue .* is not of an allowed kind for that location/,
+      );
+    });
+  });
 
   it('runs the serverless-service template on the local target: published, recorded as a local preview', async () => {
     const created = await request(server)
