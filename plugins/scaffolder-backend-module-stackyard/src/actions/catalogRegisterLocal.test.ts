@@ -214,7 +214,7 @@ describe('stackyard:catalog:register-local (loopback catalog)', () => {
     expect(ctx.output).not.toHaveBeenCalledWith('entityRef', expect.anything());
     expect(ctx.output).toHaveBeenCalledWith(
       'notice',
-      'component:default/orders is registered, but the catalog had not processed it after 1 s, ' +
+      'Not in the catalog yet: component:default/orders is registered, but the catalog had not processed it after 1 s, ' +
         'so there is no link to it yet. It appears in the catalog once processed; if it never does, ' +
         "the catalog's log names the problem with its catalog-info.yaml.",
     );

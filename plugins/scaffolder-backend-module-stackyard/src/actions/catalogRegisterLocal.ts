@@ -193,8 +193,9 @@ export function createCatalogRegisterLocalAction(options: {
 
 function notReadyNotice(entityRef: string, waitedMs: number): string {
   return (
-    `${entityRef} is registered, but the catalog had not processed it after ` +
-    `${Math.round(waitedMs / 1000)} s, so there is no link to it yet. ` +
+    `Not in the catalog yet: ${entityRef} is registered, but the catalog ` +
+    `had not processed it after ${Math.round(waitedMs / 1000)} s, ` +
+    'so there is no link to it yet. ' +
     'It appears in the catalog once processed; if it never does, the ' +
     "catalog's log names the problem with its catalog-info.yaml."
   );
