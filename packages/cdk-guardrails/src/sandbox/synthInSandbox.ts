@@ -1,5 +1,5 @@
-import { cpSync, lstatSync } from 'fs';
-import { join } from 'path';
+import { cpSync, lstatSync, readFileSync } from 'fs';
+import { join, resolve, sep } from 'path';
 import { stackNameFor } from '@stackyard/plugin-stackyard-common';
 import { ExtensionError } from '../manifest/ExtensionError';
 import { ManifestError } from '../manifest/ManifestError';
@@ -48,6 +48,24 @@ function asObject(value: unknown): Record<string, unknown> {
     : {};
 }
 
+/** The templates of a cloud assembly's stacks, read from its files. */
+function assemblyTemplates(dir: string): Record<string, unknown> {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const templates: Record<string, unknown> = {};
+  for (const artifact of Object.values<any>(manifest.artifacts ?? {})) {
+    if (artifact?.type !== 'aws:cloudformation:stack') continue;
+    const file = String(artifact.properties?.templateFile);
+    const path = resolve(dir, file);
+    if (!path.startsWith(`${resolve(dir)}${sep}`)) {
+      throw new Error(`the assembly's template ${JSON.stringify(file)} is outside it`);
+    }
+    templates[String(artifact.properties?.stackName ?? artifact.displayName)] = JSON.parse(
+      readFileSync(path, 'utf8'),
+    );
+  }
+  return templates;
+}
+
 /**
  * Synthesizes a service whose manifest declares an `extension` (repository
  * code) in a sandbox of the pool, and runs the safety policy here, in the
@@ -86,14 +104,15 @@ export async function synthInSandbox(
       options.appDir,
       { kind: 'synth', ...job },
       async (value, sandboxDir) => {
-        if (options.assemblyDir !== undefined) {
-          // The sandbox's own path, not the one it names: its answer is data.
-          cpSync(join(sandboxDir, ASSEMBLY_DIR_NAME), options.assemblyDir, {
-            recursive: true,
-            filter: source => !lstatSync(source).isSymbolicLink(),
-          });
-        }
-        return value;
+        if (options.assemblyDir === undefined) return value;
+        // The sandbox's own path, not the one it names: its answer is data.
+        const assemblyDir = options.assemblyDir;
+        cpSync(join(sandboxDir, ASSEMBLY_DIR_NAME), assemblyDir, {
+          recursive: true,
+          filter: source => !lstatSync(source).isSymbolicLink(),
+        });
+        // What gets deployed is judged: the copied files, not the answer.
+        return { ...value, templates: assemblyTemplates(assemblyDir) };
       },
     );
   } catch (e) {

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { RulePack } from '@stackyard/cdk-guardrails';
+import type { ServiceExtensions } from '../lib/extensions';
 import { prefixFor } from '../lib/prefix';
 import {
   findingsError,
@@ -14,9 +15,11 @@ export const CDK_SYNTH_ACTION_ID = 'stackyard:cdk:synth';
 
 /**
  * `stackyard:cdk:synth`: synthesizes the service in the task workspace
- * in-process through cdk-guardrails (the same path as the service's own
- * CI), logs a resource summary and fails the task listing every safety
- * finding with its rule, construct path and fix hint.
+ * through cdk-guardrails (the same library as the service's own CI):
+ * in-process for a manifest of pure data, in a sandbox process when the
+ * manifest's `extension` is repository code. Logs a resource summary and
+ * fails the task listing every safety finding with its rule, construct path
+ * and fix hint.
  */
 export function createCdkSynthAction(
   options: {
@@ -26,12 +29,18 @@ export function createCdkSynthAction(
      * @default - cdk-guardrails' default, the Stackyard core pack
      */
     packs?: readonly RulePack[];
+    /**
+     * Where manifest extensions run.
+     *
+     * @default - none: a manifest with an extension is refused
+     */
+    extensions?: ServiceExtensions;
   } = {},
 ) {
   return createTemplateAction({
     id: CDK_SYNTH_ACTION_ID,
     description:
-      'Synthesizes a Stackyard service (stackyard.yaml) in-process, runs the safety policy and fails on any finding',
+      'Synthesizes a Stackyard service (stackyard.yaml), in-process or, for a manifest extension, in a sandbox; runs the safety policy and fails on any finding',
     examples,
     supportsDryRun: true,
     schema: {
@@ -95,6 +104,8 @@ export function createCdkSynthAction(
         stage: ctx.input.stage,
         logger: ctx.logger,
         packs: options.packs,
+        extensions: options.extensions,
+        task: ctx,
       });
       ctx.output(
         'stackNames',

@@ -10,7 +10,17 @@ import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
-import { buildService } from '@stackyard/cdk-guardrails';
+import {
+  SandboxPool,
+  buildService,
+  synthInSandbox,
+} from '@stackyard/cdk-guardrails';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { checkUntrustedAssembly } from '../lib/untrustedAssembly';
+import { asInputError } from '../lib/synth';
+import { sandboxInputError } from '../lib/extensions';
 import type { AwsTarget } from '../lib/config';
 import {
   BroadeningRefusedError,
@@ -28,6 +38,12 @@ export interface ToolkitCdkDeployerOptions {
    * status. @default toolkit-lib's (a few seconds)
    */
   readonly stackEventPollingInterval?: number;
+  /**
+   * Where a manifest's `extension` (repository code) is synthesized: the
+   * assembly it produces is checked and deployed from its directory.
+   * @default - none: a manifest with an extension is refused
+   */
+  readonly sandbox?: SandboxPool;
 }
 
 /** The parts of aws-cdk-lib the deployer builds an app with. */
@@ -141,28 +157,44 @@ export class ToolkitCdkDeployer implements CdkDeployer {
         ...(agent ? { httpOptions: { agent } } : {}),
       },
     });
-    const { App } = cdkLib();
-    const source = await toolkit.fromAssemblyBuilder(
-      async props => {
-        const app = new App({
-          outdir: props.outdir,
-          stackTraces: false,
-          context: props.context,
-        });
-        buildService(
-          app as unknown as Parameters<typeof buildService>[0],
-          manifest,
-          {
-            prefix,
-            stage,
-            appDir: dir,
-            env: { account: target.accountId, region: target.region },
-          },
+    // A directory of this process's own, removed after the deploy.
+    let workDir: string | undefined;
+    let source;
+    if (manifest.extension !== undefined) {
+      // Repository code never runs here: the sandbox synthesizes, and its
+      // assembly is checked before toolkit-lib reads it.
+      if (!this.options.sandbox) {
+        throw new InputError(
+          `manifest extension "${manifest.extension}" was not run: repository code runs only in a sandbox, and this deployer has none`,
         );
-        return app.synth() as never;
-      },
-      { clobberEnv: false, lookups: false },
-    );
+      }
+      workDir = mkdtempSync(join(tmpdir(), 'stackyard-deploy-assembly-'));
+      const assemblyDir = join(workDir, 'cdk.out');
+      try {
+        const checked = await synthInSandbox(this.options.sandbox, {
+          appDir: dir,
+          manifest,
+          prefix,
+          stage,
+          env: { account: target.accountId, region: target.region },
+          assemblyDir,
+        });
+        // Judged again: the assembly deployed is this run's, not the one
+        // the task's synthesis step checked.
+        if (!checked.ok) {
+          throw new InputError(
+            `the safety policy found ${checked.findings.length} problem(s) in the assembly to deploy`,
+          );
+        }
+        checkUntrustedAssembly(assemblyDir, target);
+        source = await toolkit.fromAssemblyDirectory(assemblyDir);
+      } catch (e) {
+        rmSync(workDir, { recursive: true, force: true });
+        throw sandboxInputError(asInputError(e), manifest.extension);
+      }
+    } else {
+      source = await this.fromManifest(toolkit, request);
+    }
     try {
       const result = await toolkit.deploy(source, {
         stacks: {
@@ -183,6 +215,35 @@ export class ToolkitCdkDeployer implements CdkDeployer {
         throw new BroadeningRefusedError(stackName);
       }
       throw e;
+    } finally {
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
     }
+  }
+
+  /** A manifest of pure data is built in-process. */
+  private fromManifest(toolkit: Toolkit, request: ServiceDeployRequest) {
+    const { target, manifest, dir, prefix, stage } = request;
+    const { App } = cdkLib();
+    return toolkit.fromAssemblyBuilder(
+      async props => {
+        const app = new App({
+          outdir: props.outdir,
+          stackTraces: false,
+          context: props.context,
+        });
+        buildService(
+          app as unknown as Parameters<typeof buildService>[0],
+          manifest,
+          {
+            prefix,
+            stage,
+            appDir: dir,
+            env: { account: target.accountId, region: target.region },
+          },
+        );
+        return app.synth() as never;
+      },
+      { clobberEnv: false, lookups: false },
+    );
   }
 }

@@ -13,12 +13,19 @@ import {
   StageConfigError,
   SynthServiceResult,
   loadManifest,
+  synthInSandbox,
   synthService,
 } from '@stackyard/cdk-guardrails';
 import {
   StackyardNameError,
   quoteValue,
 } from '@stackyard/plugin-stackyard-common';
+import {
+  ServiceExtensions,
+  TaskOrigin,
+  checkExtensionAllowed,
+  sandboxInputError,
+} from './extensions';
 import {
   ReportedFinding,
   formatReportedFinding,
@@ -92,8 +99,11 @@ export interface ServiceSynthesis {
 }
 
 /**
- * Synthesizes a service in-process through cdk-guardrails, logs a resource
- * summary per stack and every finding with its fix hint.
+ * Synthesizes a service through cdk-guardrails, logs a resource summary per
+ * stack and every finding with its fix hint. A manifest of pure data is
+ * synthesized in-process; one that declares an `extension` (repository code)
+ * is synthesized in a sandbox process, never in the backend, and refused in
+ * dry runs of templates that are not registered in the catalog.
  */
 export async function synthesizeService(options: {
   dir: string;
@@ -104,20 +114,28 @@ export async function synthesizeService(options: {
   logger: LoggerService;
   env?: { account?: string; region?: string };
   packs?: readonly RulePack[];
+  /** Where extensions run; without it, a manifest with an extension is refused. */
+  extensions?: ServiceExtensions;
+  /** The task (the action's context): dry runs are checked. */
+  task?: TaskOrigin;
 }): Promise<ServiceSynthesis> {
   const { dir, manifest, prefix, stage, logger } = options;
   let result: SynthServiceResult;
-  try {
-    result = await synthService({
-      appDir: dir,
-      manifest,
-      prefix,
-      stage,
-      env: options.env,
-      packs: options.packs,
-    });
-  } catch (e) {
-    throw asInputError(e);
+  if (manifest.extension === undefined) {
+    try {
+      result = await synthService({
+        appDir: dir,
+        manifest,
+        prefix,
+        stage,
+        env: options.env,
+        packs: options.packs,
+      });
+    } catch (e) {
+      throw asInputError(e);
+    }
+  } else {
+    result = await synthesizeExtended(options, manifest.extension);
   }
   for (const stack of result.stacks) {
     const types = Object.entries(stack.resourcesByType)
@@ -142,6 +160,38 @@ export async function synthesizeService(options: {
     `Safety policy: ${findings.length} finding(s), ${result.acknowledged.length} acknowledged, in ${result.durationMs} ms`,
   );
   return { result, findings };
+}
+
+async function synthesizeExtended(
+  options: Parameters<typeof synthesizeService>[0],
+  extension: string,
+): Promise<SynthServiceResult> {
+  const { extensions } = options;
+  if (!extensions) {
+    throw new InputError(
+      `manifest extension ${quoteValue(
+        extension,
+      )} was not run: repository code runs only in a sandbox, and this action has none`,
+    );
+  }
+  await checkExtensionAllowed(options.task, extensions.catalog, extension);
+  options.logger.info(
+    `Synthesizing in a sandbox: the manifest's extension ${quoteValue(
+      extension,
+    )} is repository code`,
+  );
+  try {
+    return await synthInSandbox(extensions.sandbox, {
+      appDir: options.dir,
+      manifest: options.manifest,
+      prefix: options.prefix,
+      stage: options.stage,
+      env: options.env,
+      packs: options.packs,
+    });
+  } catch (e) {
+    throw sandboxInputError(asInputError(e), extension);
+  }
 }
 
 /** The error that fails a task whose synthesis has findings. */
