@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { SandboxPool } from '@stackyard/cdk-guardrails';
 import { createCatalogRegisterLocalAction } from './actions/catalogRegisterLocal';
 import { createCdkDeployAction } from './actions/cdkDeploy';
 import { createCdkDestroyAction } from './actions/cdkDestroy';
@@ -12,6 +13,7 @@ import { createPublishLocalAction } from './actions/publishLocal';
 import { ToolkitCdkDeployer } from './deploy/ToolkitCdkDeployer';
 import { readStackyardActionsConfig } from './lib/config';
 import { BackendStackyardEnvironments } from './lib/environments';
+import { catalogTemplates } from './lib/extensions';
 
 /**
  * The Stackyard scaffolder actions: `stackyard:prefix:resolve`,
@@ -28,20 +30,29 @@ export const scaffolderModuleStackyard = createBackendModule({
         config: coreServices.rootConfig,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ scaffolder, config, auth, discovery }) {
+      async init({ scaffolder, config, auth, discovery, lifecycle }) {
         const actionsConfig = readStackyardActionsConfig(config);
+        // Manifest extensions (repository code) run only in these sandboxes.
+        const sandbox = SandboxPool.create();
+        lifecycle.addShutdownHook(() => sandbox.close());
+        const extensions = {
+          sandbox,
+          catalog: catalogTemplates({ auth, discovery }),
+        };
         const environments = BackendStackyardEnvironments.create({
           auth,
           discovery,
         });
         scaffolder.addActions(
           createPrefixResolveAction(),
-          createCdkSynthAction(),
+          createCdkSynthAction({ extensions }),
           createCdkDeployAction({
             config: actionsConfig,
             environments,
-            deployer: ToolkitCdkDeployer.fromConfig(config),
+            deployer: ToolkitCdkDeployer.fromConfig(config, { sandbox }),
+            extensions,
           }),
           createCdkDestroyAction({ config: actionsConfig, environments }),
           createPublishLocalAction({

@@ -7,6 +7,7 @@ import {
   stackNameFor,
 } from '@stackyard/plugin-stackyard-common';
 import type { CdkDeployer } from '../deploy/CdkDeployer';
+import type { ServiceExtensions } from '../lib/extensions';
 import type { StackyardActionsConfig, Target } from '../lib/config';
 import {
   type StackyardEnvironments,
@@ -84,6 +85,8 @@ export function createCdkDeployAction(options: {
   environments: StackyardEnvironments;
   deployer: CdkDeployer;
   packs?: readonly RulePack[];
+  /** Where manifest extensions run; without it they are refused. */
+  extensions?: ServiceExtensions;
 }) {
   const { config, environments, deployer } = options;
   return createTemplateAction({
@@ -177,6 +180,8 @@ export function createCdkDeployAction(options: {
         stage: input.stage,
         logger: ctx.logger,
         packs: options.packs,
+        extensions: options.extensions,
+        task: ctx,
         env:
           target.type === 'aws'
             ? { account: target.accountId, region: target.region }
