@@ -30,9 +30,17 @@ export const scaffolderModuleStackyard = createBackendModule({
         config: coreServices.rootConfig,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
         lifecycle: coreServices.lifecycle,
       },
-      async init({ scaffolder, config, auth, discovery, lifecycle }) {
+      async init({
+        scaffolder,
+        config,
+        auth,
+        discovery,
+        permissions,
+        lifecycle,
+      }) {
         const actionsConfig = readStackyardActionsConfig(config);
         // Manifest extensions (repository code) run only in these sandboxes.
         const sandbox = SandboxPool.create();
@@ -53,6 +61,7 @@ export const scaffolderModuleStackyard = createBackendModule({
             environments,
             deployer: ToolkitCdkDeployer.fromConfig(config, { sandbox }),
             extensions,
+            permissions,
           }),
           createCdkDestroyAction({ config: actionsConfig, environments }),
           createPublishLocalAction({

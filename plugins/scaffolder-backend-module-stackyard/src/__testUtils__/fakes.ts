@@ -20,6 +20,10 @@ const OPERATION_STATE = {
  */
 export class FakeStackyardEnvironments implements StackyardEnvironments {
   readonly registrations: RegisterDeploymentRequest[] = [];
+  /** Whom each registration was made on behalf of, in order. */
+  readonly registeredOnBehalfOf: BackstageCredentials[] = [];
+  /** Entity refs the backend refuses deployments of (as its permission check would). */
+  readonly refusedEntities = new Set<string>();
   readonly environments = new Map<string, Environment>();
   readonly teardowns: {
     environmentId: string;
@@ -29,8 +33,15 @@ export class FakeStackyardEnvironments implements StackyardEnvironments {
 
   async registerDeployment(
     request: RegisterDeploymentRequest,
+    onBehalfOf: BackstageCredentials,
   ): Promise<RegisterDeploymentResponse> {
+    if (this.refusedEntities.has(request.entityRef)) {
+      throw new NotAllowedError(
+        `You may not deploy environments of ${request.entityRef}`,
+      );
+    }
     this.registrations.push(request);
+    this.registeredOnBehalfOf.push(onBehalfOf);
     const key = `${request.target}/${request.stackName}`;
     const now = new Date().toISOString();
     const existing = this.environments.get(key);

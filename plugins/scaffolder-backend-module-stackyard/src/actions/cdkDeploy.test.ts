@@ -1,4 +1,6 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConfigReader } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -71,13 +73,36 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
   let environments: FakeStackyardEnvironments;
   let deployer: FakeDeployer;
   let action: ReturnType<typeof createCdkDeployAction>;
+  /** The permission framework's answers: eve owns none of the entities. */
+  let permissions: ReturnType<typeof mockServices.permissions.mock>;
 
   beforeEach(() => {
     workspace = fixtureWorkspace('orders');
     environments = new FakeStackyardEnvironments();
     deployer = new FakeDeployer();
-    action = createCdkDeployAction({ config, environments, deployer });
+    permissions = mockServices.permissions.mock({
+      authorize: async (requests, { credentials }) =>
+        requests.map(() => ({
+          result:
+            (credentials.principal as { userEntityRef?: string })
+              .userEntityRef === 'user:default/eve'
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })) as any,
+    });
+    action = createCdkDeployAction({
+      config,
+      environments,
+      deployer,
+      permissions,
+    });
   });
+
+  /** A task started by `user`. */
+  const startedBy = <C extends { getInitiatorCredentials: unknown }>(
+    user: BackstageCredentials,
+    ctx: C,
+  ): C => ({ ...ctx, getInitiatorCredentials: async () => user });
   afterEach(() => workspace.cleanup());
 
   it('runs example 0: records a local preview, labelled not deployed to AWS', async () => {
@@ -289,5 +314,77 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
     });
     await expect(action.handler(ctx)).rejects.toThrow(/No AWS credentials/);
     expect(environments.registrations).toEqual([]);
+  });
+  describe("on behalf of the task's initiator", () => {
+    const ada = mockCredentials.user('user:default/ada');
+    const eve = mockCredentials.user('user:default/eve');
+
+    it('checks the deploy permission for the initiator and records every status change on their behalf', async () => {
+      const ctx = startedBy(
+        ada,
+        createMockActionContext({
+          input: exampleInput(1),
+          workspacePath: workspace.path,
+        }),
+      );
+      await action.handler(ctx);
+      expect(permissions.authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: expect.objectContaining({
+              name: 'stackyard.environment.deploy',
+            }),
+            resourceRef: 'component:default/orders',
+          },
+        ],
+        { credentials: ada },
+      );
+      expect(environments.registrations.map(r => r.status)).toEqual([
+        'deploying',
+        'ready',
+      ]);
+      expect(environments.registeredOnBehalfOf).toEqual([ada, ada]);
+    });
+
+    it.each([
+      ['a deploy to an aws target', 1, false],
+      ['a local preview', 0, false],
+      ['a dry run', 1, true],
+    ])(
+      "refuses %s of another team's entity before synthesizing, deploying or recording anything",
+      async (_what, example, isDryRun) => {
+        const ctx = {
+          ...startedBy(
+            eve,
+            createMockActionContext({
+              input: exampleInput(example),
+              workspacePath: workspace.path,
+            }),
+          ),
+          isDryRun,
+        };
+        const error = await action.handler(ctx).catch(e => e);
+        expect(error).toBeInstanceOf(NotAllowedError);
+        expect(error.message).toBe(
+          'You may not deploy environments of component:default/orders: that needs the stackyard.environment.deploy permission (granted to its owners)',
+        );
+        expect(deployer.deploys).toHaveLength(0);
+        expect(environments.registrations).toEqual([]);
+        expect(ctx.output).not.toHaveBeenCalled();
+      },
+    );
+
+    it('stops before any CloudFormation call when the backend refuses the registration', async () => {
+      environments.refusedEntities.add('component:default/orders');
+      const ctx = startedBy(
+        ada,
+        createMockActionContext({
+          input: exampleInput(1),
+          workspacePath: workspace.path,
+        }),
+      );
+      await expect(action.handler(ctx)).rejects.toBeInstanceOf(NotAllowedError);
+      expect(deployer.deploys).toHaveLength(0);
+    });
   });
 });

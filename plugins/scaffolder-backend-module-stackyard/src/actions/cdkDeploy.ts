@@ -1,10 +1,13 @@
-import { InputError } from '@backstage/errors';
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { RulePack, ServiceManifest } from '@stackyard/cdk-guardrails';
 import {
   RegisterDeploymentRequest,
   quoteValue,
   stackNameFor,
+  stackyardEnvironmentDeployPermission,
 } from '@stackyard/plugin-stackyard-common';
 import type { CdkDeployer } from '../deploy/CdkDeployer';
 import type { ServiceExtensions } from '../lib/extensions';
@@ -79,16 +82,22 @@ function resourceTotals(
  * it to a configured target (`aws`: CloudFormation through toolkit-lib;
  * `local`: recorded as a local preview, not deployed to AWS), recording the
  * environment and each status change in the stackyard backend.
+ *
+ * Everything happens for the task's initiator: their
+ * `stackyard.environment.deploy` permission on the entity is checked before
+ * anything is synthesized or deployed (dry runs too), and every record is
+ * made on their behalf, so the backend decides again and audits the person.
  */
 export function createCdkDeployAction(options: {
   config: StackyardActionsConfig;
   environments: StackyardEnvironments;
   deployer: CdkDeployer;
+  permissions: PermissionsService;
   packs?: readonly RulePack[];
   /** Where manifest extensions run; without it they are refused. */
   extensions?: ServiceExtensions;
 }) {
-  const { config, environments, deployer } = options;
+  const { config, environments, deployer, permissions } = options;
   return createTemplateAction({
     id: CDK_DEPLOY_ACTION_ID,
     description:
@@ -170,6 +179,21 @@ export function createCdkDeployAction(options: {
       } catch (e) {
         throw asInputError(e);
       }
+      const initiator = await ctx.getInitiatorCredentials();
+      const [decision] = await permissions.authorize(
+        [
+          {
+            permission: stackyardEnvironmentDeployPermission,
+            resourceRef: input.entityRef,
+          },
+        ],
+        { credentials: initiator },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `You may not deploy environments of ${input.entityRef}: that needs the stackyard.environment.deploy permission (granted to its owners)`,
+        );
+      }
       if (target.type === 'aws') {
         await deployer.checkCredentials(target);
       }
@@ -222,6 +246,7 @@ export function createCdkDeployAction(options: {
           fn: async () => {
             const { environment } = await environments.registerDeployment(
               request,
+              initiator,
             );
             ctx.logger.info(
               `Recorded ${stackName} on target ${target.name}: ${

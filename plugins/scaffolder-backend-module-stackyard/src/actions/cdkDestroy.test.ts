@@ -1,3 +1,4 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -18,15 +19,18 @@ async function seed(
   environments: FakeStackyardEnvironments,
   change: object = {},
 ) {
-  await environments.registerDeployment({
-    entityRef: 'component:default/orders',
-    target: 'local',
-    prefix: 'orders-7',
-    stage: 'dev',
-    stackName: 'orders-7-dev',
-    status: 'ready',
-    ...change,
-  });
+  await environments.registerDeployment(
+    {
+      entityRef: 'component:default/orders',
+      target: 'local',
+      prefix: 'orders-7',
+      stage: 'dev',
+      stackName: 'orders-7-dev',
+      status: 'ready',
+      ...change,
+    },
+    mockCredentials.user('user:default/ada'),
+  );
 }
 
 describe('stackyard:cdk:destroy (fake backend)', () => {

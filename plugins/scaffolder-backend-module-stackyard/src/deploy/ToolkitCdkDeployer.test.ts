@@ -69,7 +69,12 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
       new ConfigReader({ aws: { accounts } }),
       { stackEventPollingInterval: 20 },
     );
-    return createCdkDeployAction({ config, environments, deployer });
+    return createCdkDeployAction({
+      config,
+      environments,
+      deployer,
+      permissions: mockServices.permissions(),
+    });
   }
 
   beforeEach(async () => {

@@ -46,7 +46,7 @@ describe('BackendStackyardEnvironments (fake fetch, mock auth)', () => {
   });
   const auth = mockServices.auth();
 
-  it('registers deployments with a service token for the stackyard plugin', async () => {
+  it("registers deployments on behalf of the task's initiator, so the backend decides and audits that person", async () => {
     const { calls, fetchApi } = fakeFetch({
       'POST http://backend.test/api/stackyard/environments': [
         {
@@ -71,14 +71,15 @@ describe('BackendStackyardEnvironments (fake fetch, mock auth)', () => {
       stackName: 'orders-dev',
       status: 'ready' as const,
     };
-    const response = await envs.registerDeployment(request);
+    const initiator = mockCredentials.user('user:default/ada');
+    const response = await envs.registerDeployment(request, initiator);
     expect(response.environment.id).toBe('e1');
     expect(calls).toEqual([
       {
         method: 'POST',
         url: 'http://backend.test/api/stackyard/environments',
         auth: mockCredentials.service.header({
-          onBehalfOf: mockCredentials.service('plugin:test'),
+          onBehalfOf: initiator,
           targetPluginId: 'stackyard',
         }),
         body: request,

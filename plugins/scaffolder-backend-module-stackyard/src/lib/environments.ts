@@ -32,12 +32,18 @@ export function synthesizedResources(
 /**
  * What the scaffolder actions need from the stackyard backend: record
  * deployments and their status changes, look environments up, and request
- * a (permission-checked, audited) teardown.
+ * a teardown. Every change is made on behalf of the task's initiator, so
+ * that the backend decides that person's permission and audits them.
  */
 export interface StackyardEnvironments {
-  /** Registers a deployment, or updates the environment it belongs to. */
+  /**
+   * Registers a deployment, or updates the environment it belongs to, on
+   * behalf of `onBehalfOf` (the backend checks their
+   * `stackyard.environment.deploy` permission on the entity).
+   */
   registerDeployment(
     request: RegisterDeploymentRequest,
+    onBehalfOf: BackstageCredentials,
   ): Promise<RegisterDeploymentResponse>;
   /** The environment of an entity with this target and stack name, if any. */
   findEnvironment(query: {
@@ -86,9 +92,10 @@ export class BackendStackyardEnvironments implements StackyardEnvironments {
 
   async registerDeployment(
     request: RegisterDeploymentRequest,
+    onBehalfOf: BackstageCredentials,
   ): Promise<RegisterDeploymentResponse> {
     return this.client.registerDeployment(request, {
-      token: await this.token(),
+      token: await this.token(onBehalfOf),
     });
   }
 
