@@ -60,6 +60,29 @@ async function closeInspector() {
 }
 
 describe('PreviewSocketPanel', () => {
+  it('shows routes and connections without frames to a user who may not manage the sockets (403 on frames)', async () => {
+    const api = mockStackyardApi([]);
+    api.getSockets.mockImplementation(async (_id, query) => {
+      if (query?.frames !== 0) {
+        throw new StackyardApiError(
+          'You may not manage the preview sockets',
+          403,
+        );
+      }
+      return aSocketInspection(environmentId, {
+        connections: [aSocketConnection({ connectionId: 'conn-a' })],
+      });
+    });
+    renderPanel(api);
+
+    const panel = await screen.findByRole('region', { name: 'Preview socket' });
+    expect(within(panel).getByText('1 live connection')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(api.getSockets).toHaveBeenLastCalledWith(environmentId, {
+      frames: 0,
+    });
+  });
+
   it('shows the socket URL on the backend and the live connection count', async () => {
     const api = apiWithSockets(
       aSocketInspection(environmentId, {

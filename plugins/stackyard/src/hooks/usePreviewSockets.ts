@@ -19,6 +19,8 @@ export type PreviewSocketsState = {
 
 const isNotFound = (error: unknown) =>
   (error as { status?: unknown })?.status === 404;
+const isForbidden = (error: unknown) =>
+  (error as { status?: unknown })?.status === 403;
 
 /**
  * The preview socket API of an environment: fetched once on mount, then on
@@ -57,7 +59,15 @@ export function usePreviewSockets(
     inFlight.current = true;
     setState(s => ({ ...s, loading: true }));
     try {
-      const inspection = await api.getSockets(environmentId, { frames });
+      // Recent frames are for those who may manage the sockets; others
+      // still see the API's routes and connections.
+      const inspection = await api
+        .getSockets(environmentId, { frames })
+        .catch(e =>
+          isForbidden(e) && frames !== 0
+            ? api.getSockets(environmentId, { frames: 0 })
+            : Promise.reject(e),
+        );
       if (current()) setState({ inspection, notFound: false, loading: false });
     } catch (e) {
       if (!current()) return;
