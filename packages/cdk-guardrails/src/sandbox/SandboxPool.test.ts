@@ -55,7 +55,7 @@ describe('SandboxPool', () => {
     );
     const pool = SandboxPool.create({ tmpRoot: sandboxRoot });
     try {
-      const error = await pool.run(dir, synth).catch((e: SandboxError) => e);
+      const error = (await pool.run(dir, synth).catch(e => e)) as SandboxError;
       expect(error).toBeInstanceOf(SandboxError);
       expect(error.reason).toBe('failed');
       expect(error.jobErrorName).toBe('ExtensionError');
@@ -73,7 +73,7 @@ describe('SandboxPool', () => {
     const pool = SandboxPool.create({ tmpRoot: sandboxRoot, timeoutMs: 3000 });
     try {
       const started = Date.now();
-      const error = await pool.run(dir, synth).catch((e: SandboxError) => e);
+      const error = (await pool.run(dir, synth).catch(e => e)) as SandboxError;
       expect(error).toBeInstanceOf(SandboxError);
       expect(error.reason).toBe('timeout');
       expect(error.message).toBe(
@@ -100,7 +100,7 @@ describe('SandboxPool', () => {
       timeoutMs: 120_000,
     });
     try {
-      const error = await pool.run(dir, synth).catch((e: SandboxError) => e);
+      const error = (await pool.run(dir, synth).catch(e => e)) as SandboxError;
       expect(error).toBeInstanceOf(SandboxError);
       expect(error.reason).toBe('memory');
       expect(error.message).toBe(
