@@ -229,26 +229,25 @@ export class WebSocketApiEmulator {
    * Connections held elsewhere go through `remoteConnections`.
    * @throws GoneException, PayloadTooLargeException, LimitExceededException
    */
-  async postToConnection(
+  postToConnection(
     connectionId: string,
     data: string | Buffer,
     options: { localOnly?: boolean } = {},
   ): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length > this.limits.maxMessageBytes) {
-      throw new PayloadTooLargeException(
-        bytes.length,
-        this.limits.maxMessageBytes,
+      return Promise.reject(
+        new PayloadTooLargeException(bytes.length, this.limits.maxMessageBytes),
       );
     }
-    await this.directory(options).post(connectionId, bytes);
+    return this.directory(options).post(connectionId, bytes);
   }
 
   /**
    * Describes a connection as `GET @connections/{id}` does.
    * @throws GoneException
    */
-  async getConnection(
+  getConnection(
     connectionId: string,
     options: { localOnly?: boolean } = {},
   ): Promise<ConnectionInfo> {
@@ -259,11 +258,11 @@ export class WebSocketApiEmulator {
    * Closes a connection (code 1000) as `DELETE @connections/{id}` does.
    * @throws GoneException
    */
-  async deleteConnection(
+  deleteConnection(
     connectionId: string,
     options: { localOnly?: boolean } = {},
   ): Promise<void> {
-    await this.directory(options).delete(connectionId);
+    return this.directory(options).delete(connectionId);
   }
 
   /**

@@ -35,21 +35,32 @@ export function locateConnections(options: {
   /** Connections held by other replicas, when there are any to ask. */
   readonly elsewhere?: () => ConnectionDirectory | undefined;
 }): ConnectionDirectory {
-  const find = (connectionId: string): ConnectionDirectory => {
+  const find = (connectionId: string): ConnectionDirectory | undefined => {
     for (const holder of options.here()) {
       if (holder.holds(connectionId)) {
         return holder;
       }
     }
-    const elsewhere = options.elsewhere?.();
-    if (elsewhere) {
-      return elsewhere;
+    return options.elsewhere?.();
+  };
+  // Not async, so the holder's own promise is returned as it is (this is on
+  // the path of every @connections post); a throw still becomes a rejection.
+  const run = <T>(
+    connectionId: string,
+    operation: (directory: ConnectionDirectory) => Promise<T>,
+  ): Promise<T> => {
+    try {
+      const directory = find(connectionId);
+      return directory
+        ? operation(directory)
+        : Promise.reject(new GoneException(connectionId));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    throw new GoneException(connectionId);
   };
   return {
-    post: async (id, data) => find(id).post(id, data),
-    get: async id => find(id).get(id),
-    delete: async id => find(id).delete(id),
+    post: (id, data) => run(id, d => d.post(id, data)),
+    get: id => run(id, d => d.get(id)),
+    delete: id => run(id, d => d.delete(id)),
   };
 }
