@@ -1,11 +1,14 @@
 'use strict';
 
 // Runs the service locally against the Stackyard WebSocket emulator: the
-// handlers run in this process with an in-memory connections table, and
-// publish goes through the emulator's @connections API, as on AWS.
+// routes are stackyard.yaml's (the same file the stack is built from), the
+// handlers run in this process with an in-memory connections table instead
+// of DynamoDB, and publish goes through the emulator's @connections API, as
+// on AWS (routes are one-way, as deployed: replies come through @connections).
 //   npm run dev   then connect with e.g. `npx wscat -c <url>` and send
 //   {"action":"subscribe","channel":"news"} / {"action":"publish","channel":"news","data":"hi"}
-const { startWebSocketApiServer, moduleIntegration } = require('@stackyard/ws-emulator');
+const path = require('node:path');
+const { startManifestServer } = require('@stackyard/ws-emulator');
 const connection = require('../functions/connection');
 const message = require('../functions/message');
 
@@ -31,17 +34,14 @@ async function main() {
     if (res.status === 410) throw Object.assign(new Error('gone'), { name: 'GoneException' });
     if (!res.ok) throw new Error(`@connections answered ${res.status}`);
   };
-  const onConnection = moduleIntegration({ name: 'connection', handler: connection.createHandler({ store }) });
-  const onMessage = moduleIntegration({ name: 'message', handler: message.createHandler({ store, post }) });
-  server = await startWebSocketApiServer({
-    port: Number(process.env.PORT || 3001),
-    routeSelectionExpression: '$request.body.action',
-    routes: {
-      $connect: { integration: onConnection },
-      $disconnect: { integration: onConnection },
-      $default: { integration: onMessage, response: true },
-      publish: { integration: onMessage, response: true },
+  server = await startManifestServer({
+    manifest: path.resolve(__dirname, '..'),
+    // By function name in stackyard.yaml; port and the rest from its websocket.emulator section, if any.
+    handlers: {
+      connection: connection.createHandler({ store }),
+      message: message.createHandler({ store, post }),
     },
+    port: process.env.PORT ? Number(process.env.PORT) : undefined,
   });
   process.stdout.write(`WebSocket API: ${server.url}\n@connections:  ${server.connectionsEndpoint}\n`);
   process.on('SIGINT', () => server.close().then(() => process.exit(0)));
