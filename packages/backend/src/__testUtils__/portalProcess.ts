@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /**
  * Starts the portal backend from its sources with the shipped
- * `app-config.yaml`, on a free port and in-memory databases: either `node`
+ * `app-config.yaml`, on a free port and fresh SQLite databases: either `node`
  * with the transform `backstage-cli package start` uses (`'node'`), or
  * `backstage-cli package start` itself, with its watch-and-restart loop
  * (`'watch'`).
@@ -60,7 +60,11 @@ export async function startPortalProcess(options: {
         baseUrl,
         listen: { port, host: '127.0.0.1' },
         cors: { origin: baseUrl },
-        database: { connection: ':memory:' },
+        // SQLite files, as `npm start` has them (in a fresh directory).
+        // Not `:memory:`: under `backstage-cli package start` each plugin
+        // then gets a shutdown hook that takes its database's only
+        // connection, and a plugin writing on shutdown waits 60 s for it.
+        database: { connection: { directory: join(dir, 'sqlite') } },
       },
       stackyard: { scaffolder: { localPublishDirectory: join(dir, 'repos') } },
     }),
@@ -138,10 +142,12 @@ export async function startPortalProcess(options: {
           return false;
         }
       }),
-    waitForOutput: (pattern, count, timeoutMs) =>
-      until(`${count} × "${pattern}" in the output`, timeoutMs, () => {
-        return output.split(pattern).length - 1 >= count;
-      }),
+    async waitForOutput(pattern, timeoutMs, since = 0) {
+      await until(`"${pattern}" in the output`, timeoutMs, () =>
+        output.includes(pattern, since),
+      );
+      return output.indexOf(pattern, since) + pattern.length;
+    },
     async signal(signal, timeoutMs) {
       const started = Date.now();
       child.kill(signal);
