@@ -1,7 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { stackyardHttpServer } from '@stackyard/plugin-stackyard-backend';
-import { localRepoLocationsModule } from './catalog/localRepoLocationsModule';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
 
 const backend = createBackend();
@@ -22,7 +21,7 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // Catalog files of repositories published by stackyard:publish:local.
-backend.add(localRepoLocationsModule);
+backend.add(import('@stackyard/plugin-catalog-backend-module-stackyard'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 // publish:github / publish:gitlab for templates when an integration is configured.

@@ -24,7 +24,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import stackyardPlugin from '@stackyard/plugin-stackyard-backend';
 import stackyardScaffolderModule from '@stackyard/plugin-scaffolder-backend-module-stackyard';
-import { localRepoLocationsModule } from './catalog/localRepoLocationsModule';
+import stackyardCatalogModule from '@stackyard/plugin-catalog-backend-module-stackyard';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -166,7 +166,7 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         }),
         catalogPlugin,
         catalogModuleScaffolderEntityModel,
-        localRepoLocationsModule,
+        stackyardCatalogModule,
         scaffolderPlugin,
         permissionPlugin,
         permissionPolicyModule,

@@ -19,7 +19,7 @@ import {
  * `stackyard.scaffolder.localPublishDirectory`) next to the default `url`.
  * Without a local publish directory it changes nothing.
  */
-export const localRepoLocationsModule = createBackendModule({
+export const catalogModuleStackyard = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'stackyard-local-repos',
   register(reg) {
