@@ -4,41 +4,108 @@
  *
  * @packageDocumentation
  */
-export * from './stages/stageConfig';
-export * from './constructs/ServiceStack';
-export * from './constructs/SafeFunction';
-export * from './constructs/SafeQueue';
-export * from './constructs/SafeTable';
-export * from './constructs/WebSocketApi';
-export * from './constructs/ServiceAlarms';
+export {
+  BUILT_IN_STAGES,
+  StageConfigError,
+  resolveStageConfig,
+} from './stages/stageConfig';
+export type { StageConfig, StageConfigOverride } from './stages/stageConfig';
+export { SERVICE_TAG_KEYS, ServiceStack } from './constructs/ServiceStack';
+export type {
+  ServiceStackProps,
+  ServiceTemplateRef,
+} from './constructs/ServiceStack';
+export { SafeFunction } from './constructs/SafeFunction';
+export type { SafeFunctionProps } from './constructs/SafeFunction';
+export { CONSUMER_VISIBILITY_FACTOR, SafeQueue } from './constructs/SafeQueue';
+export type { SafeQueueProps } from './constructs/SafeQueue';
+export { SafeTable } from './constructs/SafeTable';
+export type { SafeTableProps } from './constructs/SafeTable';
+export { CALLBACK_URL_ENV, WebSocketApi } from './constructs/WebSocketApi';
+export type { WebSocketApiProps } from './constructs/WebSocketApi';
+export { ServiceAlarms } from './constructs/ServiceAlarms';
+export type { ServiceAlarmsProps } from './constructs/ServiceAlarms';
 export { stageConfigOf } from './constructs/stageOf';
-export * from './policy/types';
-export * from './policy/acknowledge';
+export { compliant, nonCompliant, notApplicable } from './policy/types';
+export type {
+  AcknowledgedFinding,
+  Finding,
+  PolicyReport,
+  PolicyRule,
+  RuleContext,
+  RulePack,
+  RuleResult,
+  TemplateResource,
+} from './policy/types';
+export { acknowledgeRule } from './policy/acknowledge';
 export {
   ACKNOWLEDGEMENTS_METADATA_KEY,
   MIN_REASON_LENGTH,
 } from './policy/acknowledgements';
 export type { AcknowledgementEntry } from './policy/acknowledgements';
-export * from './policy/evaluateTemplate';
-export * from './policy/templateStage';
-export * from './policy/SafetyPolicyPlugin';
-export * from './policy/packs/stackyardCore';
-export * from './manifest/schema';
-export * from './manifest/ManifestError';
-export * from './manifest/ExtensionError';
-export * from './manifest/loadExtension';
-export * from './manifest/loadManifest';
-export * from './manifest/buildService';
-export * from './synth/summarize';
-export * from './synth/synthApp';
-export * from './synth/synthService';
-export * from './sandbox/SandboxPool';
-export * from './sandbox/SandboxError';
-export * from './sandbox/synthInSandbox';
-export { runSandboxChild } from './sandbox/child';
+export {
+  NotATemplateError,
+  evaluateTemplate,
+  formatFinding,
+  templateResources,
+} from './policy/evaluateTemplate';
+export type { EvaluateTemplateOptions } from './policy/evaluateTemplate';
+export { STAGE_METADATA_KEY, stageOfTemplate } from './policy/templateStage';
+export type { RecordedStage } from './policy/templateStage';
+export { SafetyPolicyPlugin } from './policy/SafetyPolicyPlugin';
+export type { SafetyPolicyPluginProps } from './policy/SafetyPolicyPlugin';
+export { stackyardCorePack } from './policy/packs/stackyardCore';
+export { manifestSchema } from './manifest/schema';
+export type {
+  ManifestFunction,
+  ManifestQueue,
+  ManifestStage,
+  ManifestTable,
+  ServiceManifest,
+} from './manifest/schema';
+export { ManifestError, formatIssue } from './manifest/ManifestError';
+export type { ManifestIssue } from './manifest/ManifestError';
+export { ExtensionError } from './manifest/ExtensionError';
+export { loadExtension } from './manifest/loadExtension';
+export {
+  MANIFEST_FILE,
+  loadManifest,
+  parseManifest,
+} from './manifest/loadManifest';
+export { buildService } from './manifest/buildService';
+export type { BuildServiceOptions } from './manifest/buildService';
+export type {
+  ExtensionContext,
+  Service,
+  ServiceExtension,
+} from './manifest/service';
+export { summarizeTemplate } from './synth/summarize';
+export type { StackSummary } from './synth/summarize';
+export {
+  ANNOTATION_RULE_ID,
+  SYNTH_TMP_PREFIX,
+  synthApp,
+} from './synth/synthApp';
+export type { SynthAppOptions, SynthResult } from './synth/synthApp';
+export { synthService } from './synth/synthService';
+export type {
+  SynthServiceOptions,
+  SynthServiceResult,
+} from './synth/synthService';
+export {
+  SANDBOX_APP_DIR,
+  SANDBOX_TMP_PREFIX,
+  SandboxPool,
+} from './sandbox/SandboxPool';
+export type { SandboxPoolOptions } from './sandbox/SandboxPool';
+export { SandboxError } from './sandbox/SandboxError';
+export type { SandboxErrorReason } from './sandbox/SandboxError';
+export { synthInSandbox } from './sandbox/synthInSandbox';
+export type { SynthInSandboxOptions } from './sandbox/synthInSandbox';
 export type { SandboxJob } from './sandbox/protocol';
-export { runCli, EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT } from './cli/main';
+// Entry points of this package's executables, which load the built bundle
+// (dist/index.cjs.js): bin/sandbox-child.js and bin/stackyard. The CLI's
+// own helpers (template reading and checking) stay internal.
+export { runSandboxChild } from './sandbox/child';
+export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, runCli } from './cli/main';
 export type { CliOutput } from './cli/main';
-export { checkTemplates } from './cli/checkTemplates';
-export { readTemplates, BadInputError } from './cli/readTemplates';
-export type { TemplateInput } from './cli/readTemplates';

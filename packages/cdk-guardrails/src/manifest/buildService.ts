@@ -11,8 +11,9 @@ import { ServiceStack } from '../constructs/ServiceStack';
 import { WebSocketApi } from '../constructs/WebSocketApi';
 import type { StageConfigOverride } from '../stages/stageConfig';
 import { MANIFEST_FILE } from './loadManifest';
-import { ServiceExtension, loadExtension } from './loadExtension';
+import { loadExtension } from './loadExtension';
 import type { ManifestFunction, ServiceManifest } from './schema';
+import type { Service, ServiceExtension } from './service';
 
 /** Options of {@link buildService}. */
 export interface BuildServiceOptions {
@@ -45,22 +46,6 @@ export interface BuildServiceOptions {
    * `appDir`; none when it names none
    */
   readonly extension?: ServiceExtension;
-}
-
-/** A service built from a manifest: the stack and its named parts, for custom code to extend. */
-export interface Service {
-  /** The stack. */
-  readonly stack: ServiceStack;
-  /** Functions by manifest name. */
-  readonly functions: Readonly<Record<string, SafeFunction>>;
-  /** Queues by manifest name. */
-  readonly queues: Readonly<Record<string, SafeQueue>>;
-  /** Tables by manifest name. */
-  readonly tables: Readonly<Record<string, SafeTable>>;
-  /** The WebSocket API, when the manifest declares one. */
-  readonly webSocketApi?: WebSocketApi;
-  /** The service's alarms. */
-  readonly alarms: ServiceAlarms;
 }
 
 const ATTRIBUTE_TYPES = {

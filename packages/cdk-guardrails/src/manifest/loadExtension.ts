@@ -2,26 +2,7 @@ import { existsSync } from 'fs';
 import { extname, resolve } from 'path';
 import { ExtensionError } from './ExtensionError';
 import type { ServiceManifest } from './schema';
-import type { Service } from './buildService';
-
-/** What an extension is told about the service it extends. */
-export interface ExtensionContext {
-  /** The environment's prefix, e.g. `wo-42`. */
-  readonly prefix: string;
-  /** The stage, e.g. `dev`. */
-  readonly stage: string;
-  /** The app directory. */
-  readonly appDir: string;
-  /** The service's manifest. */
-  readonly manifest: ServiceManifest;
-}
-
-/**
- * Custom CDK code that extends a service built from its manifest. It runs
- * synchronously while the app is built, so whatever it adds is synthesized
- * and judged by the safety policy like the rest of the stack.
- */
-export type ServiceExtension = (service: Service, context: ExtensionContext) => void;
+import type { ServiceExtension } from './service';
 
 function messageOf(error: unknown): string {
   // Not `instanceof Error`: errors of modules run in another realm (a test

@@ -1,10 +1,11 @@
 import { join } from 'path';
 import { stackNameFor } from '@stackyard/plugin-stackyard-common';
-import { Service, buildService } from '../manifest/buildService';
+import { buildService } from '../manifest/buildService';
 import { ExtensionError } from '../manifest/ExtensionError';
 import { loadExtension } from '../manifest/loadExtension';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
+import type { Service } from '../manifest/service';
 import type { RulePack } from '../policy/types';
 import { StageConfigOverride, resolveStageConfig } from '../stages/stageConfig';
 import { SynthResult, synthApp } from './synthApp';
