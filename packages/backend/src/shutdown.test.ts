@@ -13,7 +13,7 @@ const ENV = '0f8fad5b-d9cb-469f-a165-70867728950e';
  * stops on SIGTERM within 10 s after the upgrade attempts that used to leak
  * a socket each and keep the server's close() from ever completing.
  */
-describe('portal backend shutdown', () => {
+describe('portal backend in production mode', () => {
   let portal: PortalProcess | undefined;
 
   afterEach(async () => {
@@ -24,6 +24,15 @@ describe('portal backend shutdown', () => {
     portal = await startPortalProcess({ mode: 'node', nodeEnv: 'production' });
     await portal.waitForReady(180_000);
     const { port } = portal;
+
+    // Production mode: error responses carry no stack trace.
+    const denied = await fetch(
+      `http://127.0.0.1:${port}/api/catalog/entities/by-name/component/default/x`,
+    );
+    expect(denied.status).toBe(401);
+    const body = await denied.json();
+    expect(body.error.name).toBe('AuthenticationError');
+    expect(body.error).not.toHaveProperty('stack');
 
     // The first upgrade to signals used to be handed to the request
     // listeners and never answered; now it is upgraded at once, and stays
