@@ -12,12 +12,13 @@ import {
   ConnectionKeyResponse,
   Environment,
   PreviewSocketInspection,
+  connectionIdSchema,
+  inspectSocketsQuerySchema,
   sendToConnectionRequestSchema,
   stackyardEnvironmentSocketManagePermission,
 } from '@stackyard/plugin-stackyard-common';
 import { ManagementApiError } from '@stackyard/ws-emulator';
 import type { Request, Router } from 'express';
-import { z } from 'zod';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type {
   EnvironmentGuard,
@@ -26,19 +27,6 @@ import type {
 import { idSchema, parseInput } from '../service/validation';
 import type { PreviewSocketHost } from './PreviewSocketHost';
 import { parseSocketPath } from './socketPath';
-
-/** Connection ids as the emulator makes them (API Gateway shaped). */
-export const connectionIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9+/=_-]{1,128}$/, {
-    message: 'must be 1-128 letters, digits, +, /, =, _ or -',
-  });
-
-const inspectQuerySchema = z
-  .object({
-    frames: z.coerce.number().int().min(0).max(1000).default(100),
-  })
-  .strict();
 
 const noApi = (id: string) =>
   new NotFoundError(`Environment "${id}" has no hosted WebSocket API`);
@@ -126,7 +114,7 @@ export function addSocketRoutes(
   router.get('/environments/:id/sockets', async (req, res) => {
     const caller = await credentials(req);
     const id = parseInput(idSchema, req.params.id, 'environment id');
-    const { frames } = parseInput(inspectQuerySchema, req.query, 'query');
+    const { frames } = parseInput(inspectSocketsQuerySchema, req.query, 'query');
     if (frames > 0) {
       const environment = await environmentOf(id);
       const allowed = await guard.isAllowed(

@@ -1,20 +1,25 @@
+import type { z } from 'zod';
+import { routePath, stackyardRoutes } from './routes';
 import type {
+  inspectSocketsQuerySchema,
+  listEnvironmentsQuerySchema,
+} from './schemas';
+import type {
+  ConnectionKeyResponse,
+  Environment,
   EnvironmentDetails,
-  EnvironmentStatus,
   ExtendExpiryRequest,
   ListEnvironmentsResponse,
   Operation,
+  PreviewSocketInspection,
   RegisterDeploymentRequest,
   RegisterDeploymentResponse,
-  TeardownResponse,
-  Environment,
-  StackResourcesResponse,
-} from './types';
-import type {
-  ConnectionKeyResponse,
-  PreviewSocketInspection,
   SendToConnectionRequest,
-} from './sockets';
+  StackResourcesResponse,
+  TeardownResponse,
+} from './types';
+
+type Routes = typeof stackyardRoutes;
 
 /** A non-2xx answer of the stackyard-backend API. */
 export class StackyardApiError extends Error {
@@ -30,20 +35,14 @@ export class StackyardApiError extends Error {
 }
 
 /** Filters and paging of {@link StackyardClient.listEnvironments}. */
-export type ListEnvironmentsQuery = {
-  entityRef?: string;
-  status?: EnvironmentStatus;
-  target?: string;
-  stage?: string;
-  limit?: number;
-  cursor?: string;
-};
+export type ListEnvironmentsQuery = Partial<
+  z.output<typeof listEnvironmentsQuerySchema>
+>;
 
-/** Options of {@link StackyardClient.getSockets}. */
-export type InspectSocketsQuery = {
-  /** How many of the most recent frames to return (0-1000; backend default 100). */
-  frames?: number;
-};
+/** Options of {@link StackyardClient.getSockets}: how many recent frames (0-1000; backend default 100). */
+export type InspectSocketsQuery = Partial<
+  z.output<typeof inspectSocketsQuerySchema>
+>;
 
 /** Per-call options: the Backstage token to send (user or service). */
 export type StackyardRequestOptions = { token?: string };
@@ -71,19 +70,14 @@ export class StackyardClient {
     query: ListEnvironmentsQuery = {},
     options?: StackyardRequestOptions,
   ): Promise<ListEnvironmentsResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) params.set(key, String(value));
-    }
-    const qs = params.toString();
-    return this.call('GET', `/environments${qs ? `?${qs}` : ''}`, options);
+    return this.call(stackyardRoutes.listEnvironments, { query }, options);
   }
 
   getEnvironment(
     id: string,
     options?: StackyardRequestOptions,
   ): Promise<EnvironmentDetails> {
-    return this.call('GET', `/environments/${encodeURIComponent(id)}`, options);
+    return this.call(stackyardRoutes.getEnvironment, { id }, options);
   }
 
   /** Registers a deployment or updates the environment it belongs to. */
@@ -91,18 +85,18 @@ export class StackyardClient {
     request: RegisterDeploymentRequest,
     options?: StackyardRequestOptions,
   ): Promise<RegisterDeploymentResponse> {
-    return this.call('POST', '/environments', options, request);
+    return this.call(
+      stackyardRoutes.registerDeployment,
+      { body: request },
+      options,
+    );
   }
 
   teardown(
     id: string,
     options?: StackyardRequestOptions,
   ): Promise<TeardownResponse> {
-    return this.call(
-      'POST',
-      `/environments/${encodeURIComponent(id)}/teardown`,
-      options,
-    );
+    return this.call(stackyardRoutes.teardownEnvironment, { id }, options);
   }
 
   extendExpiry(
@@ -111,10 +105,9 @@ export class StackyardClient {
     options?: StackyardRequestOptions,
   ): Promise<Environment> {
     return this.call(
-      'POST',
-      `/environments/${encodeURIComponent(id)}/extend`,
+      stackyardRoutes.extendExpiry,
+      { id, body: request },
       options,
-      request,
     );
   }
 
@@ -122,7 +115,7 @@ export class StackyardClient {
     id: string,
     options?: StackyardRequestOptions,
   ): Promise<Operation> {
-    return this.call('GET', `/operations/${encodeURIComponent(id)}`, options);
+    return this.call(stackyardRoutes.getOperation, { id }, options);
   }
 
   /** Every resource of the environment's stack, with physical ids once deployed. */
@@ -130,11 +123,7 @@ export class StackyardClient {
     id: string,
     options?: StackyardRequestOptions,
   ): Promise<StackResourcesResponse> {
-    return this.call(
-      'GET',
-      `/environments/${encodeURIComponent(id)}/resources`,
-      options,
-    );
+    return this.call(stackyardRoutes.listStackResources, { id }, options);
   }
 
   /** The environment's hosted WebSocket API: connections and recent frames. */
@@ -143,12 +132,7 @@ export class StackyardClient {
     query: InspectSocketsQuery = {},
     options?: StackyardRequestOptions,
   ): Promise<PreviewSocketInspection> {
-    const qs = query.frames === undefined ? '' : `?frames=${query.frames}`;
-    return this.call(
-      'GET',
-      `/environments/${encodeURIComponent(id)}/sockets${qs}`,
-      options,
-    );
+    return this.call(stackyardRoutes.inspectSockets, { id, query }, options);
   }
 
   /** Sends a message to one connection of the environment's WebSocket API. */
@@ -159,12 +143,9 @@ export class StackyardClient {
     options?: StackyardRequestOptions,
   ): Promise<void> {
     return this.call(
-      'POST',
-      `/environments/${encodeURIComponent(
-        id,
-      )}/sockets/connections/${encodeURIComponent(connectionId)}/messages`,
+      stackyardRoutes.sendToConnection,
+      { id, connectionId, body: request },
       options,
-      request,
     );
   }
 
@@ -174,13 +155,7 @@ export class StackyardClient {
     connectionId: string,
     options?: StackyardRequestOptions,
   ): Promise<void> {
-    return this.call(
-      'DELETE',
-      `/environments/${encodeURIComponent(
-        id,
-      )}/sockets/connections/${encodeURIComponent(connectionId)}`,
-      options,
-    );
+    return this.call(stackyardRoutes.disconnect, { id, connectionId }, options);
   }
 
   /** Creates a new connection key for the environment's WebSocket API. */
@@ -188,19 +163,33 @@ export class StackyardClient {
     id: string,
     options?: StackyardRequestOptions,
   ): Promise<ConnectionKeyResponse> {
-    return this.call(
-      'POST',
-      `/environments/${encodeURIComponent(id)}/sockets/connection-key`,
-      options,
-    );
+    return this.call(stackyardRoutes.rotateConnectionKey, { id }, options);
   }
 
+  /**
+   * Calls one of {@link stackyardRoutes}: `id` and `connectionId` fill its
+   * path, `query` (undefined values left out) its query string.
+   */
   private async call<T>(
-    method: string,
-    path: string,
+    route: Routes[keyof Routes],
+    request: {
+      id?: string;
+      connectionId?: string;
+      query?: Record<string, string | number | undefined>;
+      body?: unknown;
+    },
     options?: StackyardRequestOptions,
-    body?: unknown,
   ): Promise<T> {
+    const { query = {}, body, ...params } = request;
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) search.set(key, String(value));
+    }
+    const qs = search.toString();
+    const method = route.method.toUpperCase();
+    const path = `${routePath(route, params as Record<string, string>)}${
+      qs ? `?${qs}` : ''
+    }`;
     const baseUrl = await this.discoveryApi.getBaseUrl('stackyard');
     const headers: Record<string, string> = {};
     if (options?.token) headers.Authorization = `Bearer ${options.token}`;

@@ -18,8 +18,6 @@ export type {
   SynthesizedResource,
   TargetType,
   TeardownResponse,
-} from './types';
-export type {
   ConnectionKeyResponse,
   PreviewSocketConnection,
   PreviewSocketFrame,
@@ -28,16 +26,50 @@ export type {
   WebSocketApiDefinition,
   WebSocketRoute,
   WebSocketRouteIntegration,
-} from './sockets';
+} from './types';
 export {
+  connectionIdSchema,
   entityRefSchema,
   extendExpiryRequestSchema,
+  idSchema,
+  inspectSocketsQuerySchema,
+  listEnvironmentsQuerySchema,
   registerDeploymentRequestSchema,
   sendToConnectionRequestSchema,
   stackResourcesSchema,
+  synthesizedResourceSchema,
   webSocketApiDefinitionSchema,
   webSocketRouteIntegrationSchema,
 } from './schemas';
+export {
+  connectionKeyResponseSchema,
+  deploymentStatusSchema,
+  environmentAlarmSchema,
+  environmentDetailsSchema,
+  environmentSchema,
+  environmentStatusSchema,
+  errorResponseBodySchema,
+  listEnvironmentsResponseSchema,
+  operationSchema,
+  operationStateSchema,
+  operationTypeSchema,
+  previewSocketConnectionSchema,
+  previewSocketFrameSchema,
+  previewSocketInspectionSchema,
+  registerDeploymentResponseSchema,
+  stackEventSchema,
+  stackResourceSchema,
+  stackResourcesResponseSchema,
+  targetTypeSchema,
+  teardownResponseSchema,
+} from './models';
+export {
+  errorResponse,
+  pathParameters,
+  routePath,
+  stackyardRoutes,
+} from './routes';
+export type { ApiResponse, ApiRoute, StackyardRouteName } from './routes';
 export { stackyardEntityChannel } from './signals';
 export type { StackyardSignal } from './signals';
 export { StackyardApiError, StackyardClient } from './client';

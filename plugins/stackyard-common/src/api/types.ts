@@ -1,210 +1,92 @@
 /**
  * Types of the stackyard-backend REST API, shared by the backend, the
- * frontend and the scaffolder actions. The REST contract itself is
- * `plugins/stackyard-backend/src/schema/openapi.yaml`.
+ * frontend and the scaffolder actions: each is inferred from its schema in
+ * `models.ts` (answers) or `schemas.ts` (requests), which also generate the
+ * backend's OpenAPI spec. Documentation lives on the schemas.
  */
+import type { z } from 'zod';
+import type {
+  connectionKeyResponseSchema,
+  deploymentStatusSchema,
+  environmentAlarmSchema,
+  environmentDetailsSchema,
+  environmentSchema,
+  environmentStatusSchema,
+  listEnvironmentsResponseSchema,
+  operationSchema,
+  operationStateSchema,
+  operationTypeSchema,
+  previewSocketConnectionSchema,
+  previewSocketFrameSchema,
+  previewSocketInspectionSchema,
+  registerDeploymentResponseSchema,
+  stackEventSchema,
+  stackResourceSchema,
+  stackResourcesResponseSchema,
+  targetTypeSchema,
+  teardownResponseSchema,
+} from './models';
+import type {
+  extendExpiryRequestSchema,
+  registerDeploymentRequestSchema,
+  sendToConnectionRequestSchema,
+  synthesizedResourceSchema,
+  webSocketApiDefinitionSchema,
+  webSocketRouteIntegrationSchema,
+} from './schemas';
 
-import type { WebSocketApiDefinition } from './sockets';
-
-/** Where an environment runs: real AWS, or a local preview. */
-export type TargetType = 'aws' | 'local';
-
-/**
- * The state of an environment as Stackyard sees it.
- *
- * - `deploying`: a deploy was registered and has not finished.
- * - `ready`: the stack is in a stable, successful state.
- * - `failed`: the last operation failed or the stack is in a failed state.
- * - `deleting`: a teardown is running.
- * - `deleted`: the stack no longer exists (torn down here or elsewhere).
- */
-export type EnvironmentStatus =
-  | 'deploying'
-  | 'ready'
-  | 'failed'
-  | 'deleting'
-  | 'deleted';
-
-/** The statuses a deployment can be registered with. */
-export type DeploymentStatus = 'deploying' | 'ready' | 'failed';
-
-/** One CloudWatch alarm (metric or composite) of an environment's stack. */
-export type EnvironmentAlarm = {
-  name: string;
-  type: 'metric' | 'composite';
-  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-  reason?: string;
-  /** ISO 8601 time of the last state change. */
-  updatedAt?: string;
-};
-
-/** An environment: one CloudFormation stack (or local preview) of an entity. */
-export type Environment = {
-  id: string;
-  entityRef: string;
-  target: string;
-  targetType: TargetType;
-  accountId?: string;
-  region?: string;
-  prefix: string;
-  stage: string;
-  stackName: string;
-  stackId?: string;
-  status: EnvironmentStatus;
-  /** CloudFormation's own status, e.g. `UPDATE_ROLLBACK_COMPLETE`. */
-  stackStatus?: string;
-  statusReason?: string;
-  outputs: Record<string, string>;
-  /** Resource counts by CloudFormation resource type. */
-  resources: Record<string, number>;
-  alarms: EnvironmentAlarm[];
-  templateName?: string;
-  templateVersion?: string;
-  /** Set when teardown is refused; {@link Environment.protectionReason} says why. */
-  protected: boolean;
-  protectionReason?: string;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  /** When a preview is torn down automatically; absent for other environments. */
-  expiresAt?: string;
-  /** The last time the reconciler compared this environment with AWS. */
-  reconciledAt?: string;
-  /** The operation currently running on this environment, if any. */
-  activeOperationId?: string;
-};
-
-export type OperationType = 'deploy' | 'teardown';
-export type OperationState = 'pending' | 'running' | 'succeeded' | 'failed';
-
-/** A deploy or teardown of an environment. */
-export type Operation = {
-  id: string;
-  environmentId: string;
-  type: OperationType;
-  state: OperationState;
-  /** Entity ref of the user, or `service:<subject>`, or `stackyard:<reason>`. */
-  actor: string;
-  error?: string;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt?: string;
-};
-
-/** A CloudFormation stack event. */
-export type StackEvent = {
-  eventId: string;
-  operationId?: string;
-  timestamp: string;
-  logicalResourceId?: string;
-  resourceType?: string;
-  resourceStatus?: string;
-  statusReason?: string;
-};
-
-/**
- * One resource of an environment's stack. Resources of local previews come
- * from synthesis: they have a logical id and a type but no physical id.
- */
-export type StackResource = {
-  logicalId: string;
-  /** CloudFormation resource type, e.g. `AWS::Lambda::Function`. */
-  type: string;
-  /** The resource's name or id in AWS; absent until it is deployed. */
-  physicalId?: string;
-  /** CloudFormation's resource status, e.g. `CREATE_COMPLETE`. */
-  status?: string;
-  statusReason?: string;
-  /** ISO 8601 time of the resource's last update. */
-  updatedAt?: string;
-};
-
-/** A resource as the deploy action records it from synthesis. */
-export type SynthesizedResource = Pick<
-  StackResource,
-  'logicalId' | 'type' | 'physicalId'
+export type TargetType = z.infer<typeof targetTypeSchema>;
+export type EnvironmentStatus = z.infer<typeof environmentStatusSchema>;
+export type DeploymentStatus = z.infer<typeof deploymentStatusSchema>;
+export type EnvironmentAlarm = z.infer<typeof environmentAlarmSchema>;
+export type Environment = z.infer<typeof environmentSchema>;
+export type OperationType = z.infer<typeof operationTypeSchema>;
+export type OperationState = z.infer<typeof operationStateSchema>;
+export type Operation = z.infer<typeof operationSchema>;
+export type StackEvent = z.infer<typeof stackEventSchema>;
+export type StackResource = z.infer<typeof stackResourceSchema>;
+export type SynthesizedResource = z.infer<typeof synthesizedResourceSchema>;
+/** `GET /environments/{id}/resources` */
+export type StackResourcesResponse = z.infer<
+  typeof stackResourcesResponseSchema
 >;
-
-/**
- * `GET /environments/{id}/resources`: every resource of the environment's
- * stack, sorted by type and logical id.
- */
-export type StackResourcesResponse = {
-  items: StackResource[];
-  /**
-   * `cloudformation`: read from the stack; `synthesized`: recorded by the
-   * deploy action (local previews, or stacks not yet read); `none`: nothing
-   * known yet.
-   */
-  source: 'cloudformation' | 'synthesized' | 'none';
-  /** ISO 8601 time the list was read or recorded. */
-  fetchedAt?: string;
-  /** Set when CloudFormation could not be read and an older list is served. */
-  staleReason?: string;
-};
-
 /** `GET /environments` */
-export type ListEnvironmentsResponse = {
-  items: Environment[];
-  /** Pass as `cursor` to get the next page; absent on the last page. */
-  nextCursor?: string;
-};
-
+export type ListEnvironmentsResponse = z.infer<
+  typeof listEnvironmentsResponseSchema
+>;
 /** `GET /environments/{id}` */
-export type EnvironmentDetails = {
-  environment: Environment;
-  operations: Operation[];
-  recentEvents: StackEvent[];
-};
-
-/**
- * `POST /environments`: registers a deployment, or updates the environment
- * with the same target and stack name. Sent by the scaffolder's deploy action
- * and by a service's CI, with a Backstage service token. On an update, the
- * optional fields left out keep their stored values.
- */
-export type RegisterDeploymentRequest = {
-  entityRef: string;
-  target: string;
-  prefix: string;
-  stage: string;
-  stackName: string;
-  stackId?: string;
-  status: DeploymentStatus;
-  statusReason?: string;
-  outputs?: Record<string, string>;
-  resources?: Record<string, number>;
-  /**
-   * The stack's resources as synthesized (logical id and type). Replaces the
-   * stored list; when `resources` is left out, the counts are derived from it.
-   */
-  stackResources?: SynthesizedResource[];
-  templateName?: string;
-  templateVersion?: string;
-  /** Refuse teardown of this environment even if its stage is not protected. */
-  protected?: boolean;
-  /** For previews: ISO 8601 time after which the environment is torn down. */
-  expiresAt?: string;
-  /**
-   * The stack's WebSocket API, hosted by the backend for environments of
-   * `local` targets. On an update, leaving it out keeps the stored one.
-   */
-  websocket?: WebSocketApiDefinition;
-};
-
+export type EnvironmentDetails = z.infer<typeof environmentDetailsSchema>;
+/** `POST /environments` */
+export type RegisterDeploymentRequest = z.input<
+  typeof registerDeploymentRequestSchema
+>;
 /** `POST /environments` (201 when created, 200 when updated) */
-export type RegisterDeploymentResponse = {
-  environment: Environment;
-  operation: Operation;
-};
-
+export type RegisterDeploymentResponse = z.infer<
+  typeof registerDeploymentResponseSchema
+>;
 /** `POST /environments/{id}/teardown` (202) */
-export type TeardownResponse = {
-  operation: Operation;
-};
-
+export type TeardownResponse = z.infer<typeof teardownResponseSchema>;
 /** `POST /environments/{id}/extend` */
-export type ExtendExpiryRequest = {
-  /** Hours from now until the preview expires. */
-  hours: number;
-};
+export type ExtendExpiryRequest = z.input<typeof extendExpiryRequestSchema>;
+
+export type WebSocketRouteIntegration = z.infer<
+  typeof webSocketRouteIntegrationSchema
+>;
+export type WebSocketApiDefinition = z.infer<
+  typeof webSocketApiDefinitionSchema
+>;
+export type WebSocketRoute = WebSocketApiDefinition['routes'][string];
+export type PreviewSocketConnection = z.infer<
+  typeof previewSocketConnectionSchema
+>;
+export type PreviewSocketFrame = z.infer<typeof previewSocketFrameSchema>;
+/** `GET /environments/{id}/sockets` */
+export type PreviewSocketInspection = z.infer<
+  typeof previewSocketInspectionSchema
+>;
+/** `POST /environments/{id}/sockets/connections/{connectionId}/messages` */
+export type SendToConnectionRequest = z.input<
+  typeof sendToConnectionRequestSchema
+>;
+/** `POST /environments/{id}/sockets/connection-key` */
+export type ConnectionKeyResponse = z.infer<typeof connectionKeyResponseSchema>;

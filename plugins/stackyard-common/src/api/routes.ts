@@ -1,0 +1,265 @@
+/**
+ * The routes of the stackyard-backend REST API, declared once: the client
+ * builds its paths from them and the backend's OpenAPI spec is generated from
+ * them (`npm run openapi:generate -w @stackyard/plugin-stackyard-backend`).
+ */
+import type { z } from 'zod';
+import {
+  connectionKeyResponseSchema,
+  environmentDetailsSchema,
+  environmentSchema,
+  errorResponseBodySchema,
+  listEnvironmentsResponseSchema,
+  operationSchema,
+  previewSocketInspectionSchema,
+  registerDeploymentResponseSchema,
+  stackResourcesResponseSchema,
+  teardownResponseSchema,
+} from './models';
+import {
+  connectionIdSchema,
+  extendExpiryRequestSchema,
+  idSchema,
+  inspectSocketsQuerySchema,
+  listEnvironmentsQuerySchema,
+  registerDeploymentRequestSchema,
+  sendToConnectionRequestSchema,
+} from './schemas';
+
+/** One response of a route: a description and, unless empty, its JSON body. */
+export type ApiResponse = { description: string; body?: z.ZodType };
+
+/** A route of the API. Path parameters are the `{name}` segments of `path`. */
+export type ApiRoute = {
+  method: 'get' | 'post' | 'delete';
+  /** Relative to the plugin's base URL, with `{name}` path parameters. */
+  path: string;
+  summary: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Status → response; {@link errorResponse} for a plain Backstage error. */
+  responses: Record<number, ApiResponse>;
+};
+
+/** A Backstage error body with no more to say than its status. */
+export const errorResponse: ApiResponse = {
+  description: 'A Backstage error body.',
+  body: errorResponseBodySchema,
+};
+
+/** A Backstage error body with a route-specific meaning. */
+const error = (description: string): ApiResponse => ({
+  description,
+  body: errorResponseBodySchema,
+});
+
+/** The path parameters every route shares, by name. */
+export const pathParameters: Record<
+  string,
+  { schema: z.ZodType; description?: string }
+> = {
+  id: {
+    schema: idSchema,
+    description: 'Environment or operation id (case-insensitive)',
+  },
+  connectionId: { schema: connectionIdSchema },
+};
+
+const gone = error('No such environment or API, or the connection is gone.');
+
+/** Every route of the API; keys are operation ids in camel case. */
+export const stackyardRoutes = {
+  listEnvironments: {
+    method: 'get',
+    path: '/environments',
+    summary: 'Lists environments, filtered and paginated (oldest first).',
+    query: listEnvironmentsQuerySchema,
+    responses: {
+      200: {
+        description: 'A page of environments.',
+        body: listEnvironmentsResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+    },
+  },
+  registerDeployment: {
+    method: 'post',
+    path: '/environments',
+    summary:
+      "Registers a deployment, or updates the environment with the same target and stack name. Only backends may call it: a service token (CI) or a backend acting for a user (the scaffolder), in which case the user needs `stackyard.environment.deploy` on the entity. The stack name must be `<prefix>-<stage>`; a registration never changes a stack's stage nor removes its protection (409). Audited (`environment-deploy`).",
+    body: registerDeploymentRequestSchema,
+    responses: {
+      200: {
+        description: 'The environment existed and was updated.',
+        body: registerDeploymentResponseSchema,
+      },
+      201: {
+        description: 'The environment was created.',
+        body: registerDeploymentResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      409: errorResponse,
+    },
+  },
+  getEnvironment: {
+    method: 'get',
+    path: '/environments/{id}',
+    summary: 'One environment with its recent operations and stack events.',
+    responses: {
+      200: { description: 'The environment.', body: environmentDetailsSchema },
+      400: errorResponse,
+      401: errorResponse,
+      404: errorResponse,
+    },
+  },
+  listStackResources: {
+    method: 'get',
+    path: '/environments/{id}/resources',
+    summary:
+      "Every resource of the environment's stack, sorted by type and logical id. Stacks on AWS are read with ListStackResources and cached for every replica (re-read after a minute, every 5 s while an operation runs, and whenever the environment changed); local previews serve the resources the deploy action recorded from synthesis, without physical ids.",
+    responses: {
+      200: {
+        description:
+          'The resources; `staleReason` is set when CloudFormation could not be read and the stored list is served.',
+        body: stackResourcesResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      404: errorResponse,
+      503: error('CloudFormation could not be read and no list is stored.'),
+    },
+  },
+  teardownEnvironment: {
+    method: 'post',
+    path: '/environments/{id}/teardown',
+    summary:
+      'Tears the environment down. Needs `stackyard.environment.delete` on the entity. Idempotent: while a teardown runs, and once it finished, concurrent and repeated requests get the same operation. Audited (`environment-teardown`).',
+    responses: {
+      202: {
+        description: 'The teardown operation (started now or already running).',
+        body: teardownResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      404: errorResponse,
+      409: error(
+        'Protected environment, another operation in progress, or already deleted outside Stackyard.',
+      ),
+    },
+  },
+  extendExpiry: {
+    method: 'post',
+    path: '/environments/{id}/extend',
+    summary:
+      "Moves a preview's expiry to `hours` from now (never earlier than it was). Needs `stackyard.environment.extend` on the entity. Audited (`environment-extend`).",
+    body: extendExpiryRequestSchema,
+    responses: {
+      200: {
+        description: 'The environment with its new expiry.',
+        body: environmentSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      404: errorResponse,
+      409: errorResponse,
+    },
+  },
+  inspectSockets: {
+    method: 'get',
+    path: '/environments/{id}/sockets',
+    summary:
+      "The environment's hosted WebSocket API: its paths, routes, open connections (every replica) and recent frames (a bounded ring buffer of the answering replica). Reading frames (`frames` > 0) needs `stackyard.environment.socket.manage` on the entity.",
+    query: inspectSocketsQuerySchema,
+    responses: {
+      200: {
+        description: 'The API and its live state.',
+        body: previewSocketInspectionSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      404: errorResponse,
+    },
+  },
+  sendToConnection: {
+    method: 'post',
+    path: '/environments/{id}/sockets/connections/{connectionId}/messages',
+    summary:
+      'Sends a message to a connection, on whichever replica holds it (as `POST @connections/{connectionId}` does). Needs `stackyard.environment.socket.manage` on the entity. Audited (`preview-socket-send`).',
+    body: sendToConnectionRequestSchema,
+    responses: {
+      204: { description: 'Sent.' },
+      400: error(
+        "Invalid request, or the message is larger than the API's limit.",
+      ),
+      401: errorResponse,
+      403: errorResponse,
+      404: gone,
+      503: error(
+        "The connection's send buffer is full (the client reads too slowly).",
+      ),
+    },
+  },
+  disconnect: {
+    method: 'delete',
+    path: '/environments/{id}/sockets/connections/{connectionId}',
+    summary:
+      'Closes a connection (code 1000), on whichever replica holds it. Needs `stackyard.environment.socket.manage` on the entity. Audited (`preview-socket-disconnect`).',
+    responses: {
+      204: { description: 'Closed.' },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      404: gone,
+    },
+  },
+  rotateConnectionKey: {
+    method: 'post',
+    path: '/environments/{id}/sockets/connection-key',
+    summary:
+      "Creates a new connection key for the environment's WebSocket API (the previous one stops working). The key is returned once; only its SHA-256 is stored. Needs `stackyard.environment.socket.manage` on the entity. Audited (`preview-socket-key-rotation`).",
+    responses: {
+      200: { description: 'The new key.', body: connectionKeyResponseSchema },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      404: errorResponse,
+    },
+  },
+  getOperation: {
+    method: 'get',
+    path: '/operations/{id}',
+    summary: 'One deploy or teardown operation.',
+    responses: {
+      200: { description: 'The operation.', body: operationSchema },
+      400: errorResponse,
+      401: errorResponse,
+      404: errorResponse,
+    },
+  },
+} as const satisfies Record<string, ApiRoute>;
+
+/** The name of a route in {@link stackyardRoutes}. */
+export type StackyardRouteName = keyof typeof stackyardRoutes;
+
+/**
+ * The route's path with its `{name}` parameters filled in, each encoded as
+ * one path segment.
+ */
+export function routePath(
+  route: Pick<ApiRoute, 'path'>,
+  params: Record<string, string> = {},
+): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) {
+      throw new Error(`Missing path parameter "${name}" of ${route.path}`);
+    }
+    return encodeURIComponent(value);
+  });
+}
