@@ -26,6 +26,7 @@ import {
   synthesizeService,
 } from '../lib/synth';
 import { examples } from './cdkDeploy.examples';
+import * as inputProps from './inputProperties';
 
 /** The ID of {@link createCdkDeployAction}'s action. */
 export const CDK_DEPLOY_ACTION_ID = 'stackyard:cdk:deploy';
@@ -106,37 +107,12 @@ export function createCdkDeployAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        appDir: z =>
-          z
-            .string()
-            .default('.')
-            .describe(
-              'Directory of the service (holding stackyard.yaml), relative to the workspace',
-            ),
-        entityRef: z =>
-          z
-            .string()
-            .describe(
-              'The catalog entity the environment belongs to, e.g. "component:default/orders"',
-            ),
-        target: z =>
-          z
-            .string()
-            .default('local')
-            .describe('A target name of stackyard.targets'),
-        stage: z => z.string().describe('Stage, e.g. "dev"'),
-        prefix: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "Environment prefix; default: resolved from branch and the manifest's project",
-            ),
-        branch: z =>
-          z
-            .string()
-            .optional()
-            .describe('Git branch the prefix is resolved from'),
+        appDir: inputProps.appDir,
+        entityRef: inputProps.entityRef,
+        target: inputProps.target,
+        stage: inputProps.stage,
+        prefix: inputProps.optionalPrefix,
+        branch: inputProps.branch,
         approveBroadening: z =>
           z
             .boolean()

@@ -7,6 +7,7 @@ import { parseEntityRef } from '../lib/infraLink';
 import { asInputError } from '../lib/synth';
 import { selectTarget } from './cdkDeploy';
 import { examples } from './cdkDestroy.examples';
+import * as inputProps from './inputProperties';
 
 /** The ID of {@link createCdkDestroyAction}'s action. */
 export const CDK_DESTROY_ACTION_ID = 'stackyard:cdk:destroy';
@@ -30,16 +31,10 @@ export function createCdkDestroyAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z =>
-          z.string().describe('The catalog entity the environment belongs to'),
-        target: z =>
-          z
-            .string()
-            .default('local')
-            .describe('A target name of stackyard.targets'),
-        prefix: z =>
-          z.string().describe('The environment prefix, e.g. "orders-7"'),
-        stage: z => z.string().describe('The stage, e.g. "dev"'),
+        entityRef: inputProps.entityRef,
+        target: inputProps.target,
+        prefix: inputProps.prefix,
+        stage: inputProps.stage,
       },
       output: {
         stackName: z => z.string().describe('The stack torn down'),

@@ -9,6 +9,7 @@ import {
   synthesizeService,
 } from '../lib/synth';
 import { examples } from './cdkSynth.examples';
+import * as inputProps from './inputProperties';
 
 /** The ID of {@link createCdkSynthAction}'s action. */
 export const CDK_SYNTH_ACTION_ID = 'stackyard:cdk:synth';
@@ -45,28 +46,10 @@ export function createCdkSynthAction(
     supportsDryRun: true,
     schema: {
       input: {
-        appDir: z =>
-          z
-            .string()
-            .default('.')
-            .describe(
-              'Directory of the service (holding stackyard.yaml), relative to the workspace',
-            ),
-        stage: z => z.string().describe('Stage to synthesize for, e.g. "dev"'),
-        prefix: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "Environment prefix; default: resolved from branch and the manifest's project",
-            ),
-        branch: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Git branch the prefix is resolved from when no prefix is given',
-            ),
+        appDir: inputProps.appDir,
+        stage: inputProps.stage,
+        prefix: inputProps.optionalPrefix,
+        branch: inputProps.branch,
       },
       output: {
         stackNames: z => z.array(z.string()).describe('Synthesized stacks'),

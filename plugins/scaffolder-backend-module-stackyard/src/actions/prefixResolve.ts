@@ -6,6 +6,7 @@ import {
   stackNameFor,
 } from '@stackyard/plugin-stackyard-common';
 import { examples } from './prefixResolve.examples';
+import * as inputProps from './inputProperties';
 
 /** The ID of {@link createPrefixResolveAction}'s action. */
 export const PREFIX_RESOLVE_ACTION_ID = 'stackyard:prefix:resolve';
@@ -29,14 +30,8 @@ export function createPrefixResolveAction() {
             .describe(
               'Project code, e.g. "wo": a lowercase letter, then up to 31 lowercase letters or digits',
             ),
-        stage: z => z.string().describe('Stage, e.g. "dev"'),
-        branch: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Git branch, e.g. "feature/wo-42-add-retries"; absent means the bare project code',
-            ),
+        stage: inputProps.stage,
+        branch: inputProps.branch,
         override: z =>
           z
             .string()
