@@ -1,0 +1,51 @@
+export interface Config {
+  /** Stackyard: environments of catalog entities as CloudFormation stacks. */
+  stackyard?: {
+    /**
+     * Where environments run and `stackyard:cdk:deploy` may deploy. Default:
+     * one `local` target, which needs no AWS (environments are recorded as
+     * local previews, not deployed to AWS). AWS credentials come from
+     * `aws.accounts` and never reach the browser.
+     */
+    targets?: Array<{
+      /** Lower-case letters, digits and hyphens, starting with a letter, e.g. `sandbox`; unique. */
+      name: string;
+      /** `aws` (CloudFormation) or `local` (preview, no AWS). */
+      type: 'aws' | 'local';
+      /** 12-digit AWS account id; required for `aws`. */
+      accountId?: string;
+      /** AWS region, e.g. `eu-west-1`; required for `aws`. */
+      region?: string;
+      /**
+       * For testing against an AWS-compatible endpoint (e.g. LocalStack or a
+       * loopback test server): every AWS call for this target goes to this
+       * `http:` or `https:` URL (no path, query or credentials) instead of
+       * AWS. Only for `aws` targets.
+       * @default AWS's own endpoints
+       */
+      endpoint?: string;
+      /**
+       * The stages this target accepts, e.g. `[dev, preview]`; each follows
+       * the stage naming rules.
+       * @default every stage
+       */
+      stages?: string[];
+    }>;
+    /**
+     * Stages whose environments are never torn down, compared without regard
+     * to case (`Prod` is protected by `prod`).
+     * @default ['prod', 'production']
+     */
+    protectedStages?: string[];
+    scaffolder?: {
+      /**
+       * Directory under which `stackyard:publish:local` creates git
+       * repositories (`<directory>/<name>`), and the only place the catalog's
+       * `stackyard-local` locations may read from. Relative paths are
+       * relative to the backend's working directory.
+       * @default - local publishing is refused until this is set
+       */
+      localPublishDirectory?: string;
+    };
+  };
+}

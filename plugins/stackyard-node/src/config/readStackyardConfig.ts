@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import type { Config } from '@backstage/config';
+import { readProtectedStages } from './protectedStages';
+import { Target, readTargets } from './targets';
+
+/** The `stackyard.*` settings shared by the backend plugin and its modules. */
+export interface StackyardConfig {
+  /** Targets by name, in configuration order. */
+  readonly targets: ReadonlyMap<string, Target>;
+  /** Stages whose environments are never torn down, lower-cased. */
+  readonly protectedStages: readonly string[];
+  /** Absolute directory for `stackyard:publish:local`, when configured. */
+  readonly localPublishDirectory?: string;
+}
+
+/**
+ * Reads and checks the shared `stackyard.*` settings, with defaults applied.
+ * Throws naming the key's path and quoting its value when one is invalid, so
+ * that a misconfiguration stops the backend at startup, with the same
+ * message whichever plugin reads it first.
+ */
+export function readStackyardConfig(config: Config): StackyardConfig {
+  const dir = config.getOptionalString(
+    'stackyard.scaffolder.localPublishDirectory',
+  );
+  return {
+    targets: readTargets(config),
+    protectedStages: readProtectedStages(config),
+    localPublishDirectory: dir ? resolve(dir) : undefined,
+  };
+}

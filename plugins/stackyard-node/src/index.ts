@@ -1,0 +1,16 @@
+/**
+ * Stackyard's backend-only shared code: the one reader of the `stackyard.*`
+ * configuration, used by the backend plugin and the backend modules.
+ *
+ * @packageDocumentation
+ */
+export { readStackyardConfig } from './config/readStackyardConfig';
+export type { StackyardConfig } from './config/readStackyardConfig';
+export { DEFAULT_TARGETS, readTargets } from './config/targets';
+export type { AwsTarget, LocalTarget, Target } from './config/targets';
+export {
+  DEFAULT_PROTECTED_STAGES,
+  isProtectedStage,
+} from './config/protectedStages';
+export { selectTarget } from './config/selectTarget';
+export { endpointProblem, parseEndpoint } from './config/endpoint';
