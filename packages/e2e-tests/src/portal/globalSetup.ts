@@ -1,19 +1,14 @@
-import { mkdirSync, mkdtempSync, openSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
-import { artifactsDir, baseUrl, e2eConfig, repoRoot } from './paths';
+import { spawnSync } from 'node:child_process';
+import { artifactsDir, baseUrl, repoRoot } from './paths';
+import { configArgs, startBackend } from './startBackend';
 import { waitForReady } from './waitForReady';
 import { stopProcessGroup } from './stopProcessGroup';
 import { startLoopbackAws } from './startLoopbackAws';
+import { startPostgresPortal } from './startPostgresPortal';
 import { endpointVariable } from '../infra/loopbackAws';
-
-const configArgs = [
-  '--config',
-  resolve(repoRoot, 'app-config.yaml'),
-  '--config',
-  e2eConfig,
-];
 
 /** Builds the frontend, then starts the backend that serves it. */
 export default async function globalSetup() {
@@ -42,45 +37,33 @@ export default async function globalSetup() {
   (globalThis as any).__stackyardFakeAws = aws.fake;
   process.env[endpointVariable] = aws.fake.url;
 
-  // The backend runs straight from its TypeScript sources through the same
-  // transform `backstage-cli package start` uses, but without its restart
-  // loop, so a crash fails the setup at once.
   // The wizard test publishes here, apart from other runs and `npm start`.
   process.env.APP_CONFIG_stackyard_scaffolder_localPublishDirectory =
     mkdtempSync(resolve(tmpdir(), 'stackyard-e2e-repos-'));
 
-  const log = openSync(resolve(artifactsDir, 'backend.log'), 'w');
-  const backend = spawn(
-    process.execPath,
-    [
-      '--enable-source-maps',
-      '--require',
-      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-      'src/index.ts',
-      ...configArgs,
-      '--config',
-      aws.configFile,
-    ],
-    {
-      cwd: resolve(repoRoot, 'packages/backend'),
-      stdio: ['ignore', log, log],
-      env: { ...process.env, NODE_ENV: 'development' },
-      detached: true,
-    },
-  );
+  const backend = startBackend({
+    extraArgs: ['--config', aws.configFile],
+    logFile: resolve(artifactsDir, 'backend.log'),
+  });
   (globalThis as any).__stackyardBackend = backend;
+  // The wizard runs on PostgreSQL too, against a second backend started
+  // alongside (when PostgreSQL is configured).
+  const postgres = await startPostgresPortal();
+  (globalThis as any).__stackyardPostgresPortal = postgres;
   try {
     await waitForReady(`${baseUrl}/.backstage/health/v1/readiness`, backend, {
       timeoutMs: 180_000,
     });
+    await postgres?.ready();
   } catch (error) {
     await stopProcessGroup(backend);
+    await postgres?.stop();
     await aws.fake.stop();
     throw new Error(
       `${error}; see ${resolve(
         artifactsDir,
         'backend.log',
-      )} for the backend's output`,
+      )} (and backend-postgres.log) for the backends' output`,
     );
   }
 }
