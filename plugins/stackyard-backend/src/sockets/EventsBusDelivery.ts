@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
 import {
+  ConnectionDirectory,
   ConnectionInfo,
   GoneException,
   ManagementApiError,
@@ -66,16 +67,12 @@ const replySchema = z.union([
 export type DeliveryRequest = z.infer<typeof requestSchema>;
 export type DeliveryReply = z.infer<typeof replySchema>;
 
-/** Operations on connections of an environment this replica holds; each throws `ManagementApiError`s. */
-export type LocalConnections = {
-  post(
-    environmentId: string,
-    connectionId: string,
-    data: Buffer,
-  ): Promise<void>;
-  get(environmentId: string, connectionId: string): Promise<ConnectionInfo>;
-  delete(environmentId: string, connectionId: string): Promise<void>;
-};
+/**
+ * The connections of an environment this replica holds (a
+ * `locateConnections` directory without `elsewhere`: it never asks the bus
+ * again); each operation throws `ManagementApiError`s.
+ */
+export type LocalConnections = (environmentId: string) => ConnectionDirectory;
 
 type Pending = {
   resolve(reply: DeliveryReply): void;
@@ -217,20 +214,20 @@ export class EventsBusDelivery {
     }
     const request = parsed.data;
     if (request.to !== this.options.replicaId) return;
-    const { local } = this.options;
+    const held = this.options.local(request.environmentId);
+    const { connectionId } = request;
     let reply: DeliveryReply;
     try {
       let info: ConnectionInfo | undefined;
       if (request.operation === 'post') {
-        await local.post(
-          request.environmentId,
-          request.connectionId,
+        await held.post(
+          connectionId,
           Buffer.from(request.data ?? '', 'base64'),
         );
       } else if (request.operation === 'get') {
-        info = await local.get(request.environmentId, request.connectionId);
+        info = await held.get(connectionId);
       } else {
-        await local.delete(request.environmentId, request.connectionId);
+        await held.delete(connectionId);
       }
       reply = {
         type: 'reply',

@@ -6,11 +6,12 @@ import {
   stackyardEnvironmentSocketManagePermission,
 } from '@stackyard/plugin-stackyard-common';
 import {
+  ConnectionHolder,
   ConnectionSummary,
   EmulatorActivity,
-  GoneException,
   RemoteConnections,
   WebSocketApiEmulator,
+  locateConnections,
 } from '@stackyard/ws-emulator';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
@@ -217,24 +218,9 @@ export class PreviewSocketHost {
     return stored ? key : undefined;
   }
 
-  /** Operations on this replica's connections, for the events bus. */
-  readonly local: LocalConnections = {
-    post: async (environmentId, connectionId, data) => {
-      const holder = this.localHolder(environmentId, connectionId);
-      if (!holder) throw new GoneException(connectionId);
-      await holder.postToConnection(connectionId, data, { localOnly: true });
-    },
-    get: async (environmentId, connectionId) => {
-      const holder = this.localHolder(environmentId, connectionId);
-      if (!holder) throw new GoneException(connectionId);
-      return holder.getConnection(connectionId, { localOnly: true });
-    },
-    delete: async (environmentId, connectionId) => {
-      const holder = this.localHolder(environmentId, connectionId);
-      if (!holder) throw new GoneException(connectionId);
-      await holder.deleteConnection(connectionId, { localOnly: true });
-    },
-  };
+  /** The environment's connections this replica holds, for the events bus. */
+  readonly local: LocalConnections = environmentId =>
+    locateConnections({ here: () => this.heldHere(environmentId) });
 
   /** Closes every API (running `$disconnect`s) and forgets this replica's connections. */
   async close(): Promise<void> {
@@ -254,14 +240,10 @@ export class PreviewSocketHost {
     return [entry.current, ...entry.retired];
   }
 
-  private localHolder(
-    environmentId: string,
-    connectionId: string,
-  ): WebSocketApiEmulator | undefined {
+  /** The environment's emulators on this replica, current first. */
+  private heldHere(environmentId: string): ConnectionHolder[] {
     const entry = this.entries.get(environmentId);
-    return entry
-      ? this.emulatorsOf(entry).find(e => e.hasConnection(connectionId))
-      : undefined;
+    return entry ? this.emulatorsOf(entry).map(e => e.heldConnections) : [];
   }
 
   /** The environment's entry, built or rebuilt from the database; one load at a time per environment. */
@@ -417,45 +399,16 @@ export class PreviewSocketHost {
     }
   }
 
-  /** Other emulators of this replica first, then other replicas. */
+  /** What an emulator does not hold: other emulators of this replica first, then other replicas. */
   private remoteFor(
     environmentId: string,
     self: () => WebSocketApiEmulator,
   ): RemoteConnections {
-    const elsewhere = (connectionId: string) => {
-      const holder = this.localHolder(environmentId, connectionId);
-      return holder && holder !== self() ? holder : undefined;
-    };
-    const other = () => {
-      if (!this.remote) {
-        return undefined;
-      }
-      return this.remote(environmentId);
-    };
-    return {
-      post: async (id, data) => {
-        const holder = elsewhere(id);
-        if (holder)
-          return holder.postToConnection(id, data, { localOnly: true });
-        const remote = other();
-        if (!remote) throw new GoneException(id);
-        return remote.post(id, data);
-      },
-      get: async id => {
-        const holder = elsewhere(id);
-        if (holder) return holder.getConnection(id, { localOnly: true });
-        const remote = other();
-        if (!remote) throw new GoneException(id);
-        return remote.get(id);
-      },
-      delete: async id => {
-        const holder = elsewhere(id);
-        if (holder) return holder.deleteConnection(id, { localOnly: true });
-        const remote = other();
-        if (!remote) throw new GoneException(id);
-        return remote.delete(id);
-      },
-    };
+    return locateConnections({
+      here: () =>
+        this.heldHere(environmentId).filter(h => h !== self().heldConnections),
+      elsewhere: () => this.remote?.(environmentId),
+    });
   }
 
   private onActivity(

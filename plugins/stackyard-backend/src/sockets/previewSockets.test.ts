@@ -29,6 +29,21 @@ describe('preview sockets hosted in the backend', () => {
   let environmentId: string;
   let key: string;
 
+  const websocket = (extraRoutes: Record<string, unknown> = {}) => ({
+    routeSelectionExpression: '$request.body.action',
+    routes: {
+      $connect: { integration: { type: 'http', url: integration.url } },
+      $disconnect: {
+        integration: { type: 'http', url: integration.url },
+      },
+      echo: {
+        integration: { type: 'http', url: integration.url },
+        response: true,
+      },
+      ...extraRoutes,
+    },
+  });
+
   beforeAll(async () => {
     integration = await startIntegrationServer();
     const backend = await startTestBackend({
@@ -46,19 +61,7 @@ describe('preview sockets hosted in the backend', () => {
       .set('Authorization', mockCredentials.service.header())
       .send({
         ...localPreview(),
-        websocket: {
-          routeSelectionExpression: '$request.body.action',
-          routes: {
-            $connect: { integration: { type: 'http', url: integration.url } },
-            $disconnect: {
-              integration: { type: 'http', url: integration.url },
-            },
-            echo: {
-              integration: { type: 'http', url: integration.url },
-              response: true,
-            },
-          },
-        },
+        websocket: websocket(),
       });
     if (registered.status !== 201) {
       throw new Error(
@@ -326,6 +329,62 @@ describe('preview sockets hosted in the backend', () => {
     const after = await fetch(endpoint, {
       headers: { 'x-stackyard-connection-key': key },
     });
+    expect(after.status).toBe(410);
+    expect(after.headers.get('x-amzn-errortype')).toBe('GoneException');
+  });
+
+  it('reaches a connection opened before the routes were re-registered, from the new API', async () => {
+    const before = await openSocket(socketUrl(), {
+      headers: { 'x-stackyard-connection-key': key },
+    });
+    if (before.kind !== 'open') throw new Error(`refused ${before.status}`);
+    const connectionId = integration.events
+      .filter(e => e.requestContext.routeKey === '$connect')
+      .pop()!.requestContext.connectionId;
+
+    // Re-registering rebuilds the API; the open connection stays on the
+    // emulator it connected to, which now only holds connections.
+    const reregistered = await request(server)
+      .post('/api/stackyard/environments')
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        ...localPreview(),
+        websocket: websocket({
+          ping: { integration: { type: 'http', url: integration.url } },
+        }),
+      });
+    expect(reregistered.status).toBe(200);
+    const inspected = await request(server)
+      .get(`/api/stackyard/environments/${environmentId}/sockets?frames=0`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(Object.keys(inspected.body.routes)).toContain('ping');
+    expect(
+      inspected.body.connections.map(
+        (c: { connectionId: string }) => c.connectionId,
+      ),
+    ).toContain(connectionId);
+
+    const endpoint = `http://${base}/api/stackyard/sockets/${environmentId}/dev/@connections/${encodeURIComponent(
+      connectionId,
+    )}`;
+    const headers = { 'x-stackyard-connection-key': key };
+    const received = nextMessage(before.ws);
+    const posted = await fetch(endpoint, {
+      method: 'POST',
+      headers,
+      body: 'to the older API',
+    });
+    expect(posted.status).toBe(200);
+    await expect(received).resolves.toBe('to the older API');
+    const info = await fetch(endpoint, { headers });
+    expect(info.status).toBe(200);
+
+    const gone = closed(before.ws);
+    expect((await fetch(endpoint, { method: 'DELETE', headers })).status).toBe(
+      204,
+    );
+    await gone;
+    const after = await fetch(endpoint, { headers });
     expect(after.status).toBe(410);
     expect(after.headers.get('x-amzn-errortype')).toBe('GoneException');
   });
