@@ -1,0 +1,24 @@
+export { LoopbackAws, BOOTSTRAP_QUALIFIER } from './LoopbackAws';
+export type { LoopbackAwsOptions } from './LoopbackAws';
+export { LoopbackCloudFormation } from './cloudFormation';
+export { LoopbackCloudWatch } from './cloudWatch';
+export type { LoopbackAlarm } from './cloudWatch';
+export { LoopbackS3, decodeAwsChunked } from './s3';
+export type { LoopbackObject } from './s3';
+export { LoopbackSsm } from './ssm';
+export { LoopbackSts } from './sts';
+export type {
+  LoopbackRequest,
+  LoopbackResponse,
+  LoopbackService,
+} from './protocol';
+export { serviceOf } from './route';
+export type {
+  ChangeSet,
+  LoopbackStack,
+  ResourceChange,
+  StackEvent,
+  StackResource,
+  StackSeed,
+  StackTemplate,
+} from './stacks';
