@@ -17,15 +17,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
 import { knex as createKnex, Knex } from 'knex';
-import type { Target } from '../src/config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import { DatabaseEnvironmentStore } from '../src/database/DatabaseEnvironmentStore';
 import { Reconciler } from '../src/reconciler/Reconciler';
 import { StackResourceInventory } from '../src/reconciler/StackResourceInventory';
 import { EnvironmentGuard } from '../src/service/EnvironmentGuard';
 import { createRouter } from '../src/service/router';
 import { DefaultTeardownService } from '../src/teardown/TeardownService';
-import { FakeAwsServer } from '../src/__testUtils__/FakeAwsServer';
-import { fakeGateways, fakeTarget } from '../src/__testUtils__/fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import {
+  loopbackGateways,
+  loopbackTarget,
+} from '../src/__testUtils__/loopbackAws';
 import {
   recordingAuditor,
   recordingNotifier,
@@ -96,12 +99,12 @@ async function seed(
 }
 
 async function main() {
-  const aws = await FakeAwsServer.start();
+  const aws = await LoopbackAws.start();
   try {
     await withDatabase(async knex => {
       const targets = new Map<string, Target>([
         ['local', { name: 'local', type: 'local' }],
-        ['sandbox', fakeTarget(aws)],
+        ['sandbox', loopbackTarget(aws)],
       ]);
       const store = await DatabaseEnvironmentStore.create({
         database: mockServices.database({ knex }),
@@ -115,7 +118,7 @@ async function main() {
         )} s`,
       );
 
-      const { stacks, alarms } = fakeGateways();
+      const { stacks, alarms } = loopbackGateways();
       const { auditor } = recordingAuditor();
       const { notifier } = recordingNotifier();
       const logger = mockServices.rootLogger({ level: 'warn' });
@@ -166,24 +169,24 @@ async function main() {
           Math.floor(i / ENTITIES)
         ];
         const name = `svc-${entity}-${stage}`;
-        aws.addStack({
+        aws.cloudFormation.addStack({
           name,
           status: 'UPDATE_COMPLETE',
           outputs: { Url: 'https://x.test' },
         });
         if (i % 2 === 0) {
-          aws.alarms.push({
+          aws.cloudWatch.alarms.push({
             name: `${name}-Errors`,
             type: 'metric',
             state: 'OK',
           });
-          aws.alarms.push({
+          aws.cloudWatch.alarms.push({
             name: `${name}-Health`,
             type: 'composite',
             state: 'OK',
           });
         } else {
-          aws.alarms.push({
+          aws.cloudWatch.alarms.push({
             name: `${name}-Latency`,
             type: 'metric',
             state: 'ALARM',
@@ -211,7 +214,7 @@ async function main() {
           `reconcile ${cycle}: ${stats.environments} stacks, ${
             stats.changed
           } changed, ${ms.toFixed(0)} ms, AWS calls ${JSON.stringify(
-            aws.calls,
+            aws.callCount,
           )}`,
         );
       }

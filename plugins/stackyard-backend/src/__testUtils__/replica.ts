@@ -3,7 +3,7 @@ import { PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { Knex } from 'knex';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { OperationTracker } from '../reconciler/OperationTracker';
 import { Reconciler } from '../reconciler/Reconciler';
@@ -12,8 +12,8 @@ import { EnvironmentGuard } from '../service/EnvironmentGuard';
 import { createRouter } from '../service/router';
 import { createPreviewSockets } from '../sockets/createPreviewSockets';
 import { DefaultTeardownService } from '../teardown/TeardownService';
-import { FakeAwsServer } from './FakeAwsServer';
-import { fakeGateways, fakeTarget } from './fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackGateways, loopbackTarget } from './loopbackAws';
 import { recordingAuditor, recordingNotifier } from './recorders';
 
 /** A permissions service that answers every request with `result`. */
@@ -31,14 +31,14 @@ export function permissionsAnswering(
  */
 export async function createReplica(options: {
   knex: Knex;
-  server: FakeAwsServer;
+  server: LoopbackAws;
   permissions?: PermissionsService;
   now?: () => Date;
   extraTargets?: Target[];
 }) {
   const targets = new Map<string, Target>([
     ['local', { name: 'local', type: 'local' }],
-    ['sandbox', fakeTarget(options.server)],
+    ['sandbox', loopbackTarget(options.server)],
     ...(options.extraTargets ?? []).map(t => [t.name, t] as const),
   ]);
   const store = await DatabaseEnvironmentStore.create({
@@ -46,7 +46,7 @@ export async function createReplica(options: {
     protectedStages: ['prod', 'production'],
     eventRetention: 100,
   });
-  const { stacks, alarms } = fakeGateways();
+  const { stacks, alarms } = loopbackGateways();
   const { auditor, events: auditEvents } = recordingAuditor();
   const { notifier, messages } = recordingNotifier();
   const logger = mockServices.logger.mock();

@@ -1,27 +1,27 @@
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
-import { fakeGateways, fakeTarget } from '../__testUtils__/fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackGateways, loopbackTarget } from '../__testUtils__/loopbackAws';
 
 describe('AWS gateways against a loopback CloudFormation/CloudWatch endpoint', () => {
-  let server: FakeAwsServer;
+  let server: LoopbackAws;
 
   beforeEach(async () => {
-    server = await FakeAwsServer.start();
+    server = await LoopbackAws.start();
   });
   afterEach(() => server.stop());
 
   it('lists every stack across pages, one call per page', async () => {
     for (let i = 0; i < 250; i++) {
-      server.addStack({
+      server.cloudFormation.addStack({
         name: `svc-${i}-dev`,
         status: 'CREATE_COMPLETE',
         outputs: i === 0 ? { Url: 'https://a.test' } : {},
         terminationProtection: i === 1,
       });
     }
-    const { stacks } = fakeGateways();
-    const listed = await stacks.listStacks(fakeTarget(server));
+    const { stacks } = loopbackGateways();
+    const listed = await stacks.listStacks(loopbackTarget(server));
     expect(listed).toHaveLength(250);
-    expect(server.calls.DescribeStacks).toBe(3);
+    expect(server.callCount.DescribeStacks).toBe(3);
     expect(listed[0]).toMatchObject({
       stackName: 'svc-0-dev',
       stackStatus: 'CREATE_COMPLETE',
@@ -32,68 +32,73 @@ describe('AWS gateways against a loopback CloudFormation/CloudWatch endpoint', (
   });
 
   it('retries throttled calls with backoff and then succeeds', async () => {
-    server.addStack({ name: 'orders-dev', status: 'UPDATE_COMPLETE' });
+    server.cloudFormation.addStack({
+      name: 'orders-dev',
+      status: 'UPDATE_COMPLETE',
+    });
     server.throttle.DescribeStacks = 2;
     server.throttle.DescribeAlarms = 1;
-    server.alarms.push({
+    server.cloudWatch.alarms.push({
       name: 'orders-dev-Errors',
       type: 'metric',
       state: 'OK',
     });
-    const { stacks, alarms } = fakeGateways();
-    const listed = await stacks.listStacks(fakeTarget(server));
+    const { stacks, alarms } = loopbackGateways();
+    const listed = await stacks.listStacks(loopbackTarget(server));
     expect(listed.map(s => s.stackName)).toEqual(['orders-dev']);
-    expect(server.calls.DescribeStacks).toBe(3);
-    expect(await alarms.listAlarms(fakeTarget(server))).toHaveLength(1);
-    expect(server.calls.DescribeAlarms).toBe(2);
+    expect(server.callCount.DescribeStacks).toBe(3);
+    expect(await alarms.listAlarms(loopbackTarget(server))).toHaveLength(1);
+    expect(server.callCount.DescribeAlarms).toBe(2);
   });
 
   it('gives up after the configured attempts with the throttling error', async () => {
     server.throttle.DescribeStacks = 10;
-    const { stacks } = fakeGateways();
-    await expect(stacks.listStacks(fakeTarget(server))).rejects.toThrow(
+    const { stacks } = loopbackGateways();
+    await expect(stacks.listStacks(loopbackTarget(server))).rejects.toThrow(
       'Rate exceeded',
     );
-    expect(server.calls.DescribeStacks).toBe(4);
+    expect(server.callCount.DescribeStacks).toBe(4);
   });
 
   it('describes one stack, and reports a missing one as undefined', async () => {
-    server.addStack({
+    server.cloudFormation.addStack({
       name: 'orders-dev',
       status: 'ROLLBACK_COMPLETE',
       reason: 'boom',
     });
-    const { stacks } = fakeGateways();
+    const { stacks } = loopbackGateways();
     expect(
-      await stacks.describeStack(fakeTarget(server), 'orders-dev'),
+      await stacks.describeStack(loopbackTarget(server), 'orders-dev'),
     ).toMatchObject({
       stackStatus: 'ROLLBACK_COMPLETE',
       statusReason: 'boom',
     });
     expect(
-      await stacks.describeStack(fakeTarget(server), 'nope-dev'),
+      await stacks.describeStack(loopbackTarget(server), 'nope-dev'),
     ).toBeUndefined();
   });
 
   it('deletes a stack and reads its events newer than a time', async () => {
     const old = new Date(Date.UTC(2025, 0, 1));
-    server.addStack({
+    server.cloudFormation.addStack({
       name: 'orders-dev',
       status: 'CREATE_COMPLETE',
       events: [
         {
-          id: 'old',
-          time: old,
+          eventId: 'old',
+          timestamp: old,
           logicalId: 'orders-dev',
           status: 'CREATE_COMPLETE',
         },
       ],
     });
-    const { stacks } = fakeGateways();
-    await stacks.deleteStack(fakeTarget(server), 'orders-dev', 'op-1');
-    expect(server.stacks.get('orders-dev')?.status).toBe('DELETE_IN_PROGRESS');
+    const { stacks } = loopbackGateways();
+    await stacks.deleteStack(loopbackTarget(server), 'orders-dev', 'op-1');
+    expect(server.cloudFormation.stacks.get('orders-dev')?.status).toBe(
+      'DELETE_IN_PROGRESS',
+    );
     const events = await stacks.listStackEvents(
-      fakeTarget(server),
+      loopbackTarget(server),
       'orders-dev',
       new Date(Date.UTC(2026, 0, 1)),
     );
@@ -102,25 +107,25 @@ describe('AWS gateways against a loopback CloudFormation/CloudWatch endpoint', (
 
   it('lists metric and composite alarms across pages, optionally by prefix', async () => {
     for (let i = 0; i < 120; i++) {
-      server.alarms.push({
+      server.cloudWatch.alarms.push({
         name: `svc-${i % 3}-dev-alarm-${i}`,
         type: i % 10 === 0 ? 'composite' : 'metric',
         state: i % 7 === 0 ? 'ALARM' : 'OK',
       });
     }
-    const { alarms } = fakeGateways();
-    const all = await alarms.listAlarms(fakeTarget(server));
+    const { alarms } = loopbackGateways();
+    const all = await alarms.listAlarms(loopbackTarget(server));
     expect(all).toHaveLength(120);
     expect(all.filter(a => a.type === 'composite')).toHaveLength(12);
-    expect(server.calls.DescribeAlarms).toBe(2);
-    const one = await alarms.listAlarms(fakeTarget(server), 'svc-1-dev');
+    expect(server.callCount.DescribeAlarms).toBe(2);
+    const one = await alarms.listAlarms(loopbackTarget(server), 'svc-1-dev');
     expect(one).toHaveLength(40);
     expect(one.every(a => a.name.startsWith('svc-1-dev'))).toBe(true);
   });
 
   it('lists every resource of a stack across pages, and undefined for a missing stack', async () => {
-    server.resourcesPageSize = 40;
-    server.addStack({
+    server.cloudFormation.resourcesPageSize = 40;
+    server.cloudFormation.addStack({
       name: 'orders-dev',
       status: 'UPDATE_COMPLETE',
       resources: Array.from({ length: 90 }, (_, i) => ({
@@ -132,12 +137,12 @@ describe('AWS gateways against a loopback CloudFormation/CloudWatch endpoint', (
           i === 1 ? 'Resource handler returned message: "boom"' : undefined,
       })),
     });
-    const { stacks } = fakeGateways();
+    const { stacks } = loopbackGateways();
     const listed = await stacks.listStackResources(
-      fakeTarget(server),
+      loopbackTarget(server),
       'orders-dev',
     );
-    expect(server.calls.ListStackResources).toBe(3);
+    expect(server.callCount.ListStackResources).toBe(3);
     expect(listed).toHaveLength(90);
     expect(listed![0]).toEqual({
       logicalId: 'Fn0',
@@ -153,7 +158,7 @@ describe('AWS gateways against a loopback CloudFormation/CloudWatch endpoint', (
       statusReason: 'Resource handler returned message: "boom"',
     });
     expect(
-      await stacks.listStackResources(fakeTarget(server), 'nope-dev'),
+      await stacks.listStackResources(loopbackTarget(server), 'nope-dev'),
     ).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { createTestDatabases } from '@stackyard/test-support';
 import { Knex } from 'knex';
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
-import { fakeGateways, fakeTarget } from '../__testUtils__/fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackGateways, loopbackTarget } from '../__testUtils__/loopbackAws';
 import { createReplica } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
@@ -18,15 +18,18 @@ const deployment = {
 };
 
 describe.each(databases.eachSupportedId())(
-  'OperationTracker on %s',
+  'OperationTracker on %s against a loopback AWS endpoint',
   databaseId => {
-    let server: FakeAwsServer;
+    let server: LoopbackAws;
     let knex: Knex;
 
     beforeEach(async () => {
-      server = await FakeAwsServer.start();
+      server = await LoopbackAws.start();
       knex = await databases.init(databaseId);
-      server.addStack({ name: 'orders-dev', status: 'CREATE_COMPLETE' });
+      server.cloudFormation.addStack({
+        name: 'orders-dev',
+        status: 'CREATE_COMPLETE',
+      });
     });
     afterEach(() => server.stop());
 
@@ -34,7 +37,7 @@ describe.each(databases.eachSupportedId())(
       const replica = await createReplica({ knex, server });
       const { environment } = await replica.store.registerDeployment({
         request: deployment,
-        target: fakeTarget(server),
+        target: loopbackTarget(server),
         actor: 'a',
       });
       const { operation } = await replica.teardown.teardownExpired(environment);
@@ -48,7 +51,7 @@ describe.each(databases.eachSupportedId())(
       expect(events.map(e => e.resourceStatus)).toEqual(['DELETE_IN_PROGRESS']);
       expect(events[0].operationId).toBe(operation.id);
 
-      server.completeDeletion('orders-dev');
+      server.cloudFormation.completeDeletion('orders-dev');
       expect(await replica.tracker.trackOnce()).toEqual({
         tracked: 1,
         finished: 1,
@@ -71,12 +74,13 @@ describe.each(databases.eachSupportedId())(
       const replica = await createReplica({ knex, server });
       const { environment } = await replica.store.registerDeployment({
         request: deployment,
-        target: fakeTarget(server),
+        target: loopbackTarget(server),
         actor: 'a',
       });
       const { operation } = await replica.teardown.teardownExpired(environment);
-      server.stacks.get('orders-dev')!.status = 'DELETE_FAILED';
-      server.stacks.get('orders-dev')!.reason = 'Bucket not empty';
+      server.cloudFormation.stacks.get('orders-dev')!.status = 'DELETE_FAILED';
+      server.cloudFormation.stacks.get('orders-dev')!.reason =
+        'Bucket not empty';
       await replica.tracker.trackOnce();
       expect(await replica.store.getOperation(operation.id)).toMatchObject({
         state: 'failed',
@@ -92,7 +96,7 @@ describe.each(databases.eachSupportedId())(
         const before = await createReplica({ knex, server });
         const { environment } = await before.store.registerDeployment({
           request: deployment,
-          target: fakeTarget(server),
+          target: loopbackTarget(server),
           actor: 'a',
         });
         // The replica claims the teardown and sends DeleteStack, then dies
@@ -103,8 +107,8 @@ describe.each(databases.eachSupportedId())(
           actor: 'user:default/ada',
         });
         expect(claim.kind).toBe('claimed');
-        await fakeGateways().stacks.deleteStack(
-          fakeTarget(server),
+        await loopbackGateways().stacks.deleteStack(
+          loopbackTarget(server),
           'orders-dev',
           claim.kind === 'claimed' ? claim.operation.id : '',
         );
@@ -125,7 +129,7 @@ describe.each(databases.eachSupportedId())(
           operation: { id: '11111111-1111-4111-8111-111111111111' },
         });
 
-        server.completeDeletion('orders-dev');
+        server.cloudFormation.completeDeletion('orders-dev');
         await after.tracker.trackOnce();
         expect(
           await after.store.getOperation(
@@ -135,14 +139,14 @@ describe.each(databases.eachSupportedId())(
         expect((await after.store.getEnvironment(environment.id))?.status).toBe(
           'deleted',
         );
-        expect(server.calls.DeleteStack).toBe(1);
+        expect(server.callCount.DeleteStack).toBe(1);
       });
 
       it('ends a teardown interrupted before DeleteStack as failed with the reason, so it can be requested again', async () => {
         const before = await createReplica({ knex, server });
         const { environment } = await before.store.registerDeployment({
           request: deployment,
-          target: fakeTarget(server),
+          target: loopbackTarget(server),
           actor: 'a',
         });
         await before.store.claimTeardown({
@@ -173,13 +177,13 @@ describe.each(databases.eachSupportedId())(
           status: 'ready',
           activeOperationId: undefined,
         });
-        expect(server.calls.DeleteStack).toBeUndefined();
+        expect(server.callCount.DeleteStack).toBeUndefined();
 
         const retry = await after.teardown.teardownExpired(
           (await after.store.getEnvironment(environment.id))!,
         );
         expect(retry.started).toBe(true);
-        expect(server.calls.DeleteStack).toBe(1);
+        expect(server.callCount.DeleteStack).toBe(1);
       });
     });
 
@@ -188,7 +192,7 @@ describe.each(databases.eachSupportedId())(
       const replica = await createReplica({ knex, server, now: () => now });
       const { operation } = await replica.store.registerDeployment({
         request: { ...deployment, status: 'deploying' },
-        target: fakeTarget(server),
+        target: loopbackTarget(server),
         actor: 'a',
       });
       await replica.tracker.trackOnce();

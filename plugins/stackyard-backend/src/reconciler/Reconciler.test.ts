@@ -1,7 +1,7 @@
 import { createTestDatabases } from '@stackyard/test-support';
 import type { RegisterDeploymentRequest } from '@stackyard/plugin-stackyard-common';
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
-import { fakeTarget } from '../__testUtils__/fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackTarget } from '../__testUtils__/loopbackAws';
 import { createReplica } from '../__testUtils__/replica';
 import { assignAlarms } from './Reconciler';
 
@@ -50,10 +50,10 @@ describe('assignAlarms', () => {
 describe.each(databases.eachSupportedId())(
   'Reconciler on %s against a loopback AWS endpoint',
   databaseId => {
-    let server: FakeAwsServer;
+    let server: LoopbackAws;
 
     beforeEach(async () => {
-      server = await FakeAwsServer.start();
+      server = await LoopbackAws.start();
     });
     afterEach(() => server.stop());
 
@@ -62,7 +62,7 @@ describe.each(databases.eachSupportedId())(
         knex: await databases.init(databaseId),
         server,
       });
-      const target = fakeTarget(server);
+      const target = loopbackTarget(server);
       const { store } = replica;
       const ids: Record<string, string> = {};
       for (const name of [
@@ -79,23 +79,26 @@ describe.each(databases.eachSupportedId())(
           })
         ).environment.id;
       }
-      server.addStack({
+      server.cloudFormation.addStack({
         name: 'orders-dev',
         status: 'UPDATE_COMPLETE',
         outputs: { Url: 'https://x.test' },
       });
-      server.addStack({
+      server.cloudFormation.addStack({
         name: 'orders-qa',
         status: 'UPDATE_ROLLBACK_COMPLETE',
         reason: 'bad change',
       });
-      server.addStack({
+      server.cloudFormation.addStack({
         name: 'orders-locked',
         status: 'CREATE_COMPLETE',
         terminationProtection: true,
       });
-      server.addStack({ name: 'unrelated-stack', status: 'CREATE_COMPLETE' });
-      server.alarms.push(
+      server.cloudFormation.addStack({
+        name: 'unrelated-stack',
+        status: 'CREATE_COMPLETE',
+      });
+      server.cloudWatch.alarms.push(
         {
           name: 'orders-dev-Errors',
           type: 'metric',
@@ -112,7 +115,10 @@ describe.each(databases.eachSupportedId())(
         changed: 4,
         failedAccountRegions: 0,
       });
-      expect(server.calls).toEqual({ DescribeStacks: 1, DescribeAlarms: 1 });
+      expect(server.callCount).toEqual({
+        DescribeStacks: 1,
+        DescribeAlarms: 1,
+      });
 
       const dev = await store.getEnvironment(ids['orders-dev']);
       expect(dev).toMatchObject({
@@ -150,9 +156,12 @@ describe.each(databases.eachSupportedId())(
         knex: await databases.init(databaseId),
         server,
       });
-      const target = fakeTarget(server);
+      const target = loopbackTarget(server);
       for (let i = 0; i < 250; i++) {
-        server.addStack({ name: `svc${i}-dev`, status: 'CREATE_COMPLETE' });
+        server.cloudFormation.addStack({
+          name: `svc${i}-dev`,
+          status: 'CREATE_COMPLETE',
+        });
         await replica.store.registerDeployment({
           request: request(`svc${i}-dev`),
           target,
@@ -161,30 +170,33 @@ describe.each(databases.eachSupportedId())(
       }
       const stats = await replica.reconciler.reconcileOnce();
       expect(stats.environments).toBe(250);
-      expect(server.calls).toEqual({ DescribeStacks: 3, DescribeAlarms: 1 });
+      expect(server.callCount).toEqual({
+        DescribeStacks: 3,
+        DescribeAlarms: 1,
+      });
     });
 
     it('keeps reconciling other account/regions when one fails', async () => {
-      const other = await FakeAwsServer.start();
+      const other = await LoopbackAws.start();
       try {
         const replica = await createReplica({
           knex: await databases.init(databaseId),
           server,
-          extraTargets: [fakeTarget(other, 'other')],
+          extraTargets: [loopbackTarget(other, 'other')],
         });
         const { store } = replica;
         await store.registerDeployment({
           request: request('orders-dev'),
-          target: fakeTarget(server),
+          target: loopbackTarget(server),
           actor: 'a',
         });
         server.throttle.DescribeStacks = 100;
         const { environment } = await store.registerDeployment({
           request: request('billing-dev', { target: 'other' }),
-          target: fakeTarget(other, 'other'),
+          target: loopbackTarget(other, 'other'),
           actor: 'a',
         });
-        other.addStack({
+        other.cloudFormation.addStack({
           name: 'billing-dev',
           status: 'UPDATE_ROLLBACK_COMPLETE',
         });
@@ -208,9 +220,15 @@ describe.each(databases.eachSupportedId())(
         server,
         now: () => now,
       });
-      const target = fakeTarget(server);
-      server.addStack({ name: 'pr42-preview', status: 'CREATE_COMPLETE' });
-      server.addStack({ name: 'pr43-preview', status: 'CREATE_COMPLETE' });
+      const target = loopbackTarget(server);
+      server.cloudFormation.addStack({
+        name: 'pr42-preview',
+        status: 'CREATE_COMPLETE',
+      });
+      server.cloudFormation.addStack({
+        name: 'pr43-preview',
+        status: 'CREATE_COMPLETE',
+      });
       const soon = new Date(Date.now() + 60_000).toISOString();
       const later = new Date(Date.now() + 86_400_000).toISOString();
       const expired = await replica.store.registerDeployment({
@@ -229,11 +247,13 @@ describe.each(databases.eachSupportedId())(
       expect((await replica.reconciler.reconcileOnce()).expired).toBe(0);
       now = new Date(Date.now() + 120_000);
       expect((await replica.reconciler.reconcileOnce()).expired).toBe(1);
-      expect(server.calls.DeleteStack).toBe(1);
-      expect(server.stacks.get('pr42-preview')?.status).toBe(
+      expect(server.callCount.DeleteStack).toBe(1);
+      expect(server.cloudFormation.stacks.get('pr42-preview')?.status).toBe(
         'DELETE_IN_PROGRESS',
       );
-      expect(server.stacks.get('pr43-preview')?.status).toBe('CREATE_COMPLETE');
+      expect(server.cloudFormation.stacks.get('pr43-preview')?.status).toBe(
+        'CREATE_COMPLETE',
+      );
       expect(replica.auditEvents).toEqual([
         expect.objectContaining({
           eventId: 'environment-teardown',

@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@stackyard/test-support';
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
-import { fakeGateways, fakeTarget } from '../__testUtils__/fakeAws';
-import type { Target } from '../config/targets';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackGateways, loopbackTarget } from '../__testUtils__/loopbackAws';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { StackResourceInventory } from './StackResourceInventory';
 
@@ -13,11 +13,11 @@ const databases = createTestDatabases();
 describe.each(databases.eachSupportedId())(
   'StackResourceInventory on %s against a loopback CloudFormation endpoint',
   databaseId => {
-    let server: FakeAwsServer;
+    let server: LoopbackAws;
     let clock: number;
 
     beforeEach(async () => {
-      server = await FakeAwsServer.start();
+      server = await LoopbackAws.start();
       clock = Date.now();
     });
     afterEach(() => server.stop());
@@ -31,11 +31,11 @@ describe.each(databases.eachSupportedId())(
       });
       const targets = new Map<string, Target>([
         ['local', { name: 'local', type: 'local' }],
-        ['sandbox', fakeTarget(server)],
+        ['sandbox', loopbackTarget(server)],
       ]);
       const inventory = StackResourceInventory.create({
         store,
-        stacks: fakeGateways().stacks,
+        stacks: loopbackGateways().stacks,
         targets,
         maxAgeMs: 60_000,
         activeMaxAgeMs: 5_000,
@@ -96,7 +96,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reads a stack on AWS once, sorted, and serves the cache until it ages or the environment changes', async () => {
-      server.addStack({
+      server.cloudFormation.addStack({
         name: 'orders-dev',
         status: 'CREATE_COMPLETE',
         resources: [queue, fn],
@@ -117,20 +117,20 @@ describe.each(databases.eachSupportedId())(
 
       clock += 30_000;
       await inventory.resourcesOf(environment);
-      expect(server.calls.ListStackResources).toBe(1);
+      expect(server.callCount.ListStackResources).toBe(1);
 
       clock += 31_000;
       await inventory.resourcesOf(environment);
-      expect(server.calls.ListStackResources).toBe(2);
+      expect(server.callCount.ListStackResources).toBe(2);
 
       // A later change of the environment (a deploy) makes the list stale.
       const changed = {
         ...environment,
         updatedAt: new Date(clock + 1).toISOString(),
       };
-      server.stacks.get('orders-dev')!.resources = [queue];
+      server.cloudFormation.stacks.get('orders-dev')!.resources = [queue];
       const after = await inventory.resourcesOf(changed);
-      expect(server.calls.ListStackResources).toBe(3);
+      expect(server.callCount.ListStackResources).toBe(3);
       expect(after.items.map(r => r.logicalId)).toEqual(['OrdersQueue']);
       expect((await store.getStackResources(environment.id))?.items).toEqual(
         after.items,
@@ -138,7 +138,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('re-reads after 5 s while an operation runs', async () => {
-      server.addStack({ name: 'orders-dev', status: 'UPDATE_IN_PROGRESS' });
+      server.cloudFormation.addStack({
+        name: 'orders-dev',
+        status: 'UPDATE_IN_PROGRESS',
+      });
       const { inventory, register } = await setup();
       const environment = {
         ...(await register('sandbox')),
@@ -147,14 +150,14 @@ describe.each(databases.eachSupportedId())(
       await inventory.resourcesOf(environment);
       clock += 4_000;
       await inventory.resourcesOf(environment);
-      expect(server.calls.ListStackResources).toBe(1);
+      expect(server.callCount.ListStackResources).toBe(1);
       clock += 2_000;
       await inventory.resourcesOf(environment);
-      expect(server.calls.ListStackResources).toBe(2);
+      expect(server.callCount.ListStackResources).toBe(2);
     });
 
     it('shares one read between concurrent requests', async () => {
-      server.addStack({
+      server.cloudFormation.addStack({
         name: 'orders-dev',
         status: 'CREATE_COMPLETE',
         resources: [fn],
@@ -164,7 +167,7 @@ describe.each(databases.eachSupportedId())(
       const answers = await Promise.all(
         Array.from({ length: 5 }, () => inventory.resourcesOf(environment)),
       );
-      expect(server.calls.ListStackResources).toBe(1);
+      expect(server.callCount.ListStackResources).toBe(1);
       expect(new Set(answers.map(a => a.items[0].physicalId))).toEqual(
         new Set(['orders-dev-handler']),
       );
@@ -176,7 +179,7 @@ describe.each(databases.eachSupportedId())(
         stackResources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue' }],
       });
       const listed = await inventory.resourcesOf(environment);
-      expect(server.calls.ListStackResources).toBe(1);
+      expect(server.callCount.ListStackResources).toBe(1);
       expect(listed).toMatchObject({
         source: 'synthesized',
         items: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue' }],
@@ -184,7 +187,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('serves the stored list with the reason when CloudFormation fails, and 503 without one', async () => {
-      server.addStack({
+      server.cloudFormation.addStack({
         name: 'orders-dev',
         status: 'CREATE_COMPLETE',
         resources: [fn],

@@ -5,8 +5,8 @@ import { createTestDatabases } from '@stackyard/test-support';
 import { knex as createKnex, Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { readOptions } from '../config/readOptions';
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
-import { fakeTarget } from '../__testUtils__/fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackTarget } from '../__testUtils__/loopbackAws';
 import { createReplica } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
@@ -44,10 +44,10 @@ function realScheduler(knex: Knex) {
 }
 
 describe.each(databases.eachSupportedId())(
-  'the scheduled reconcile on two replicas sharing one %s database',
+  'the scheduled reconcile on two replicas sharing one %s database, against a loopback AWS endpoint',
   databaseId => {
     it('runs once per tick, on one replica at a time', async () => {
-      const server = await FakeAwsServer.start();
+      const server = await LoopbackAws.start();
       const knexA = await databases.init(databaseId);
       const knexB = databaseId.startsWith('POSTGRES')
         ? createKnex(knexA.client.config)
@@ -58,7 +58,10 @@ describe.each(databases.eachSupportedId())(
           a: await createReplica({ knex: knexA, server }),
           b: await createReplica({ knex: knexB, server }),
         };
-        server.addStack({ name: 'orders-dev', status: 'CREATE_COMPLETE' });
+        server.cloudFormation.addStack({
+          name: 'orders-dev',
+          status: 'CREATE_COMPLETE',
+        });
         await replicas.a.store.registerDeployment({
           request: {
             entityRef: 'component:default/orders',
@@ -68,7 +71,7 @@ describe.each(databases.eachSupportedId())(
             stackName: 'orders-dev',
             status: 'ready',
           },
-          target: fakeTarget(server),
+          target: loopbackTarget(server),
           actor: 'test',
         });
         server.resetCalls();
@@ -112,8 +115,10 @@ describe.each(databases.eachSupportedId())(
           expect(done[i].start).toBeGreaterThanOrEqual(done[i - 1].end);
         }
         // Every run reconciled once: one DescribeStacks page per run, no more.
-        expect(server.calls.DescribeStacks).toBeGreaterThanOrEqual(done.length);
-        expect(server.calls.DescribeStacks).toBeLessThanOrEqual(
+        expect(server.callCount.DescribeStacks).toBeGreaterThanOrEqual(
+          done.length,
+        );
+        expect(server.callCount.DescribeStacks).toBeLessThanOrEqual(
           runs.length + 1,
         );
       } finally {

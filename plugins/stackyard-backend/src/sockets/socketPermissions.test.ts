@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@stackyard/test-support';
 import request from 'supertest';
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
+import { LoopbackAws } from '@stackyard/test-support/aws';
 import { localPreview } from '../__testUtils__/localPreview';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica } from '../__testUtils__/replica';
@@ -15,11 +15,11 @@ const eve = mockCredentials.user.header('user:default/eve');
 const CONNECTION = 'Zm9vYmFyMTIzNDU=';
 
 describe.each(databases.eachSupportedId())(
-  'preview socket management on %s',
+  'preview socket management on %s (loopback AWS)',
   databaseId => {
-    let server: FakeAwsServer;
+    let server: LoopbackAws;
     beforeEach(async () => {
-      server = await FakeAwsServer.start();
+      server = await LoopbackAws.start();
     });
     afterEach(() => server.stop());
 

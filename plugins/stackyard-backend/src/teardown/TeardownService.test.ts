@@ -1,8 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTestDatabases } from '@stackyard/test-support';
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
-import { fakeTarget } from '../__testUtils__/fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackTarget } from '../__testUtils__/loopbackAws';
 import { createReplica, permissionsAnswering } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
@@ -10,12 +10,12 @@ jest.setTimeout(60_000);
 const databases = createTestDatabases();
 
 describe.each(databases.eachSupportedId())(
-  'DefaultTeardownService on %s',
+  'DefaultTeardownService on %s against a loopback AWS endpoint',
   databaseId => {
-    let server: FakeAwsServer;
+    let server: LoopbackAws;
 
     beforeEach(async () => {
-      server = await FakeAwsServer.start();
+      server = await LoopbackAws.start();
     });
     afterEach(() => server.stop());
 
@@ -35,7 +35,7 @@ describe.each(databases.eachSupportedId())(
           stackName: 'orders-dev',
           status: 'ready',
         },
-        target: fakeTarget(server),
+        target: loopbackTarget(server),
         actor: 'a',
       });
       await expect(
@@ -62,7 +62,7 @@ describe.each(databases.eachSupportedId())(
         knex: await databases.init(databaseId),
         server,
       });
-      server.addStack({
+      server.cloudFormation.addStack({
         name: 'orders-dev',
         status: 'CREATE_COMPLETE',
         terminationProtection: true,
@@ -76,7 +76,7 @@ describe.each(databases.eachSupportedId())(
           stackName: 'orders-dev',
           status: 'ready',
         },
-        target: fakeTarget(server),
+        target: loopbackTarget(server),
         actor: 'a',
       });
       const { operation } = await replica.teardown.requestTeardown({

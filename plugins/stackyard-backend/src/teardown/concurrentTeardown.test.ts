@@ -1,8 +1,8 @@
 import { createTestDatabases } from '@stackyard/test-support';
 import { knex as createKnex, Knex } from 'knex';
 import request from 'supertest';
-import { FakeAwsServer } from '../__testUtils__/FakeAwsServer';
-import { fakeTarget } from '../__testUtils__/fakeAws';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { loopbackTarget } from '../__testUtils__/loopbackAws';
 import { createReplica } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
@@ -21,12 +21,12 @@ function secondPool(databaseId: string, knex: Knex): Knex {
 }
 
 describe.each(databases.eachSupportedId())(
-  'two replicas on one %s database',
+  'two replicas on one %s database against a loopback AWS endpoint',
   databaseId => {
-    let server: FakeAwsServer;
+    let server: LoopbackAws;
 
     beforeEach(async () => {
-      server = await FakeAwsServer.start();
+      server = await LoopbackAws.start();
     });
     afterEach(() => server.stop());
 
@@ -36,7 +36,10 @@ describe.each(databases.eachSupportedId())(
       try {
         const a = await createReplica({ knex: knexA, server });
         const b = await createReplica({ knex: knexB, server });
-        server.addStack({ name: 'orders-dev', status: 'CREATE_COMPLETE' });
+        server.cloudFormation.addStack({
+          name: 'orders-dev',
+          status: 'CREATE_COMPLETE',
+        });
         const { environment } = await a.store.registerDeployment({
           request: {
             entityRef: 'component:default/orders',
@@ -46,7 +49,7 @@ describe.each(databases.eachSupportedId())(
             stackName: 'orders-dev',
             status: 'ready',
           },
-          target: fakeTarget(server),
+          target: loopbackTarget(server),
           actor: 'a',
         });
 
@@ -60,7 +63,7 @@ describe.each(databases.eachSupportedId())(
         expect(responses.map(r => r.status)).toEqual(Array(10).fill(202));
         const ids = new Set(responses.map(r => r.body.operation.id));
         expect(ids.size).toBe(1);
-        expect(server.calls.DeleteStack).toBe(1);
+        expect(server.callCount.DeleteStack).toBe(1);
         const teardowns = (
           await a.store.listOperations(environment.id, 20)
         ).filter(o => o.type === 'teardown');

@@ -1,37 +1,37 @@
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
+import type { LoopbackAws } from '@stackyard/test-support/aws';
 import { AwsTarget, DefaultAwsClientFactory } from '../aws/AwsClientFactory';
 import { CloudFormationStacks } from '../aws/CloudFormationStacks';
 import { CloudWatchAlarms } from '../aws/CloudWatchAlarms';
-import { FakeAwsServer } from './FakeAwsServer';
 
-/** Static, fake credentials: the loopback endpoint does not check signatures. */
-export const fakeCredentialsManager: AwsCredentialsManager = {
+/** Static credentials: the loopback endpoint does not check signatures. */
+export const loopbackCredentialsManager: AwsCredentialsManager = {
   async getCredentialProvider() {
     return {
       sdkCredentialProvider: async () => ({
-        accessKeyId: 'AKIDFAKE',
-        secretAccessKey: 'fake-secret',
+        accessKeyId: 'AKIDLOOPBACK',
+        secretAccessKey: 'loopback-secret',
       }),
     };
   },
 };
 
-/** An aws target whose endpoint is the loopback server. */
-export const fakeTarget = (
-  server: FakeAwsServer,
+/** An aws target whose endpoint is the loopback AWS endpoint. */
+export const loopbackTarget = (
+  aws: LoopbackAws,
   name = 'sandbox',
 ): AwsTarget => ({
   name,
   type: 'aws',
-  accountId: '123456789012',
-  region: 'eu-west-1',
-  endpoint: server.url,
+  accountId: aws.account,
+  region: aws.region,
+  endpoint: aws.url,
 });
 
-/** Real SDK-backed gateways pointed at the loopback server, with fast retries. */
-export function fakeGateways() {
+/** Real SDK-backed gateways for loopback targets, with fast retries. */
+export function loopbackGateways() {
   const clients = DefaultAwsClientFactory.create({
-    credentialsManager: fakeCredentialsManager,
+    credentialsManager: loopbackCredentialsManager,
     retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
   });
   return {
