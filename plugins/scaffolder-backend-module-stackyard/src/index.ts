@@ -37,11 +37,12 @@ export type {
 export { BroadeningRefusedError } from './deploy/CdkDeployer';
 export { ToolkitCdkDeployer } from './deploy/ToolkitCdkDeployer';
 export { readStackyardActionsConfig } from './lib/config';
+export type { StackyardActionsConfig } from './lib/config';
+// The one target type, from the shared config reader.
 export type {
   AwsTarget,
   LocalTarget,
-  StackyardActionsConfig,
   Target,
-} from './lib/config';
+} from '@stackyard/plugin-stackyard-node';
 export { BackendStackyardEnvironments } from './lib/environments';
 export type { StackyardEnvironments } from './lib/environments';

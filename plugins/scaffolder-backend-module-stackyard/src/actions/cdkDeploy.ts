@@ -5,13 +5,13 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { RulePack, ServiceManifest } from '@stackyard/cdk-guardrails';
 import {
   RegisterDeploymentRequest,
-  quoteValue,
   stackNameFor,
   stackyardEnvironmentDeployPermission,
 } from '@stackyard/plugin-stackyard-common';
+import { selectTarget } from '@stackyard/plugin-stackyard-node';
 import type { CdkDeployer } from '../deploy/CdkDeployer';
 import type { ServiceExtensions } from '../lib/extensions';
-import type { StackyardActionsConfig, Target } from '../lib/config';
+import type { StackyardActionsConfig } from '../lib/config';
 import {
   type StackyardEnvironments,
   synthesizedResources,
@@ -33,30 +33,6 @@ export const CDK_DEPLOY_ACTION_ID = 'stackyard:cdk:deploy';
 
 /** The label of environments of the local target. */
 export const LOCAL_PREVIEW_LABEL = 'Local preview: not deployed to AWS';
-
-/** Picks a configured target and checks that it accepts the stage. */
-export function selectTarget(
-  config: StackyardActionsConfig,
-  name: string,
-  stage: string,
-): Target {
-  const target = config.targets.get(name);
-  if (!target) {
-    throw new InputError(
-      `target ${quoteValue(name)} is not configured; configured targets: ${[
-        ...config.targets.keys(),
-      ].join(', ')}`,
-    );
-  }
-  if (target.stages && !target.stages.includes(stage)) {
-    throw new InputError(
-      `target ${quoteValue(name)} does not accept stage ${quoteValue(
-        stage,
-      )}; it accepts: ${target.stages.join(', ')}`,
-    );
-  }
-  return target;
-}
 
 /** The WebSocket routes of a service, `route → function`, as one output value. */
 function websocketRoutes(manifest: ServiceManifest): string | undefined {

@@ -71,6 +71,21 @@ describe('stackyard:cdk:destroy (fake backend)', () => {
     expect(environments.teardowns).toEqual([]);
   });
 
+  it('refuses a protected stage whatever its case, as the backend does', async () => {
+    await seed(environments, {
+      prefix: 'orders',
+      stage: 'Prod',
+      stackName: 'orders-Prod',
+    });
+    const ctx = createMockActionContext({
+      input: { ...input, prefix: 'orders', stage: 'Prod' },
+    });
+    const error = await action.handler(ctx).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toMatch(/orders-Prod is protected: stage "Prod"/);
+    expect(environments.teardowns).toEqual([]);
+  });
+
   it('refuses an environment registered as protected', async () => {
     await seed(environments, { protected: true });
     const ctx = createMockActionContext({ input });

@@ -1,11 +1,14 @@
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { quoteValue, stackNameFor } from '@stackyard/plugin-stackyard-common';
+import {
+  isProtectedStage,
+  selectTarget,
+} from '@stackyard/plugin-stackyard-node';
 import type { StackyardActionsConfig } from '../lib/config';
 import type { StackyardEnvironments } from '../lib/environments';
 import { parseEntityRef } from '../lib/infraLink';
 import { asInputError } from '../lib/synth';
-import { selectTarget } from './cdkDeploy';
 import { examples } from './cdkDestroy.examples';
 import * as inputProps from './inputProperties';
 
@@ -53,7 +56,7 @@ export function createCdkDestroyAction(options: {
       } catch (e) {
         throw asInputError(e);
       }
-      if (config.protectedStages.includes(input.stage)) {
+      if (isProtectedStage(config, input.stage)) {
         throw new NotAllowedError(
           `${stackName} is protected: stage ${quoteValue(
             input.stage,

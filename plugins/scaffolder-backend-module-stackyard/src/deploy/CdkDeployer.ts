@@ -1,7 +1,7 @@
 import { NotAllowedError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ServiceManifest } from '@stackyard/cdk-guardrails';
-import type { AwsTarget } from '../lib/config';
+import type { AwsTarget } from '@stackyard/plugin-stackyard-node';
 
 /** What to deploy, and where. */
 export interface ServiceDeployRequest {

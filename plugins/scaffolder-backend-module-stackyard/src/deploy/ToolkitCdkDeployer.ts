@@ -21,7 +21,7 @@ import { join } from 'path';
 import { checkUntrustedAssembly } from '../lib/untrustedAssembly';
 import { asInputError } from '../lib/synth';
 import { sandboxInputError } from '../lib/extensions';
-import type { AwsTarget } from '../lib/config';
+import type { AwsTarget } from '@stackyard/plugin-stackyard-node';
 import {
   BroadeningRefusedError,
   CdkDeployer,

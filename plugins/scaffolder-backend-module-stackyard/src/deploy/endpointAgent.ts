@@ -1,34 +1,7 @@
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { InputError } from '@backstage/errors';
-
-/**
- * Parses a target's `endpoint`: an `http:` or `https:` URL without a path,
- * query or credentials. Throws an `InputError` naming the value otherwise.
- */
-export function parseEndpoint(endpoint: string): URL {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError(`endpoint "${endpoint}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(
-      `endpoint "${endpoint}" must be an http: or https: URL`,
-    );
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new InputError(
-      `endpoint "${endpoint}" must not carry credentials, a query or a fragment`,
-    );
-  }
-  if (url.pathname !== '/' && url.pathname !== '') {
-    throw new InputError(`endpoint "${endpoint}" must not have a path`);
-  }
-  return url;
-}
+import { parseEndpoint } from '@stackyard/plugin-stackyard-node';
 
 /**
  * An HTTPS agent that opens every connection to `endpoint` instead of the

@@ -1,42 +1,16 @@
-import { resolve } from 'path';
 import type { Config } from '@backstage/config';
-import { quoteValue, validateStage } from '@stackyard/plugin-stackyard-common';
-import { parseEndpoint } from '../deploy/endpointAgent';
+import { quoteValue } from '@stackyard/plugin-stackyard-common';
+import {
+  type StackyardConfig,
+  readStackyardConfig,
+} from '@stackyard/plugin-stackyard-node';
 
-/** The local target: synth + policy, recorded as a preview, never deployed to AWS. */
-export interface LocalTarget {
-  readonly name: string;
-  readonly type: 'local';
-  /** Stages the target accepts; undefined means every stage. */
-  readonly stages?: readonly string[];
-}
-
-/** An AWS account and region that CloudFormation deploys to. */
-export interface AwsTarget {
-  readonly name: string;
-  readonly type: 'aws';
-  readonly accountId: string;
-  readonly region: string;
-  /**
-   * An AWS-compatible endpoint that every AWS call of a deploy goes to, for
-   * testing against an AWS-compatible endpoint; default: AWS's own.
-   */
-  readonly endpoint?: string;
-  /** Stages the target accepts; undefined means every stage. */
-  readonly stages?: readonly string[];
-}
-
-/** A configured place environments run. */
-export type Target = LocalTarget | AwsTarget;
-
-/** What the scaffolder actions read from app-config. */
-export interface StackyardActionsConfig {
-  /** Targets by name, in configuration order. */
-  readonly targets: ReadonlyMap<string, Target>;
-  /** Stages whose environments are never torn down. */
-  readonly protectedStages: readonly string[];
-  /** Absolute directory for `stackyard:publish:local`, when configured. */
-  readonly localPublishDirectory?: string;
+/**
+ * What the scaffolder actions read from app-config: the shared `stackyard.*`
+ * settings (targets, protected stages, publish directory; read by
+ * `@stackyard/plugin-stackyard-node`) and the module's own keys.
+ */
+export interface StackyardActionsConfig extends StackyardConfig {
   /** Base URL of the portal's frontend, without a trailing slash. */
   readonly portalBaseUrl: string;
   /**
@@ -46,35 +20,8 @@ export interface StackyardActionsConfig {
   readonly catalogWaitMs: number;
 }
 
-const TARGET_NAME = /^[a-z][-a-z0-9]{0,62}$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-
-/** The default when `stackyard.targets` is absent: the embedded local target. */
-export const DEFAULT_TARGETS: readonly Target[] = [
-  { name: 'local', type: 'local' },
-];
-
 /** The default of `stackyard.scaffolder.catalogWaitSeconds`. */
 export const DEFAULT_CATALOG_WAIT_SECONDS = 30;
-
-/** The default of `stackyard.protectedStages`. */
-export const DEFAULT_PROTECTED_STAGES: readonly string[] = [
-  'prod',
-  'production',
-];
-
-function readStages(entry: Config, where: string): string[] | undefined {
-  const stages = entry.getOptionalStringArray('stages');
-  if (stages === undefined) {
-    return undefined;
-  }
-  const problems = stages.flatMap(s => validateStage(s));
-  if (problems.length > 0) {
-    throw new Error(`${where}: ${problems.join('; ')}`);
-  }
-  return stages;
-}
 
 /**
  * Reads the `stackyard` section of app-config. Throws with the offending key
@@ -84,69 +31,6 @@ function readStages(entry: Config, where: string): string[] | undefined {
 export function readStackyardActionsConfig(
   config: Config,
 ): StackyardActionsConfig {
-  const targets = new Map<string, Target>();
-  const entries = config.getOptionalConfigArray('stackyard.targets');
-  if (!entries) {
-    for (const t of DEFAULT_TARGETS) targets.set(t.name, t);
-  } else {
-    for (const [index, entry] of entries.entries()) {
-      const name = entry.getString('name');
-      const where = `stackyard.targets[${index}]`;
-      if (!TARGET_NAME.test(name)) {
-        throw new Error(
-          `${where}: name ${quoteValue(
-            name,
-          )} must be lower-case letters, digits and hyphens, starting with a letter`,
-        );
-      }
-      if (targets.has(name)) {
-        throw new Error(`${where}: name ${quoteValue(name)} is used twice`);
-      }
-      const type = entry.getString('type');
-      const stages = readStages(entry, where);
-      if (type === 'local') {
-        targets.set(name, { name, type, stages });
-      } else if (type === 'aws') {
-        const accountId = entry.getString('accountId');
-        if (!ACCOUNT_ID.test(accountId)) {
-          throw new Error(
-            `${where}: accountId ${quoteValue(accountId)} must be 12 digits`,
-          );
-        }
-        const region = entry.getString('region');
-        if (!REGION.test(region)) {
-          throw new Error(
-            `${where}: region ${quoteValue(
-              region,
-            )} is not an AWS region name such as "eu-west-1"`,
-          );
-        }
-        const endpoint = entry.getOptionalString('endpoint');
-        if (endpoint !== undefined) {
-          try {
-            parseEndpoint(endpoint);
-          } catch (e) {
-            throw new Error(`${where}: ${(e as Error).message}`);
-          }
-        }
-        targets.set(name, {
-          name,
-          type,
-          accountId,
-          region,
-          ...(endpoint !== undefined ? { endpoint } : {}),
-          stages,
-        });
-      } else {
-        throw new Error(
-          `${where}: type ${quoteValue(type)} must be "aws" or "local"`,
-        );
-      }
-    }
-  }
-  const dir = config.getOptionalString(
-    'stackyard.scaffolder.localPublishDirectory',
-  );
   const portalBaseUrl =
     config.getOptionalString('stackyard.scaffolder.portalBaseUrl') ??
     config.getOptionalString('app.baseUrl') ??
@@ -166,11 +50,7 @@ export function readStackyardActionsConfig(
     );
   }
   return {
-    targets,
-    protectedStages:
-      config.getOptionalStringArray('stackyard.protectedStages') ??
-      DEFAULT_PROTECTED_STAGES,
-    localPublishDirectory: dir ? resolve(dir) : undefined,
+    ...readStackyardConfig(config),
     portalBaseUrl: portalBaseUrl.replace(/\/+$/, ''),
     catalogWaitMs: catalogWaitSeconds * 1000,
   };
