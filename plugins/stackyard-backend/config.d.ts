@@ -1,27 +1,12 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 
 export interface Config {
-  /** Stackyard: environments of catalog entities as CloudFormation stacks. */
+  /**
+   * Stackyard: environments of catalog entities as CloudFormation stacks.
+   * The shared keys (`targets`, `protectedStages`) are declared once, in
+   * `@stackyard/plugin-stackyard-node`; only the backend's own keys are here.
+   */
   stackyard?: {
-    /**
-     * Where environments run. Default: one `local` target, which needs no AWS
-     * (environments are recorded as local previews, not deployed to AWS).
-     * AWS credentials come from `aws.accounts` and never reach the browser.
-     */
-    targets?: Array<{
-      /** Lower-case name used in deployments, e.g. `sandbox`. */
-      name: string;
-      /** `aws` (CloudFormation) or `local` (preview, no AWS). */
-      type: 'aws' | 'local';
-      /** 12-digit AWS account id; required for `aws`. */
-      accountId?: string;
-      /** AWS region, e.g. `eu-west-1`; required for `aws`. */
-      region?: string;
-      /** Custom AWS endpoint (LocalStack, tests). @default AWS's own */
-      endpoint?: string;
-    }>;
-    /** Stages whose environments are never torn down. @default ['prod', 'production'] */
-    protectedStages?: string[];
     reconciler?: {
       /**
        * How often environments are compared with AWS; always runs once

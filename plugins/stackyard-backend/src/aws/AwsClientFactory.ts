@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import { BackoffOptions, BackoffRetryStrategy } from './BackoffRetryStrategy';
 
 /** An AWS target: an account and region. */

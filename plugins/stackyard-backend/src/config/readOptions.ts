@@ -3,12 +3,17 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { Target, readTargets } from './targets';
+import {
+  type StackyardConfig,
+  readStackyardConfig,
+} from '@stackyard/plugin-stackyard-node';
 
-/** Everything Stackyard reads from `stackyard.*`, with defaults applied. */
-export type StackyardOptions = {
-  targets: Map<string, Target>;
-  protectedStages: string[];
+/**
+ * Everything the backend reads from `stackyard.*`, with defaults applied:
+ * the shared keys (targets, protected stages; read by
+ * `@stackyard/plugin-stackyard-node`) and the backend's own.
+ */
+export type StackyardOptions = StackyardConfig & {
   reconcileSchedule: SchedulerServiceTaskScheduleDefinition;
   operationsSchedule: SchedulerServiceTaskScheduleDefinition;
   pendingGraceMs: number;
@@ -42,10 +47,7 @@ function positive(config: Config, key: string, fallback: number): number {
 /** Reads and checks Stackyard's configuration. */
 export function readOptions(config: Config): StackyardOptions {
   return {
-    targets: readTargets(config),
-    protectedStages: config.getOptionalStringArray(
-      'stackyard.protectedStages',
-    ) ?? ['prod', 'production'],
+    ...readStackyardConfig(config),
     reconcileSchedule: schedule(config, 'stackyard.reconciler.schedule', {
       frequency: { minutes: 1 },
       timeout: { minutes: 5 },

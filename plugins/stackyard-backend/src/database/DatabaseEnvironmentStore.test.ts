@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@stackyard/test-support';
 import type { RegisterDeploymentRequest } from '@stackyard/plugin-stackyard-common';
 import { DatabaseEnvironmentStore } from './DatabaseEnvironmentStore';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 
 jest.setTimeout(60_000);
 

@@ -53,7 +53,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     await migrateDatabase(options.database, client);
     return new DatabaseEnvironmentStore(
       client,
-      options.protectedStages.map(s => s.toLocaleLowerCase('en-US')),
+      options.protectedStages,
       options.eventRetention,
     );
   }

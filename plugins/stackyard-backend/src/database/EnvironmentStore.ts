@@ -9,7 +9,7 @@ import type {
   StackEvent,
   StackResource,
 } from '@stackyard/plugin-stackyard-common';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 
 /** Filters and paging of {@link EnvironmentStore.listEnvironments}. */
 export type EnvironmentFilter = {

@@ -9,6 +9,7 @@ import type {
   StackResource,
   TargetType,
 } from '@stackyard/plugin-stackyard-common';
+import { isProtectedStage } from '@stackyard/plugin-stackyard-node';
 
 /** A row of `stackyard_environments`. */
 export type EnvironmentRow = {
@@ -111,7 +112,7 @@ export function protectionReason(
   row: Pick<EnvironmentRow, 'protected' | 'termination_protection' | 'stage'>,
   protectedStages: readonly string[],
 ): string | undefined {
-  if (protectedStages.includes(row.stage.toLocaleLowerCase('en-US'))) {
+  if (isProtectedStage({ protectedStages }, row.stage)) {
     return `stage "${row.stage}" is a protected stage`;
   }
   if (Boolean(row.termination_protection)) {

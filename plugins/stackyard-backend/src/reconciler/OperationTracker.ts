@@ -4,7 +4,7 @@ import type {
   Operation,
 } from '@stackyard/plugin-stackyard-common';
 import type { StackGateway, StackSummary } from '../aws/CloudFormationStacks';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import { environmentStatusOf } from './stackStatus';

@@ -6,7 +6,7 @@ import type {
 import type { AwsTarget } from '../aws/AwsClientFactory';
 import type { StackGateway, StackSummary } from '../aws/CloudFormationStacks';
 import type { AlarmGateway } from '../aws/CloudWatchAlarms';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import type {
   EnvironmentStore,
   ObservedEnvironment,

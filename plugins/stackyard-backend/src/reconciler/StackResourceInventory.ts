@@ -5,7 +5,7 @@ import type {
   StackResourcesResponse,
 } from '@stackyard/plugin-stackyard-common';
 import type { StackGateway } from '../aws/CloudFormationStacks';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import type {
   EnvironmentStore,
   StoredStackResources,

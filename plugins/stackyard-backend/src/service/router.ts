@@ -16,7 +16,7 @@ import {
 } from '@stackyard/plugin-stackyard-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import type { StackResourceInventory } from '../reconciler/StackResourceInventory';

@@ -19,7 +19,7 @@ import {
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { StackGateway } from '../aws/CloudFormationStacks';
-import type { Target } from '../config/targets';
+import type { Target } from '@stackyard/plugin-stackyard-node';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import { actorOf } from '../service/EnvironmentGuard';
