@@ -2,7 +2,9 @@
 // check-values.yaml through a real scaffolder dry-run, checks the rendered
 // files, renders it again with hostile answers (which must change no file's
 // shape, or be refused by the scaffolder's validation), synthesizes it
-// through the safety policy and runs the generated repository's own tests. Exits non-zero when any template fails.
+// through the safety policy, serves its WebSocket API (if it has one) with the
+// stackyard-ws emulator and runs the generated repository's own tests. Exits
+// non-zero when any template fails.
 //
 //   node scripts/templates-check.mjs [--report <file.json>] [name ...]
 //
@@ -59,7 +61,7 @@ async function main() {
         templateDir: join(templatesDir, name),
         portal,
         onStage: (stage, ms, ok) =>
-          console.log(`  ${ok ? '✓' : '✗'} ${stage.padEnd(7)} ${seconds(ms)}`),
+          console.log(`  ${ok ? '✓' : '✗'} ${stage.padEnd(8)} ${seconds(ms)}`),
       });
       results.push(result);
       const total = Object.values(result.timings).reduce((a, b) => a + b, 0);
@@ -73,6 +75,10 @@ async function main() {
             result.hostile.refused
           } refused by validation (${seconds(total)})`,
         );
+        const { skipped, proven } = result.emulator;
+        for (const line of skipped ? [`skipped: ${skipped}`] : proven) {
+          console.log(`    emulator: ${line}`);
+        }
       } else {
         console.log(`  ${name}: FAILED at ${result.stage} (${seconds(total)})`);
         for (const line of result.problems.join('\n').split('\n')) {

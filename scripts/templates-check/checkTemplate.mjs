@@ -1,7 +1,7 @@
 // Checks one template the way a platform team's change must hold up:
 // render (scaffolder dry-run) → rendered files → hostile answers →
-// synth + safety policy → the generated repository's own tests. Stops at the
-// first failing stage.
+// synth + safety policy → its WebSocket API served by the emulator → the
+// generated repository's own tests. Stops at the first failing stage.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -11,6 +11,7 @@ import {
   renderedFileProblems,
   writeContents,
 } from './files.mjs';
+import { EmulatorFailure, checkEmulator } from './emulator.mjs';
 import { runGeneratedTests } from './generatedTests.mjs';
 import { hostileProblems } from './hostile.mjs';
 import { requireTs } from './require.mjs';
@@ -40,7 +41,7 @@ function dryRunFailures(body) {
  * @param {string} options.templateDir a folder holding template.yaml and check-values.yaml
  * @param {{ dryRun(body: object): Promise<{status: number, body: any}> }} options.portal
  * @param {(stage: string, ms: number, ok: boolean) => void} [options.onStage]
- * @returns {Promise<{ name: string, ok: boolean, stage?: string, problems: string[], timings: Record<string, number>, testsPassed?: number, hostile?: { rendered: number, refused: number } }>}
+ * @returns {Promise<{ name: string, ok: boolean, stage?: string, problems: string[], timings: Record<string, number>, testsPassed?: number, hostile?: { rendered: number, refused: number }, emulator?: { skipped?: string, proven: string[] } }>}
  */
 export async function checkTemplate({ templateDir, portal, onStage }) {
   const name = basename(templateDir);
@@ -146,6 +147,15 @@ export async function checkTemplate({ templateDir, portal, onStage }) {
       }
     });
 
+    const emulator = await stage('emulator', async () => {
+      try {
+        return await checkEmulator(out);
+      } catch (error) {
+        if (error instanceof EmulatorFailure) fail(error.message);
+        throw error;
+      }
+    });
+
     const testsPassed = await stage('tests', async () => {
       const result = await runGeneratedTests(out);
       if (!result.ok) {
@@ -164,7 +174,15 @@ export async function checkTemplate({ templateDir, portal, onStage }) {
       }
       return passed;
     });
-    return { name, ok: true, problems: [], timings, testsPassed, hostile };
+    return {
+      name,
+      ok: true,
+      problems: [],
+      timings,
+      testsPassed,
+      hostile,
+      emulator,
+    };
   } catch (error) {
     if (!(error instanceof StageFailure)) throw error;
     return {

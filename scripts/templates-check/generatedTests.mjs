@@ -2,22 +2,13 @@
 // from this monorepo (NODE_PATH) and its TypeScript workspace packages
 // through the Backstage transform. Arguments are arrays, never a shell line.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { nodeTransform, repoRoot } from './require.mjs';
+import { renderedRepoEnv } from './childProcess.mjs';
 
 export function runGeneratedTests(dir, { timeoutMs = 300_000 } = {}) {
   return new Promise(resolve => {
-    // Not a subtest of whatever runs this (node:test sets NODE_TEST_CONTEXT).
-    const { NODE_TEST_CONTEXT: _, ...inherited } = process.env;
     const child = spawn('npm', ['test', '--silent'], {
       cwd: dir,
-      env: {
-        ...inherited,
-        NODE_PATH: join(repoRoot, 'node_modules'),
-        NODE_OPTIONS: `--require ${nodeTransform}`,
-        // The generated repo is not a workspace of this monorepo.
-        npm_config_workspaces: 'false',
-      },
+      env: renderedRepoEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
