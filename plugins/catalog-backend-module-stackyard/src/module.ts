@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   coreServices,
   createBackendModule,
@@ -7,6 +6,7 @@ import {
   catalogLocationsExtensionPoint,
   catalogProcessingExtensionPoint,
 } from '@backstage/plugin-catalog-node';
+import { readStackyardConfig } from '@stackyard/plugin-stackyard-node';
 import {
   LOCAL_REPO_LOCATION_TYPE,
   LocalRepoProcessor,
@@ -30,11 +30,9 @@ export const catalogModuleStackyard = createBackendModule({
         processing: catalogProcessingExtensionPoint,
       },
       async init({ config, locations, processing }) {
-        const directory = config.getOptionalString(
-          'stackyard.scaffolder.localPublishDirectory',
-        );
+        const directory = readStackyardConfig(config).localPublishDirectory;
         if (!directory) return;
-        processing.addProcessor(new LocalRepoProcessor(resolve(directory)));
+        processing.addProcessor(new LocalRepoProcessor(directory));
         locations.setAllowedLocationTypes(['url', LOCAL_REPO_LOCATION_TYPE]);
       },
     });
