@@ -7,7 +7,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { createCdkDeployAction } from '../actions/cdkDeploy';
 import { readStackyardActionsConfig } from '../lib/config';
 import { loadServiceManifest, synthesizeService } from '../lib/synth';
-import { FakeAwsEndpoint } from '../__testUtils__/aws/FakeAwsEndpoint';
+import { LoopbackAws } from '@stackyard/test-support/aws';
 import {
   FakeStackyardEnvironments,
   checkpointStore,
@@ -44,7 +44,7 @@ function lines(
 }
 
 describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-lib deploys to a loopback endpoint speaking CloudFormation/S3/SSM/STS)', () => {
-  let aws: FakeAwsEndpoint;
+  let aws: LoopbackAws;
   let workspace: ReturnType<typeof fixtureWorkspace>;
   let environments: FakeStackyardEnvironments;
 
@@ -78,7 +78,7 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
   }
 
   beforeEach(async () => {
-    aws = await FakeAwsEndpoint.start({ account: ACCOUNT, region: REGION });
+    aws = await LoopbackAws.start({ account: ACCOUNT, region: REGION });
     aws.bootstrap();
     workspace = fixtureWorkspace('orders');
     environments = new FakeStackyardEnvironments();
@@ -127,9 +127,9 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
     expect(stack.parameters.BootstrapVersion).toBe(
       '/cdk-bootstrap/hnb659fds/version',
     );
-    expect(
-      [...stack.resources.values()].every(r => r.status === 'CREATE_COMPLETE'),
-    ).toBe(true);
+    expect(stack.resources.every(r => r.status === 'CREATE_COMPLETE')).toBe(
+      true,
+    );
 
     // Assets went to the bootstrap bucket through the publishing role.
     const bucket = aws.s3.buckets.get(
@@ -299,7 +299,7 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
     expect(error.message).toMatch(/Queue quota exceeded/);
     const stack = aws.cloudFormation.stacks.get(STACK)!;
     expect(stack.status).toBe('ROLLBACK_COMPLETE');
-    expect(stack.resources.size).toBe(0);
+    expect(stack.resources.length).toBe(0);
     const errors = lines(logger, 'error');
     expect(
       errors.some(l =>
