@@ -1,7 +1,4 @@
-import type { FakeAws } from '../portal/fakeAwsServer';
-
-type FakeStack = Parameters<FakeAws['addStack']>[0];
-type FakeAlarm = FakeAws['alarms'][number];
+import type { LoopbackAlarm, StackSeed } from '@stackyard/test-support/aws';
 
 /**
  * The `aws` target of the e2e portal: a fake account whose CloudFormation
@@ -23,7 +20,7 @@ export const stackIdOf = (stackName: string) =>
 const queueUrl = (name: string) =>
   `https://sqs.${awsTarget.region}.amazonaws.com/${awsTarget.accountId}/${name}`;
 
-type Stack = Omit<FakeStack, 'id'>;
+type Stack = Omit<StackSeed, 'id'>;
 
 /**
  * What CloudFormation holds for the stacks the Infra tab tests register on
@@ -96,7 +93,7 @@ export const stacks: Record<string, Stack> = {
  * followed by `-`, is its name's longest prefix, so `ie2e-dev` gets four
  * and the others none of these (`orphan-` has no stack at all).
  */
-export const alarms: FakeAlarm[] = [
+export const alarms: LoopbackAlarm[] = [
   { name: 'ie2e-dev-api-latency', type: 'metric', state: 'OK' },
   {
     name: 'ie2e-dev-orders-dlq-depth',

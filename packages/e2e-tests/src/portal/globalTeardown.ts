@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { FakeAws } from './fakeAwsServer';
+import type { LoopbackAws } from '@stackyard/test-support/aws';
 import { stopProcessGroup } from './stopProcessGroup';
 
 /** Stops the backend and the loopback AWS endpoint started by globalSetup. */
@@ -7,6 +7,8 @@ export default async function globalTeardown() {
   const backend: ChildProcess | undefined = (globalThis as any)
     .__stackyardBackend;
   if (backend) await stopProcessGroup(backend);
-  const fakeAws: FakeAws | undefined = (globalThis as any).__stackyardFakeAws;
+  await (globalThis as any).__stackyardPostgresPortal?.stop();
+  const fakeAws: LoopbackAws | undefined = (globalThis as any)
+    .__stackyardFakeAws;
   await fakeAws?.stop();
 }

@@ -1,25 +1,28 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FakeAwsServer } from './fakeAwsServer';
+import { LoopbackAws } from '@stackyard/test-support/aws';
 import { alarms, awsTarget, stackIdOf, stacks } from '../infra/loopbackAws';
 
 /** How long CloudFormation takes to delete a stack of the e2e account. */
 const DELETION_MS = 4000;
 
 /**
- * Starts the loopback CloudFormation/CloudWatch endpoint the e2e portal's
- * `aws` target points at, seeded with the stacks and alarms of the Infra
- * tab tests, and writes the backend config for it into `dir`: the `local`
- * and `e2e-aws` targets, and static (fake) credentials for the account in
+ * Starts the loopback AWS endpoint (@stackyard/test-support/aws) the e2e
+ * portal's `aws` target points at, seeded with the stacks and alarms of the
+ * Infra tab tests, and writes the backend config for it into `dir`: the
+ * `local` and `e2e-aws` targets, and static credentials for the account in
  * `aws.accounts`, which the endpoint does not check.
  */
 export async function startLoopbackAws(dir: string) {
-  const fake = await FakeAwsServer.start();
-  fake.deletionCompletesAfterMs = DELETION_MS;
+  const fake = await LoopbackAws.start({
+    account: awsTarget.accountId,
+    region: awsTarget.region,
+  });
+  fake.cloudFormation.deletionCompletesAfterMs = DELETION_MS;
   for (const stack of Object.values(stacks)) {
-    fake.addStack({ ...stack, id: stackIdOf(stack.name) });
+    fake.cloudFormation.addStack({ ...stack, id: stackIdOf(stack.name) });
   }
-  fake.alarms.push(...alarms);
+  fake.cloudWatch.alarms.push(...alarms);
 
   const configFile = resolve(dir, 'app-config.loopback-aws.yaml');
   // JSON is YAML; the endpoint's port is only known now.
