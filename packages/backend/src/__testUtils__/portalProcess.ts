@@ -15,12 +15,15 @@ export type PortalProcess = {
   output(): string;
   /** Polls readiness until it answers 200; fails at once if the process exits. */
   waitForReady(timeoutMs: number): Promise<void>;
-  /** Waits until `pattern` occurs `count` times in the output. */
+  /**
+   * Waits until `pattern` occurs in the output after offset `since`
+   * (default: anywhere); resolves with the offset just past it.
+   */
   waitForOutput(
     pattern: string,
-    count: number,
     timeoutMs: number,
-  ): Promise<void>;
+    since?: number,
+  ): Promise<number>;
   /** Sends `signal` and resolves with the time to exit (ms), or -1 after `timeoutMs`. */
   signal(signal: NodeJS.Signals, timeoutMs: number): Promise<number>;
   /** Kills whatever is left (the process group) and removes the temp config. */
