@@ -29,10 +29,14 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A copy of serverless-service named `name`, changed by `breakIt`. */
-async function check(name, breakIt = () => {}) {
+/** A copy of a shipped template named `name`, changed by `breakIt`. */
+async function check(
+  name,
+  breakIt = () => {},
+  template = 'serverless-service',
+) {
   const dir = join(root, name);
-  cpSync(join(repoRoot, 'templates/serverless-service'), dir, {
+  cpSync(join(repoRoot, 'templates', template), dir, {
     recursive: true,
   });
   const edit = (file, change) =>
@@ -54,8 +58,13 @@ test('the shipped template passes every stage', async () => {
     'files',
     'hostile',
     'synth',
+    'emulator',
     'tests',
   ]);
+  assert.equal(
+    result.emulator.skipped,
+    'stackyard.yaml has no websocket section',
+  );
   assert.ok(result.testsPassed >= 2, `ran ${result.testsPassed} tests`);
   // Free text was rendered with every hostile answer; the rest refused.
   assert.ok(result.hostile.rendered >= 15, JSON.stringify(result.hostile));
@@ -195,4 +204,52 @@ test('a handler that breaks its own tests fails at tests', async () => {
   );
   assert.equal(result.stage, 'tests', result.problems.join('\n'));
   assert.match(result.problems[0], /generated repository's tests failed/);
+});
+
+test('websocket-service: stackyard-ws serves its manifest unchanged, and a subscribe/publish round trip goes through @connections', async () => {
+  const result = await check('websocket-intact', () => {}, 'websocket-service');
+  assert.deepEqual(result.problems, []);
+  const proven = result.emulator.proven.join('\n');
+  assert.match(proven, /stackyard-ws --manifest served 4 route\(s\)/);
+  assert.match(proven, /\$connect reached connection's deployed handler/);
+  assert.match(proven, /exited 0 on SIGINT/);
+  assert.match(proven, /delivered \{"channel":"templates-check"/);
+  assert.ok(result.timings.emulator < 10_000, `${result.timings.emulator}ms`);
+});
+
+test('a function whose handler export does not exist fails at emulator, with the loader message', async () => {
+  const result = await check(
+    'missing-handler-export',
+    ({ edit }) =>
+      // The message function (the second) exports no `missing`.
+      edit('skeleton/stackyard.yaml', text =>
+        text.replace(
+          /( {2}message:\n(?: {4}.*\n)*? {4}handler: )index\.handler/,
+          '$1index.missing',
+        ),
+      ),
+    'websocket-service',
+  );
+  assert.equal(result.stage, 'emulator', result.problems.join('\n'));
+  assert.match(result.problems[0], /stackyard-ws --manifest did not start/);
+  assert.match(
+    result.problems[0],
+    /websocket\.routes\.\$default: function "message": .*has no function export "missing"/,
+  );
+});
+
+test('a publish route that reaches the wrong function fails the round trip at emulator', async () => {
+  const result = await check(
+    'publish-misrouted',
+    ({ edit }) =>
+      edit('skeleton/stackyard.yaml', text =>
+        text.replace(/publish: message/, 'publish: connection'),
+      ),
+    'websocket-service',
+  );
+  assert.equal(result.stage, 'emulator', result.problems.join('\n'));
+  assert.match(
+    result.problems[0],
+    /the subscriber did not receive \{"channel":"templates-check".* within 8s/,
+  );
 });
