@@ -17,6 +17,13 @@ const browserRequired = process.env.STACKYARD_REQUIRE_BROWSER === '1';
 const steps = [
   ['Type check', 'npx', ['tsc', '--noEmit'], 'check-types'],
   ['Lint', 'npx', ['backstage-cli', 'repo', 'lint'], 'check-lint'],
+  // Fails when a published package's API changed without its report.api.md.
+  [
+    'API reports',
+    'node',
+    ['scripts/api-reports.mjs', '--ci'],
+    'check-api-reports',
+  ],
   [
     'Template checks',
     'node',
