@@ -15,8 +15,9 @@ const request = (
 ) => ({
   entityRef: 'component:default/orders',
   target: 'sandbox',
+  // The store insists on stackName = <prefix>-<stage>.
   prefix: stackName.replace(/-[a-z0-9]+$/, ''),
-  stage: 'dev',
+  stage: stackName.slice(stackName.lastIndexOf('-') + 1),
   stackName,
   status: 'ready' as const,
   ...extra,
