@@ -93,13 +93,24 @@ function runsOnLocalPath(step: { if?: string }): boolean {
   return !step.if || step.if.includes("parameters.publishTo == 'local'");
 }
 
-/** A loopback stand-in for the catalog's `POST /locations`. */
+/**
+ * A loopback stand-in for the catalog's `POST /locations`, and for the read
+ * of the registered entity the step waits for, served at once (the catalog's
+ * own processing is not measured).
+ */
 async function startLoopbackCatalog() {
   const locations: unknown[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
     req.on('end', () => {
+      if (
+        req.method === 'GET' &&
+        req.url?.startsWith('/api/catalog/entities/by-name/')
+      ) {
+        res.writeHead(locations.length > 0 ? 200 : 404).end('{}');
+        return;
+      }
       if (req.method !== 'POST' || req.url !== '/api/catalog/locations') {
         res.writeHead(404).end();
         return;
