@@ -27,7 +27,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   );
   const child = spawn(
     process.execPath,
-    [cli, 'repo', 'start', ...resolveConfigPaths(process.argv.slice(2), repoRoot)],
+    [
+      cli,
+      'repo',
+      'start',
+      ...resolveConfigPaths(process.argv.slice(2), repoRoot),
+    ],
     { stdio: 'inherit', cwd: repoRoot },
   );
   // A process manager may signal only this process: pass it on.
