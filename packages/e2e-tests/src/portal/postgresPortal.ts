@@ -1,0 +1,11 @@
+/**
+ * Where globalSetup tells the specs about the second portal backend, the one
+ * on PostgreSQL (see startPostgresPortal.ts). Unset when no PostgreSQL is
+ * configured.
+ */
+export const postgresPortalVariables = {
+  /** Its base URL; it serves the same built frontend. */
+  baseUrl: 'STACKYARD_E2E_POSTGRES_BASE_URL',
+  /** Its `stackyard.scaffolder.localPublishDirectory`. */
+  publishDirectory: 'STACKYARD_E2E_POSTGRES_PUBLISH_DIRECTORY',
+} as const;
