@@ -13,7 +13,7 @@ import { environmentStatusOf } from './stackStatus';
 export type OperationTrackerOptions = {
   store: EnvironmentStore;
   stacks: StackGateway;
-  targets: Map<string, Target>;
+  targets: ReadonlyMap<string, Target>;
   notifier: EnvironmentNotifier;
   logger: LoggerService;
   /**

@@ -30,7 +30,7 @@ export type ReconcilerOptions = {
   store: EnvironmentStore;
   stacks: StackGateway;
   alarms: AlarmGateway;
-  targets: Map<string, Target>;
+  targets: ReadonlyMap<string, Target>;
   teardown: TeardownService;
   notifier: EnvironmentNotifier;
   logger: LoggerService;

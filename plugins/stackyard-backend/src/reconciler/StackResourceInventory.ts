@@ -16,7 +16,7 @@ import { sortResources } from '../database/rows';
 export type StackResourceInventoryOptions = {
   store: EnvironmentStore;
   stacks: StackGateway;
-  targets: Map<string, Target>;
+  targets: ReadonlyMap<string, Target>;
   /** How long a list read from CloudFormation is served. @default 60000 */
   maxAgeMs?: number;
   /** The same while an operation runs and resources change. @default 5000 */

@@ -37,7 +37,7 @@ export type RouterOptions = {
   notifier: EnvironmentNotifier;
   /** Resource lists of stacks, read from CloudFormation on demand. */
   resources: StackResourceInventory;
-  targets: Map<string, Target>;
+  targets: ReadonlyMap<string, Target>;
   /** Longest extension of a preview's expiry, in hours. */
   maxExtensionHours: number;
   /** Preview sockets: hosted WebSocket APIs, their upgrade hook and inspector. */

@@ -57,7 +57,7 @@ export class DefaultTeardownService implements TeardownService {
   static create(options: {
     store: EnvironmentStore;
     stacks: StackGateway;
-    targets: Map<string, Target>;
+    targets: ReadonlyMap<string, Target>;
     permissions: PermissionsService;
     auditor: AuditorService;
     notifier: EnvironmentNotifier;
