@@ -17,6 +17,10 @@ export interface Config {
        * seconds (0 to 600; 0 does not wait). The catalog processes a new
        * location asynchronously (seconds on PostgreSQL); when the entity is
        * not readable in time the task says so instead of linking to it.
+       * `stackyard:cdk:deploy` waits as long for the entity before checking
+       * that the initiator owns it (its owners are known only once the
+       * catalog has processed it), and fails saying so when it is not
+       * readable in time; dry runs do not wait.
        * @default 30
        */
       catalogWaitSeconds?: number;

@@ -62,6 +62,8 @@ export const scaffolderModuleStackyard = createBackendModule({
             deployer: ToolkitCdkDeployer.fromConfig(config, { sandbox }),
             extensions,
             permissions,
+            auth,
+            discovery,
           }),
           createCdkDestroyAction({ config: actionsConfig, environments }),
           createPublishLocalAction({

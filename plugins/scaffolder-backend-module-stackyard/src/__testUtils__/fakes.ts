@@ -1,4 +1,5 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import type {
   Environment,
@@ -145,4 +146,69 @@ export function checkpointStore() {
       return value;
     },
   };
+}
+
+/**
+ * A stand-in for the catalog's entity reads, as `fetch`: it serves an entity
+ * (`GET /entities/by-name/...`) only from the read `serve` says, answers
+ * `POST /refresh` like the real catalog (404 until the entity exists), and
+ * records each read with the user it was made for. Pass `auth`, `discovery`
+ * and `fetchApi` to the action under test.
+ */
+export class FakeCatalog {
+  readonly baseUrl = 'http://catalog.test/api/catalog';
+  /** Each read of an entity: its ref and the user the token was for. */
+  readonly reads: { entityRef: string; user?: string }[] = [];
+  readonly auth = mockServices.auth({ pluginId: 'scaffolder' });
+  readonly discovery = {
+    getBaseUrl: async () => this.baseUrl,
+    getExternalBaseUrl: async () => this.baseUrl,
+  };
+  readonly fetchApi = { fetch: this.fetch.bind(this) as typeof fetch };
+  private readonly catalogAuth = mockServices.auth({ pluginId: 'catalog' });
+  /** Entity ref → the read of it from which it is served. */
+  private readonly servedFrom = new Map<string, number>();
+
+  /** Serves `entityRef` from its read number `afterReads + 1` on. */
+  serve(entityRef: string, { afterReads = 0 }: { afterReads?: number } = {}) {
+    this.servedFrom.set(entityRef, afterReads + 1);
+    return this;
+  }
+
+  private async fetch(url: string, init?: RequestInit): Promise<Response> {
+    const path = url.slice(this.baseUrl.length);
+    const byName = /^\/entities\/by-name\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(
+      path,
+    );
+    if (byName && (init?.method ?? 'GET') === 'GET') {
+      const [kind, namespace, name] = byName.slice(1).map(decodeURIComponent);
+      const entityRef = `${kind}:${namespace}/${name}`;
+      const token = String(
+        (init?.headers as Record<string, string>)?.Authorization ?? '',
+      ).replace(/^Bearer /, '');
+      const credentials = await this.catalogAuth.authenticate(token);
+      this.reads.push({
+        entityRef,
+        user: (credentials.principal as { userEntityRef?: string })
+          .userEntityRef,
+      });
+      return new Response(null, {
+        status: this.serves(entityRef) ? 200 : 404,
+      });
+    }
+    if (path === '/refresh' && init?.method === 'POST') {
+      const { entityRef } = JSON.parse(String(init.body));
+      return new Response(null, {
+        status: this.serves(entityRef) ? 200 : 404,
+      });
+    }
+    return new Response(null, { status: 404 });
+  }
+
+  /** Whether the catalog serves `entityRef` now (as of the reads made). */
+  serves(entityRef: string): boolean {
+    const from = this.servedFrom.get(entityRef);
+    const readsSoFar = this.reads.filter(r => r.entityRef === entityRef).length;
+    return from !== undefined && readsSoFar >= from;
+  }
 }

@@ -11,7 +11,7 @@ import { quoteValue } from '@stackyard/plugin-stackyard-common';
 import { parseAllDocuments } from 'yaml';
 import type { StackyardActionsConfig } from '../lib/config';
 import { examples } from './catalogRegisterLocal.examples';
-import { waitForCatalogEntity } from './catalogRegisterLocalWait';
+import { waitForCatalogEntity } from '../lib/catalogWait';
 
 /** The ID of {@link createCatalogRegisterLocalAction}'s action. */
 export const CATALOG_REGISTER_LOCAL_ACTION_ID =

@@ -12,6 +12,7 @@ import {
 } from '../deploy/CdkDeployer';
 import { readStackyardActionsConfig } from '../lib/config';
 import {
+  FakeCatalog,
   FakeStackyardEnvironments,
   checkpointStore,
 } from '../__testUtils__/fakes';
@@ -21,23 +22,26 @@ import { examples } from './cdkDeploy.examples';
 
 jest.setTimeout(60_000);
 
-const config = readStackyardActionsConfig(
-  new ConfigReader({
-    app: { baseUrl: 'http://portal.test' },
-    stackyard: {
-      targets: [
-        { name: 'local', type: 'local' },
-        {
-          name: 'sandbox',
-          type: 'aws',
-          accountId: '123456789012',
-          region: 'eu-west-1',
-          stages: ['dev', 'preview'],
-        },
-      ],
-    },
-  }),
-);
+const configWith = (scaffolder: object = {}) =>
+  readStackyardActionsConfig(
+    new ConfigReader({
+      app: { baseUrl: 'http://portal.test' },
+      stackyard: {
+        scaffolder,
+        targets: [
+          { name: 'local', type: 'local' },
+          {
+            name: 'sandbox',
+            type: 'aws',
+            accountId: '123456789012',
+            region: 'eu-west-1',
+            stages: ['dev', 'preview'],
+          },
+        ],
+      },
+    }),
+  );
+const config = configWith();
 
 /** A deployer that records its calls; AWS is never reached. */
 class FakeDeployer implements CdkDeployer {
@@ -72,6 +76,7 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
   let workspace: ReturnType<typeof fixtureWorkspace>;
   let environments: FakeStackyardEnvironments;
   let deployer: FakeDeployer;
+  let catalog: FakeCatalog;
   let action: ReturnType<typeof createCdkDeployAction>;
   /** The permission framework's answers: eve owns none of the entities. */
   let permissions: ReturnType<typeof mockServices.permissions.mock>;
@@ -80,6 +85,9 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
     workspace = fixtureWorkspace('orders');
     environments = new FakeStackyardEnvironments();
     deployer = new FakeDeployer();
+    catalog = new FakeCatalog()
+      .serve('component:default/orders')
+      .serve('component:default/chat');
     permissions = mockServices.permissions.mock({
       authorize: async (requests, { credentials }) =>
         requests.map(() => ({
@@ -90,13 +98,19 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
               : AuthorizeResult.ALLOW,
         })) as any,
     });
-    action = createCdkDeployAction({
-      config,
+    action = actionWith(config);
+  });
+
+  const actionWith = (actionsConfig: typeof config) =>
+    createCdkDeployAction({
+      config: actionsConfig,
       environments,
       deployer,
       permissions,
+      auth: catalog.auth,
+      discovery: catalog.discovery,
+      fetchApi: catalog.fetchApi,
     });
-  });
 
   /** A task started by `user`. */
   const startedBy = <C extends { getInitiatorCredentials: unknown }>(
@@ -386,5 +400,119 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
       await expect(action.handler(ctx)).rejects.toBeInstanceOf(NotAllowedError);
       expect(deployer.deploys).toHaveLength(0);
     });
+  });
+
+  describe('an entity the catalog has not processed yet (catalog:register does not wait)', () => {
+    const ada = mockCredentials.user('user:default/ada');
+    const eve = mockCredentials.user('user:default/eve');
+    const fresh = 'component:default/fresh';
+    const freshInput = { ...exampleInput(1), entityRef: fresh };
+    /** How many reads of the entity had been made when permission was asked. */
+    let readsAtAuthorize: number[];
+
+    beforeEach(() => {
+      readsAtAuthorize = [];
+      const authorize = permissions.authorize.getMockImplementation()!;
+      // Like the shipped policy's isEntityOwner: no entity, no owners.
+      permissions.authorize.mockImplementation(async (requests, opts) => {
+        readsAtAuthorize.push(catalog.reads.length);
+        if (!catalog.serves(fresh)) {
+          return requests.map(() => ({ result: AuthorizeResult.DENY }));
+        }
+        return authorize(requests, opts);
+      });
+    });
+
+    it('waits until the catalog serves the entity, reading it as the initiator, then checks the permission and deploys', async () => {
+      catalog.serve(fresh, { afterReads: 2 });
+      const logger = mockServices.logger.mock();
+      const ctx = startedBy(
+        ada,
+        createMockActionContext({
+          input: freshInput,
+          workspacePath: workspace.path,
+          logger,
+        }),
+      );
+      await action.handler(ctx);
+      expect(catalog.reads).toEqual([
+        { entityRef: fresh, user: 'user:default/ada' },
+        { entityRef: fresh, user: 'user:default/ada' },
+        { entityRef: fresh, user: 'user:default/ada' },
+      ]);
+      expect(readsAtAuthorize).toEqual([3]);
+      expect(logger.info).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^The catalog serves component:default\/fresh \(after \d+ s\)$/,
+        ),
+      );
+      expect(deployer.deploys).toHaveLength(1);
+      expect(environments.registrations.map(r => r.status)).toEqual([
+        'deploying',
+        'ready',
+      ]);
+    });
+
+    it('fails with an InputError naming the entity, before the permission check, when the catalog never serves it', async () => {
+      action = actionWith(configWith({ catalogWaitSeconds: 1 }));
+      const started = Date.now();
+      const ctx = startedBy(
+        ada,
+        createMockActionContext({
+          input: freshInput,
+          workspacePath: workspace.path,
+        }),
+      );
+      const error = await action.handler(ctx).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        "The catalog has not processed component:default/fresh yet (waited 1 s): its owners, who may deploy it, are known only once it has. Run the task again once the entity appears in the catalog; if it never does, the catalog's log names the problem with its catalog-info.yaml.",
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(catalog.reads.length).toBeGreaterThan(1);
+      expect(permissions.authorize).not.toHaveBeenCalled();
+      expect(deployer.deploys).toHaveLength(0);
+      expect(environments.registrations).toEqual([]);
+    });
+
+    it('still refuses a non-owner once the catalog serves the entity', async () => {
+      catalog.serve(fresh, { afterReads: 1 });
+      const ctx = startedBy(
+        eve,
+        createMockActionContext({
+          input: freshInput,
+          workspacePath: workspace.path,
+        }),
+      );
+      const error = await action.handler(ctx).catch(e => e);
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(readsAtAuthorize).toEqual([2]);
+      expect(deployer.deploys).toHaveLength(0);
+      expect(environments.registrations).toEqual([]);
+    });
+
+    it.each([
+      ['a dry run (nothing was registered)', config, true],
+      ['catalogWaitSeconds 0', configWith({ catalogWaitSeconds: 0 }), false],
+    ])(
+      'does not read the catalog in %s: the permission check decides at once',
+      async (_what, actionsConfig, isDryRun) => {
+        action = actionWith(actionsConfig);
+        const ctx = {
+          ...startedBy(
+            eve,
+            createMockActionContext({
+              input: freshInput,
+              workspacePath: workspace.path,
+            }),
+          ),
+          isDryRun,
+        };
+        await expect(action.handler(ctx)).rejects.toBeInstanceOf(
+          NotAllowedError,
+        );
+        expect(catalog.reads).toEqual([]);
+      },
+    );
   });
 });

@@ -1,5 +1,11 @@
-import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import type {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { RulePack, ServiceManifest } from '@stackyard/cdk-guardrails';
@@ -10,6 +16,7 @@ import {
 } from '@stackyard/plugin-stackyard-common';
 import { selectTarget } from '@stackyard/plugin-stackyard-node';
 import type { CdkDeployer } from '../deploy/CdkDeployer';
+import { waitForCatalogEntity } from '../lib/catalogWait';
 import type { ServiceExtensions } from '../lib/extensions';
 import type { StackyardActionsConfig } from '../lib/config';
 import {
@@ -41,6 +48,53 @@ function websocketRoutes(manifest: ServiceManifest): string | undefined {
   return routes.map(([route, fn]) => `${route}→${fn}`).join(', ');
 }
 
+/**
+ * Waits until the catalog serves `entityRef` to the initiator; throws an
+ * InputError when it does not within `timeoutMs`, rather than letting the
+ * permission check refuse an entity whose owners the catalog does not know
+ * yet.
+ */
+async function waitUntilCatalogServes(
+  entityRef: string,
+  initiator: BackstageCredentials,
+  options: {
+    auth: AuthService;
+    discovery: DiscoveryService;
+    fetchApi?: { fetch: typeof fetch };
+    timeoutMs: number;
+    logger: LoggerService;
+    signal?: AbortSignal;
+  },
+): Promise<void> {
+  const { token } = await options.auth.getPluginRequestToken({
+    onBehalfOf: initiator,
+    targetPluginId: 'catalog',
+  });
+  const served = await waitForCatalogEntity({
+    baseUrl: await options.discovery.getBaseUrl('catalog'),
+    token,
+    entityRef,
+    timeoutMs: options.timeoutMs,
+    logger: options.logger,
+    fetchFn: options.fetchApi?.fetch,
+    signal: options.signal,
+  });
+  if (options.signal?.aborted) {
+    throw new Error(
+      `Cancelled while waiting for the catalog to serve ${entityRef}`,
+    );
+  }
+  if (!served) {
+    throw new InputError(
+      `The catalog has not processed ${entityRef} yet (waited ${Math.round(
+        options.timeoutMs / 1000,
+      )} s): its owners, who may deploy it, are known only once it has. ` +
+        'Run the task again once the entity appears in the catalog; if it never does, ' +
+        "the catalog's log names the problem with its catalog-info.yaml.",
+    );
+  }
+}
+
 /** Sums resource counts by type over every stack of a synthesis. */
 function resourceTotals(
   stacks: readonly { resourcesByType: Readonly<Record<string, number>> }[],
@@ -64,12 +118,20 @@ function resourceTotals(
  * `stackyard.environment.deploy` permission on the entity is checked before
  * anything is synthesized or deployed (dry runs too), and every record is
  * made on their behalf, so the backend decides again and audits the person.
+ * The permission is granted to the entity's owners, which the catalog knows
+ * only once it has processed the entity: a deploy right after the entity was
+ * registered (`catalog:register` does not wait) first waits, up to
+ * `stackyard.scaffolder.catalogWaitSeconds`, until the catalog serves it.
  */
 export function createCdkDeployAction(options: {
   config: StackyardActionsConfig;
   environments: StackyardEnvironments;
   deployer: CdkDeployer;
   permissions: PermissionsService;
+  /** Reach the catalog on behalf of the initiator, to wait for the entity. */
+  auth: AuthService;
+  discovery: DiscoveryService;
+  fetchApi?: { fetch: typeof fetch };
   packs?: readonly RulePack[];
   /** Where manifest extensions run; without it they are refused. */
   extensions?: ServiceExtensions;
@@ -132,6 +194,15 @@ export function createCdkDeployAction(options: {
         throw asInputError(e);
       }
       const initiator = await ctx.getInitiatorCredentials();
+      // Nothing is registered in a dry run: there is nothing to wait for.
+      if (!ctx.isDryRun && config.catalogWaitMs > 0) {
+        await waitUntilCatalogServes(input.entityRef, initiator, {
+          ...options,
+          timeoutMs: config.catalogWaitMs,
+          logger: ctx.logger,
+          signal: ctx.signal,
+        });
+      }
       const [decision] = await permissions.authorize(
         [
           {

@@ -9,6 +9,7 @@ import { readStackyardActionsConfig } from '../lib/config';
 import { loadServiceManifest, synthesizeService } from '../lib/synth';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import {
+  FakeCatalog,
   FakeStackyardEnvironments,
   checkpointStore,
 } from '../__testUtils__/fakes';
@@ -69,11 +70,15 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
       new ConfigReader({ aws: { accounts } }),
       { stackEventPollingInterval: 20 },
     );
+    const catalog = new FakeCatalog().serve(input.entityRef);
     return createCdkDeployAction({
       config,
       environments,
       deployer,
       permissions: mockServices.permissions(),
+      auth: catalog.auth,
+      discovery: catalog.discovery,
+      fetchApi: catalog.fetchApi,
     });
   }
 

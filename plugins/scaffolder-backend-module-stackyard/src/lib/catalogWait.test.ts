@@ -1,4 +1,4 @@
-import { waitForCatalogEntity } from './catalogRegisterLocalWait';
+import { waitForCatalogEntity } from './catalogWait';
 
 const entityUrl =
   'http://catalog.test/api/catalog/entities/by-name/component/default/orders';

@@ -15,7 +15,8 @@ export interface StackyardActionsConfig extends StackyardConfig {
   readonly portalBaseUrl: string;
   /**
    * How long `stackyard:catalog:register-local` waits for the catalog to
-   * serve the registered entity, in milliseconds; 0 does not wait.
+   * serve the registered entity, and `stackyard:cdk:deploy` for the entity it
+   * deploys, in milliseconds; 0 does not wait.
    */
   readonly catalogWaitMs: number;
 }
