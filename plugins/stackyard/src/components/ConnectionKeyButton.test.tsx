@@ -1,23 +1,42 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { StackyardApiError } from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef } from '../api/StackyardApi';
 import { mockStackyardApi } from '../__testUtils__/fixtures';
+import {
+  expectOwnersOnly,
+  findPermittedButton,
+  permissionApi,
+} from '../__testUtils__/permissions';
 import { ConnectionKeyButton } from './ConnectionKeyButton';
 
-function renderButton() {
+// usePermission caches decisions per resource across renders, so every
+// render uses an entity of its own.
+let entityCount = 0;
+
+function renderButton({ allowed = true } = {}) {
+  entityCount += 1;
+  const entityRef = `component:default/keyed-${entityCount}`;
   const api = mockStackyardApi([]);
-  renderInTestApp(<ConnectionKeyButton environmentId="env-wo-dev" />, {
-    apis: [[stackyardApiRef, api]],
-  });
-  return api;
+  renderInTestApp(
+    <ConnectionKeyButton environmentId="env-wo-dev" entityRef={entityRef} />,
+    {
+      apis: [
+        [stackyardApiRef, api],
+        [
+          permissionApiRef,
+          permissionApi(allowed, 'stackyard.environment.socket.manage'),
+        ],
+      ],
+    },
+  );
+  return Object.assign(api, { entityRef });
 }
 
 async function confirm() {
-  await userEvent.click(
-    await screen.findByRole('button', { name: 'New connection key' }),
-  );
+  await userEvent.click(await findPermittedButton('New connection key'));
   const dialog = await screen.findByRole('dialog', {
     name: 'New connection key',
   });
@@ -32,9 +51,7 @@ describe('ConnectionKeyButton', () => {
     const api = renderButton();
     api.rotateConnectionKey.mockResolvedValue({ key: 'k3y-s3cr3t' });
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'New connection key' }),
-    );
+    await userEvent.click(await findPermittedButton('New connection key'));
     expect(api.rotateConnectionKey).not.toHaveBeenCalled();
     const dialog = await screen.findByRole('dialog');
     await userEvent.click(
@@ -64,5 +81,17 @@ describe('ConnectionKeyButton', () => {
       'Could not create a key: Not allowed',
     );
     expect(within(dialog).queryByTestId('connection-key')).toBeNull();
+  });
+
+  it('is blocked, saying who may, for someone who may not manage the sockets', async () => {
+    const api = renderButton({ allowed: false });
+    const button = await expectOwnersOnly(
+      'New connection key',
+      api.entityRef,
+      'create connection keys',
+    );
+    await userEvent.click(button);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(api.rotateConnectionKey).not.toHaveBeenCalled();
   });
 });

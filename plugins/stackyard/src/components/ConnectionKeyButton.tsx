@@ -7,16 +7,21 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/core-plugin-api';
+import { stackyardEnvironmentSocketManagePermission } from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef } from '../api/StackyardApi';
+import { OwnersOnlyButton } from './OwnersOnlyButton';
 
 /**
  * Creates a new connection key for a preview socket API after a
- * confirmation, and shows it once.
+ * confirmation, and shows it once; for the entity's owners.
  */
 export function ConnectionKeyButton({
   environmentId,
+  entityRef,
 }: {
   environmentId: string;
+  /** The environment's entity, whose owners may manage its sockets. */
+  entityRef: string;
 }) {
   const api = useApi(stackyardApiRef);
   const [open, setOpen] = useState(false);
@@ -45,9 +50,15 @@ export function ConnectionKeyButton({
 
   return (
     <>
-      <Button size="small" onClick={() => setOpen(true)}>
+      <OwnersOnlyButton
+        permission={stackyardEnvironmentSocketManagePermission}
+        entityRef={entityRef}
+        ownersCan="create connection keys"
+        size="small"
+        onClick={() => setOpen(true)}
+      >
         New connection key
-      </Button>
+      </OwnersOnlyButton>
       {open && (
         <Dialog open onClose={close} aria-labelledby={titleId}>
           <DialogTitle id={titleId}>New connection key</DialogTitle>

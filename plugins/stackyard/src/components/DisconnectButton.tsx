@@ -1,16 +1,22 @@
 import { useState } from 'react';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { useApi } from '@backstage/core-plugin-api';
+import { stackyardEnvironmentSocketManagePermission } from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef } from '../api/StackyardApi';
+import { OwnersOnlyButton } from './OwnersOnlyButton';
 
-/** Closes one connection of a preview socket API, then reports it. */
+/**
+ * Closes one connection of a preview socket API, then reports it; for the
+ * entity's owners.
+ */
 export function DisconnectButton(props: {
   environmentId: string;
+  /** The environment's entity, whose owners may manage its sockets. */
+  entityRef: string;
   connectionId: string;
   onDisconnected: () => void;
 }) {
-  const { environmentId, connectionId, onDisconnected } = props;
+  const { environmentId, entityRef, connectionId, onDisconnected } = props;
   const api = useApi(stackyardApiRef);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -30,7 +36,10 @@ export function DisconnectButton(props: {
 
   return (
     <>
-      <Button
+      <OwnersOnlyButton
+        permission={stackyardEnvironmentSocketManagePermission}
+        entityRef={entityRef}
+        ownersCan="disconnect its preview sockets"
         size="small"
         variant="outlined"
         disabled={busy}
@@ -38,7 +47,7 @@ export function DisconnectButton(props: {
         aria-label={`Disconnect ${connectionId}`}
       >
         Disconnect
-      </Button>
+      </OwnersOnlyButton>
       {error && (
         <Typography role="alert" color="error" variant="body2">
           {error}

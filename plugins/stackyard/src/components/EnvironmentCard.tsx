@@ -131,7 +131,10 @@ export function EnvironmentCard(props: {
           </Grid>
         </Grid>
         {hasPreviewSockets(environment) && (
-          <PreviewSocketPanel environmentId={environment.id} />
+          <PreviewSocketPanel
+            environmentId={environment.id}
+            entityRef={environment.entityRef}
+          />
         )}
       </Box>
       <Accordion TransitionProps={{ unmountOnExit: true }} elevation={0}>

@@ -5,7 +5,10 @@ import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
-import { permissionApi } from '../__testUtils__/permissions';
+import {
+  findPermittedButton,
+  permissionApi,
+} from '../__testUtils__/permissions';
 import { StackyardApiError } from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef, type StackyardApi } from '../api/StackyardApi';
 import {
@@ -295,9 +298,7 @@ describe('InfraContent', () => {
       expiresAt: '2099-01-02T00:00:00Z',
     });
     renderTab(api);
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Extend by 24 h' }),
-    );
+    await userEvent.click(await findPermittedButton('Extend by 24 h'));
     expect(api.extendExpiry).toHaveBeenCalledWith(preview.id, { hours: 24 });
     await waitFor(() =>
       expect(

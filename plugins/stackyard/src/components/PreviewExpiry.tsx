@@ -1,15 +1,21 @@
 import { useState } from 'react';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { useApi } from '@backstage/core-plugin-api';
-import type { Environment } from '@stackyard/plugin-stackyard-common';
+import {
+  stackyardEnvironmentExtendPermission,
+  type Environment,
+} from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef } from '../api/StackyardApi';
+import { OwnersOnlyButton } from './OwnersOnlyButton';
 import { Timestamp } from './Timestamp';
 
 /** How far one click extends a preview. */
 export const EXTENSION_HOURS = 24;
 
-/** A preview's expiry, with a button that pushes it back by a day. */
+/**
+ * A preview's expiry, with a button that pushes it back by a day (for the
+ * entity's owners).
+ */
 export function PreviewExpiry(props: {
   environment: Environment;
   onExtended: (environment: Environment) => void;
@@ -41,14 +47,17 @@ export function PreviewExpiry(props: {
       {live && (
         <>
           {' '}
-          <Button
+          <OwnersOnlyButton
+            permission={stackyardEnvironmentExtendPermission}
+            entityRef={environment.entityRef}
+            ownersCan="extend its previews"
             size="small"
             variant="outlined"
             disabled={busy}
             onClick={extend}
           >
             Extend by {EXTENSION_HOURS} h
-          </Button>
+          </OwnersOnlyButton>
         </>
       )}
       {error && (

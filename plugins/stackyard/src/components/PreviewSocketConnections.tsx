@@ -1,27 +1,33 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { PreviewSocketConnection } from '@stackyard/plugin-stackyard-common';
+import {
+  stackyardEnvironmentSocketManagePermission,
+  type PreviewSocketConnection,
+} from '@stackyard/plugin-stackyard-common';
 import { DisconnectButton } from './DisconnectButton';
+import { OwnersOnlyButton } from './OwnersOnlyButton';
 import { SendSocketMessageDialog } from './SendSocketMessageDialog';
 import { Timestamp } from './Timestamp';
 
 /**
  * The open connections of a preview socket API, each with "send a test
- * message" and "disconnect"; `onChanged` follows either.
+ * message" and "disconnect" (for the entity's owners); `onChanged` follows
+ * either.
  */
 export function PreviewSocketConnections(props: {
   environmentId: string;
+  /** The environment's entity, whose owners may manage its sockets. */
+  entityRef: string;
   connections: PreviewSocketConnection[];
   onChanged: () => void;
 }) {
-  const { environmentId, connections, onChanged } = props;
+  const { environmentId, entityRef, connections, onChanged } = props;
   const [messaging, setMessaging] = useState<string>();
   if (connections.length === 0) {
     return <Typography variant="body2">No open connections.</Typography>;
@@ -67,16 +73,20 @@ export function PreviewSocketConnections(props: {
               </TableCell>
               <TableCell>
                 <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
-                  <Button
+                  <OwnersOnlyButton
+                    permission={stackyardEnvironmentSocketManagePermission}
+                    entityRef={entityRef}
+                    ownersCan="send messages to its preview sockets"
                     size="small"
                     variant="outlined"
                     aria-label={`Send test message to ${connection.connectionId}`}
                     onClick={() => setMessaging(connection.connectionId)}
                   >
                     Send test message
-                  </Button>
+                  </OwnersOnlyButton>
                   <DisconnectButton
                     environmentId={environmentId}
+                    entityRef={entityRef}
                     connectionId={connection.connectionId}
                     onDisconnected={onChanged}
                   />

@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { discoveryApiRef } from '@backstage/frontend-plugin-api';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { StackyardApiError } from '@stackyard/plugin-stackyard-common';
 import type { StackyardApi } from '../api/StackyardApi';
 import { stackyardApiRef } from '../api/StackyardApi';
@@ -11,20 +12,41 @@ import {
   aSocketInspection,
   mockStackyardApi,
 } from '../__testUtils__/fixtures';
+import {
+  expectOwnersOnly,
+  findPermittedButton,
+  permissionApi,
+} from '../__testUtils__/permissions';
 import { PreviewSocketPanel } from './PreviewSocketPanel';
 import { FRAMES_SHOWN } from './PreviewSocketFrames';
 
 const environmentId = 'env-wo-dev';
 
-function renderPanel(api: StackyardApi, pollIntervalMs?: number) {
+// usePermission caches decisions per resource across renders, so every
+// render uses an entity of its own.
+let entityCount = 0;
+let entityRef = '';
+
+function renderPanel(
+  api: StackyardApi,
+  pollIntervalMs?: number,
+  { allowed = true } = {},
+) {
+  entityCount += 1;
+  entityRef = `component:default/socketed-${entityCount}`;
   return renderInTestApp(
     <PreviewSocketPanel
       environmentId={environmentId}
+      entityRef={entityRef}
       pollIntervalMs={pollIntervalMs}
     />,
     {
       apis: [
         [stackyardApiRef, api],
+        [
+          permissionApiRef,
+          permissionApi(allowed, 'stackyard.environment.socket.manage'),
+        ],
         [
           discoveryApiRef,
           mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
@@ -81,6 +103,49 @@ describe('PreviewSocketPanel', () => {
     expect(api.getSockets).toHaveBeenLastCalledWith(environmentId, {
       frames: 0,
     });
+  });
+
+  it('blocks the connection key, send and disconnect, saying who may, for someone who may not manage the sockets', async () => {
+    const api = apiWithSockets(aSocketInspection(environmentId));
+    renderPanel(api, undefined, { allowed: false });
+    await openInspector();
+
+    const buttons = [
+      await expectOwnersOnly(
+        'New connection key',
+        entityRef,
+        'create connection keys',
+      ),
+      await expectOwnersOnly(
+        'Send test message to conn-a',
+        entityRef,
+        'send messages to its preview sockets',
+      ),
+      await expectOwnersOnly(
+        'Disconnect conn-a',
+        entityRef,
+        'disconnect its preview sockets',
+      ),
+    ];
+    for (const button of buttons) await userEvent.click(button);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(api.rotateConnectionKey).not.toHaveBeenCalled();
+    expect(api.sendToConnection).not.toHaveBeenCalled();
+    expect(api.disconnect).not.toHaveBeenCalled();
+  });
+
+  it('lets an owner use the connection key, send and disconnect buttons', async () => {
+    const api = apiWithSockets(aSocketInspection(environmentId));
+    renderPanel(api);
+    await openInspector();
+    for (const name of [
+      'New connection key',
+      'Send test message to conn-a',
+      'Disconnect conn-a',
+    ]) {
+      const button = await findPermittedButton(name);
+      expect(button).not.toHaveAccessibleDescription();
+    }
   });
 
   it('shows the socket URL on the backend and the live connection count', async () => {
@@ -174,9 +239,7 @@ describe('PreviewSocketPanel', () => {
     await openInspector();
 
     await userEvent.click(
-      await screen.findByRole('button', {
-        name: 'Send test message to conn-a',
-      }),
+      await findPermittedButton('Send test message to conn-a'),
     );
     const dialog = await screen.findByRole('dialog', {
       name: 'Send a test message to conn-a',
@@ -203,9 +266,7 @@ describe('PreviewSocketPanel', () => {
     await openInspector();
 
     await userEvent.click(
-      await screen.findByRole('button', {
-        name: 'Send test message to conn-a',
-      }),
+      await findPermittedButton('Send test message to conn-a'),
     );
     const dialog = await screen.findByRole('dialog');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
@@ -239,7 +300,7 @@ describe('PreviewSocketPanel', () => {
     });
     expect(within(table).getAllByTestId('socket-connection')).toHaveLength(2);
     await userEvent.click(
-      within(table).getByRole('button', { name: 'Disconnect conn-a' }),
+      await findPermittedButton('Disconnect conn-a', within(table)),
     );
 
     expect(api.disconnect).toHaveBeenCalledWith(environmentId, 'conn-a');
@@ -259,9 +320,7 @@ describe('PreviewSocketPanel', () => {
     renderPanel(api);
     await openInspector();
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Disconnect conn-a' }),
-    );
+    await userEvent.click(await findPermittedButton('Disconnect conn-a'));
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Could not disconnect: Forbidden',
     );

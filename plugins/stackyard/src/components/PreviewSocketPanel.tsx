@@ -24,10 +24,12 @@ const connectionCount = (count: number) =>
  */
 export function PreviewSocketPanel(props: {
   environmentId: string;
+  /** The environment's entity, whose owners may manage its sockets. */
+  entityRef: string;
   /** How often the open inspector refreshes. */
   pollIntervalMs?: number;
 }) {
-  const { environmentId, pollIntervalMs } = props;
+  const { environmentId, entityRef, pollIntervalMs } = props;
   const [open, setOpen] = useState(false);
   const sockets = usePreviewSockets(environmentId, {
     poll: open,
@@ -68,7 +70,12 @@ export function PreviewSocketPanel(props: {
         >
           Refresh
         </Button>
-        {inspection && <ConnectionKeyButton environmentId={environmentId} />}
+        {inspection && (
+          <ConnectionKeyButton
+            environmentId={environmentId}
+            entityRef={entityRef}
+          />
+        )}
       </Box>
       {loading && <LinearProgress aria-label="Loading preview socket" />}
       {error && (
@@ -97,6 +104,7 @@ export function PreviewSocketPanel(props: {
               </Typography>
               <PreviewSocketConnections
                 environmentId={environmentId}
+                entityRef={entityRef}
                 connections={inspection.connections}
                 onChanged={refresh}
               />
