@@ -46,6 +46,11 @@ export function checkUntrustedAssembly(
     ['deploy', 'cfn-exec', 'lookup', 'file-publishing'].map(role),
   );
   const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
+  // The asset manifests toolkit-lib publishes from: those the artifacts
+  // name (wherever they are), not only files that look like one.
+  const assetManifests = new Set(
+    readdirSync(dir).filter(f => f.endsWith('.assets.json')),
+  );
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     if (!ALLOWED_ARTIFACTS.has(artifact?.type)) {
       refuse(
@@ -55,6 +60,13 @@ export function checkUntrustedAssembly(
       );
     }
     const props = artifact.properties ?? {};
+    // Legacy asset metadata is turned into assets (docker builds included)
+    // by toolkit-lib at deploy time.
+    for (const entries of Object.values<any>(artifact.metadata ?? {})) {
+      if ((entries ?? []).some((e: any) => e?.type === 'aws:cdk:asset')) {
+        refuse(`artifact ${JSON.stringify(id)} carries legacy asset metadata`);
+      }
+    }
     if (artifact.type === 'aws:cloudformation:stack') {
       inside(props.templateFile, 'template file');
       if (artifact.environment !== `aws://${account}/${region}`) {
@@ -73,11 +85,13 @@ export function checkUntrustedAssembly(
         );
       }
     }
-    if (artifact.type === 'cdk:asset-manifest')
+    if (artifact.type === 'cdk:asset-manifest') {
       inside(props.file, 'asset manifest');
+      assetManifests.add(props.file);
+    }
     if (artifact.type === 'cdk:tree') inside(props.file, 'tree file');
   }
-  for (const file of readdirSync(dir).filter(f => f.endsWith('.assets.json'))) {
+  for (const file of assetManifests) {
     const assets = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8'));
     if (Object.keys(assets.dockerImages ?? {}).length > 0) {
       refuse(`${file} has docker image assets`);
