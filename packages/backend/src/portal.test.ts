@@ -26,6 +26,7 @@ import stackyardPlugin from '@stackyard/plugin-stackyard-backend';
 import stackyardScaffolderModule from '@stackyard/plugin-scaffolder-backend-module-stackyard';
 import stackyardCatalogModule from '@stackyard/plugin-catalog-backend-module-stackyard';
 import { permissionPolicyModule } from './permissions/permissionPolicyModule';
+import { mockAuthOnBehalfOf } from './__testUtils__/mockAuthOnBehalfOf';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -154,6 +155,7 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
   beforeAll(async () => {
     const backend = await startTestBackend({
       features: [
+        mockAuthOnBehalfOf,
         mockServices.rootConfig.factory({
           data: {
             backend: { baseUrl: 'http://localhost:0', database },
@@ -487,6 +489,8 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         status: 'ready',
         statusReason: 'Local preview: not deployed to AWS',
         templateName: 'serverless-service',
+        // The person who ran the wizard, not the scaffolder's own identity.
+        createdBy: 'user:default/guest',
       }),
     ]);
   }, 90_000);
