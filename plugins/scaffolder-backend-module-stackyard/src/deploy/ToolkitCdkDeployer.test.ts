@@ -1,5 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
@@ -8,6 +16,7 @@ import { createCdkDeployAction } from '../actions/cdkDeploy';
 import { readStackyardActionsConfig } from '../lib/config';
 import { loadServiceManifest, synthesizeService } from '../lib/synth';
 import { LoopbackAws } from '@stackyard/test-support/aws';
+import { SandboxPool } from '@stackyard/cdk-guardrails';
 import {
   FakeCatalog,
   FakeStackyardEnvironments,
@@ -49,7 +58,13 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
   let workspace: ReturnType<typeof fixtureWorkspace>;
   let environments: FakeStackyardEnvironments;
 
-  function action(accounts: object[] = [STATIC_CREDENTIALS]) {
+  function action(
+    accounts: object[] = [STATIC_CREDENTIALS],
+    {
+      sandbox,
+      entityRef = input.entityRef,
+    }: { sandbox?: SandboxPool; entityRef?: string } = {},
+  ) {
     const config = readStackyardActionsConfig(
       new ConfigReader({
         app: { baseUrl: 'http://portal.test' },
@@ -68,13 +83,18 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
     );
     const deployer = ToolkitCdkDeployer.fromConfig(
       new ConfigReader({ aws: { accounts } }),
-      { stackEventPollingInterval: 20 },
+      { stackEventPollingInterval: 20, sandbox },
     );
-    const catalog = new FakeCatalog().serve(input.entityRef);
+    const catalog = new FakeCatalog().serve(entityRef);
     return createCdkDeployAction({
       config,
       environments,
       deployer,
+      // Extensions are synthesized in the sandbox; no dry run here, so the
+      // template catalog is never asked.
+      extensions: sandbox
+        ? { sandbox, catalog: { getEntityByRef: async () => undefined } }
+        : undefined,
       permissions: mockServices.permissions(),
       auth: catalog.auth,
       discovery: catalog.discovery,
@@ -340,5 +360,150 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
     );
     expect(aws.calls).toEqual([]);
     expect(environments.registrations).toEqual([]);
+  });
+  describe('a service with a manifest extension (synthesized in the sandbox, its assembly checked, deployed from its directory)', () => {
+    /** The guardrails' fixture: a manifest plus an extension adding a topic and a raw queue without DLQ. */
+    const EXTENDED = resolve(
+      require.resolve('@stackyard/cdk-guardrails/package.json'),
+      '../fixtures/extended-service',
+    );
+    const LEDGER = 'lg-dev';
+    const ledgerInput = {
+      appDir: '.',
+      entityRef: 'component:default/ledger',
+      target: 'sandbox',
+      stage: 'dev',
+      prefix: 'lg',
+      approveBroadening: true,
+    };
+    const root = mkdtempSync(join(tmpdir(), 'toolkit-deployer-sandbox-'));
+    const sandbox = SandboxPool.create({ tmpRoot: root });
+    let ledger: string;
+
+    afterAll(async () => {
+      await sandbox.close();
+      rmSync(root, { recursive: true, force: true });
+    });
+    beforeEach(() => {
+      ledger = mkdtempSync(join(root, 'ws-'));
+      cpSync(EXTENDED, ledger, { recursive: true });
+    });
+
+    /** The fixture's extension without its deliberately non-compliant raw queue. */
+    function compliantExtension(extra = '') {
+      const file = join(ledger, 'infra/extend.js');
+      const fixture = readFileSync(file, 'utf8');
+      const withoutRawQueue = fixture.replace(
+        /\n  new sqs\.Queue\(service\.stack, 'RawQueue', \{[\s\S]*?\n  \}\);/,
+        '',
+      );
+      expect(withoutRawQueue).not.toContain('RawQueue');
+      writeFileSync(file, withoutRawQueue.replace(/\};\s*$/, `${extra}\n};\n`));
+    }
+
+    it("deploys the extended-service fixture through the sandbox against a loopback AWS endpoint: the stack CloudFormation received holds the extension's resources", async () => {
+      compliantExtension();
+      const logger = mockServices.logger.mock();
+      const ctx = createMockActionContext({
+        input: ledgerInput,
+        workspacePath: ledger,
+        logger,
+      });
+      await action(undefined, {
+        sandbox,
+        entityRef: ledgerInput.entityRef,
+      }).handler(ctx);
+
+      expect(aws.unimplemented).toEqual([]);
+      const stack = aws.cloudFormation.stacks.get(LEDGER)!;
+      expect(stack.status).toBe('CREATE_COMPLETE');
+      const resources = Object.entries(stack.template.Resources!);
+      // The extension's topic, and the grant it added to the manifest's function.
+      const topics = resources.filter(([, r]) => r.Type === 'AWS::SNS::Topic');
+      expect(topics).toHaveLength(1);
+      expect(topics[0][0]).toMatch(/^Events/);
+      expect(JSON.stringify(topics[0][1].Properties)).toContain(
+        'lg-dev-events',
+      );
+      const policies = resources
+        .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
+        .map(([, r]) => JSON.stringify(r.Properties));
+      expect(policies.some(p => p.includes('sns:Publish'))).toBe(true);
+      // And the manifest's own function.
+      expect(
+        resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function'),
+      ).toHaveLength(1);
+      expect(aws.callsOf('cloudformation')).toContain('ExecuteChangeSet');
+      expect(environments.registrations.map(r => r.status)).toEqual([
+        'deploying',
+        'ready',
+      ]);
+    });
+
+    it('judges the assembly it deploys again: the unmodified fixture (a raw queue without DLQ) is refused before any CloudFormation call', async () => {
+      // Straight to the deployer: the action's own synthesis step would stop
+      // it first.
+      const deployer = ToolkitCdkDeployer.fromConfig(
+        new ConfigReader({ aws: { accounts: [STATIC_CREDENTIALS] } }),
+        { stackEventPollingInterval: 20, sandbox },
+      );
+      const error = await deployer
+        .deploy({
+          dir: ledger,
+          manifest: loadServiceManifest(ledger),
+          prefix: 'lg',
+          stage: 'dev',
+          stackName: LEDGER,
+          target: {
+            name: 'sandbox',
+            type: 'aws',
+            accountId: ACCOUNT,
+            region: REGION,
+            endpoint: aws.url,
+          } as any,
+          approveBroadening: true,
+          logger: mockServices.logger.mock(),
+        })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(
+        /the safety policy found 1 problem\(s\) in the assembly to deploy/,
+      );
+      expect(aws.callsOf('cloudformation')).toEqual([]);
+      expect(aws.cloudFormation.stacks.has(LEDGER)).toBe(false);
+    });
+
+    it('refuses an assembly with a docker image asset before any CloudFormation call', async () => {
+      // Synthesizing a docker image asset only stages its directory; the
+      // build would happen when toolkit-lib publishes it, in the backend.
+      mkdirSync(join(ledger, 'image'));
+      writeFileSync(join(ledger, 'image/Dockerfile'), 'FROM scratch\n');
+      compliantExtension(`
+  const { DockerImageAsset } = require('aws-cdk-lib/aws-ecr-assets');
+  new DockerImageAsset(service.stack, 'Image', {
+    directory: require('path').join(__dirname, '../image'),
+  });`);
+      const ctx = createMockActionContext({
+        input: ledgerInput,
+        workspacePath: ledger,
+      });
+      const error = await action(undefined, {
+        sandbox,
+        entityRef: ledgerInput.entityRef,
+      })
+        .handler(ctx)
+        .catch(e => e);
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(
+        /the cloud assembly synthesized from the repository's code was not deployed: .*has docker image assets/,
+      );
+      expect(aws.callsOf('cloudformation')).toEqual([]);
+      expect(aws.cloudFormation.stacks.has(LEDGER)).toBe(false);
+      expect(environments.registrations.map(r => r.status)).toEqual([
+        'deploying',
+        'failed',
+      ]);
+    });
   });
 });

@@ -41,6 +41,10 @@ function cleanAssembly(): Assembly {
           metadata: { '/lg-dev/Api': [{ type: 'aws:cdk:logicalId' }] },
         },
         Tree: { type: 'cdk:tree', properties: { file: 'tree.json' } },
+        'aws-cdk-lib/feature-flag-report': {
+          type: 'cdk:feature-flag-report',
+          properties: { module: 'aws-cdk-lib', flags: {} },
+        },
       },
     },
     assetManifests: {
@@ -92,7 +96,7 @@ describe('checkUntrustedAssembly', () => {
   const asset = (a: Assembly) =>
     a.assetManifests['lg-dev.assets.json'].files.abc123;
 
-  it('accepts stacks, file assets and the tree of the default bootstrap', () => {
+  it('accepts stacks, file assets of the default bootstrap, the tree and the feature-flag report (as aws-cdk-lib writes them)', () => {
     expect(() =>
       checkUntrustedAssembly(written(cleanAssembly()), target),
     ).not.toThrow();

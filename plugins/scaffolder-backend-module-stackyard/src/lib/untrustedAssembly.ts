@@ -9,6 +9,9 @@ const ALLOWED_ARTIFACTS = new Set([
   'aws:cloudformation:stack',
   'cdk:asset-manifest',
   'cdk:tree',
+  // aws-cdk-lib writes one to every assembly: data only (flag names and
+  // values), no files.
+  'cdk:feature-flag-report',
 ]);
 
 function refuse(detail: string): never {
@@ -30,10 +33,11 @@ function inside(path: unknown, what: string): void {
 /**
  * Checks a cloud assembly that repository code (a sandboxed extension)
  * produced before toolkit-lib acts on it in the backend: only stacks, file
- * assets and the construct tree; every file inside the assembly; no asset
- * built by running a command or docker; roles and the asset bucket those of
- * the target's default bootstrap. Anything else would let the code choose
- * what the backend runs, reads or assumes.
+ * assets, the construct tree and the feature-flag report; every file inside
+ * the assembly; no asset built by running a command or docker, in any asset
+ * manifest an artifact names, nor legacy asset metadata; roles and the asset
+ * bucket those of the target's default bootstrap. Anything else would let
+ * the code choose what the backend runs, reads or assumes.
  */
 export function checkUntrustedAssembly(
   dir: string,
