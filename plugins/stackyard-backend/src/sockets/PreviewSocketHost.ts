@@ -231,7 +231,9 @@ export class PreviewSocketHost {
     this.entries.clear();
     await Promise.all(emulators.map(e => e.close()));
     await Promise.all([...this.inserts.values()]);
-    await this.options.store.removeReplica(this.options.replicaId);
+    await this.options.store.removeReplica(this.options.replicaId, {
+      logger: this.options.logger,
+    });
   }
 
   // ------------------------------------------------------------ internals

@@ -1,10 +1,14 @@
 import type { WebSocketApiDefinition } from '@stackyard/plugin-stackyard-common';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { toDate } from '../database/rows';
 
 const APIS = 'stackyard_socket_apis';
 const CONNECTIONS = 'stackyard_socket_connections';
 const REPLICAS = 'stackyard_socket_replicas';
+
+/** How long {@link SocketStore.removeReplica} may take by default. */
+export const REMOVE_REPLICA_TIMEOUT_MS = 5000;
 
 /** The WebSocket API recorded for an environment. */
 export type StoredSocketApi = {
@@ -105,10 +109,42 @@ export class SocketStore {
     await this.db(CONNECTIONS).where({ connection_id: connectionId }).delete();
   }
 
-  /** Forgets a replica and every connection of it (it stopped). */
-  async removeReplica(replicaId: string): Promise<void> {
-    await this.db(CONNECTIONS).where({ replica_id: replicaId }).delete();
-    await this.db(REPLICAS).where({ replica_id: replicaId }).delete();
+  /**
+   * Forgets a replica and every connection of it (it stopped). This is a
+   * shutdown write, so it is bounded: when it cannot finish within
+   * `timeoutMs` (the database has no connection to give, as with an
+   * in-memory SQLite whose only connection another shutdown hook holds;
+   * knex would wait `acquireConnectionTimeout`, 60 s), it is given up, a
+   * warning says so, and the rows are left to the replica heartbeat's
+   * expiry of stale replicas. Resolves whether the rows were removed.
+   */
+  async removeReplica(
+    replicaId: string,
+    options: { timeoutMs?: number; logger?: Pick<LoggerService, 'warn'> } = {},
+  ): Promise<boolean> {
+    const timeoutMs = options.timeoutMs ?? REMOVE_REPLICA_TIMEOUT_MS;
+    const removal = (async () => {
+      await this.db(CONNECTIONS).where({ replica_id: replicaId }).delete();
+      await this.db(REPLICAS).where({ replica_id: replicaId }).delete();
+      return true;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>(resolve => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      const removed = await Promise.race([removal, timedOut]);
+      if (!removed) {
+        // Still waiting for a connection; however that ends, nobody waits.
+        removal.catch(() => {});
+        options.logger?.warn(
+          `Preview sockets: could not remove replica ${replicaId}'s rows within ${timeoutMs} ms at shutdown; the replica heartbeat of a live replica (or of the next start) expires them once they are stale`,
+        );
+      }
+      return removed;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Records that a replica is alive at `now`. */
