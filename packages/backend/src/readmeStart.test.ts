@@ -12,7 +12,6 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { parse } from 'yaml';
 import { postgresConnectionStrings } from '@stackyard/test-support';
 
@@ -28,6 +27,19 @@ import { postgresConnectionStrings } from '@stackyard/test-support';
  * variables: the ports, where SQLite files and published repositories go,
  * and a PostgreSQL database prefix.
  */
+
+// pg ships without types (and @types/pg is not installed): the calls used here.
+type PgClient = {
+  connect(): Promise<void>;
+  query(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: Array<Record<string, unknown>> }>;
+  end(): Promise<void>;
+};
+const { Client } = require('pg') as {
+  Client: new (config: { connectionString: string }) => PgClient;
+};
 
 const repoRoot = resolve(__dirname, '../../..');
 const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
@@ -454,7 +466,7 @@ describe.each(modes)('the portal started as README.md says: $name', mode => {
   });
 });
 
-async function withPostgres<T>(fn: (client: Client) => Promise<T>) {
+async function withPostgres<T>(fn: (client: PgClient) => Promise<T>) {
   const client = new Client({
     connectionString: `${postgres!.connectionString}/postgres`,
   });
@@ -472,7 +484,7 @@ function listDatabases(): Promise<string[]> {
       'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
       [pgPrefix],
     );
-    return rows.map(r => r.datname);
+    return rows.map(r => String(r.datname));
   });
 }
 
