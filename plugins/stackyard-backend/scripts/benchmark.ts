@@ -18,15 +18,13 @@ import { promisify } from 'node:util';
 import express from 'express';
 import { knex as createKnex, Knex } from 'knex';
 import type { Target } from '@stackyard/plugin-stackyard-node';
+import { ConfigReader } from '@backstage/config';
+import { readOptions } from '../src/config/readOptions';
 import { DatabaseEnvironmentStore } from '../src/database/DatabaseEnvironmentStore';
-import { Reconciler } from '../src/reconciler/Reconciler';
-import { StackResourceInventory } from '../src/reconciler/StackResourceInventory';
-import { EnvironmentGuard } from '../src/service/EnvironmentGuard';
-import { createRouter } from '../src/service/router';
-import { DefaultTeardownService } from '../src/teardown/TeardownService';
+import { createStackyardServices } from '../src/services';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import {
-  loopbackGateways,
+  loopbackAwsClients,
   loopbackTarget,
 } from '../src/__testUtils__/loopbackAws';
 import {
@@ -106,11 +104,28 @@ async function main() {
         ['local', { name: 'local', type: 'local' }],
         ['sandbox', loopbackTarget(aws)],
       ]);
-      const store = await DatabaseEnvironmentStore.create({
-        database: mockServices.database({ knex }),
-        protectedStages: ['prod'],
-        eventRetention: 500,
-      });
+      const { auditor } = recordingAuditor();
+      const { notifier } = recordingNotifier();
+      // The plugin's own wiring, with AWS at the loopback endpoint.
+      const { store, router, reconciler, sockets } =
+        await createStackyardServices({
+          options: {
+            ...readOptions(new ConfigReader({})),
+            targets,
+            protectedStages: ['prod'],
+            eventRetention: 500,
+          },
+          database: mockServices.database({ knex }),
+          logger: mockServices.rootLogger({ level: 'warn' }),
+          permissions: mockServices.permissions(),
+          auditor,
+          auth: mockServices.auth(),
+          httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
+          events: mockServices.events(),
+          aws: loopbackAwsClients,
+          mountPath: '',
+          notifier,
+        });
       const seedSeconds = await seed(store, targets);
       console.log(
         `Seeded ${ENVIRONMENTS} environments over ${ENTITIES} entities in ${seedSeconds.toFixed(
@@ -118,34 +133,7 @@ async function main() {
         )} s`,
       );
 
-      const { stacks, alarms } = loopbackGateways();
-      const { auditor } = recordingAuditor();
-      const { notifier } = recordingNotifier();
-      const logger = mockServices.rootLogger({ level: 'warn' });
-      const teardown = DefaultTeardownService.create({
-        store,
-        stacks,
-        targets,
-        permissions: mockServices.permissions(),
-        auditor,
-        notifier,
-        logger,
-      });
-
       // 1. list-by-entity latency under load from a separate process.
-      const router = await createRouter({
-        httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
-        store,
-        guard: EnvironmentGuard.create({
-          permissions: mockServices.permissions(),
-          auditor,
-        }),
-        teardown,
-        notifier,
-        resources: StackResourceInventory.create({ store, stacks, targets }),
-        targets,
-        maxExtensionHours: 168,
-      });
       const server = express().use(router).listen(0, '127.0.0.1');
       await new Promise(resolve => server.once('listening', resolve));
       const { port } = server.address() as AddressInfo;
@@ -193,15 +181,6 @@ async function main() {
           });
         }
       }
-      const reconciler = Reconciler.create({
-        store,
-        stacks,
-        alarms,
-        targets,
-        teardown,
-        notifier,
-        logger,
-      });
       for (const cycle of [
         'first (every stack changes)',
         'steady (nothing changes)',
@@ -218,6 +197,8 @@ async function main() {
           )}`,
         );
       }
+      // Stops the replica heartbeat before the database is dropped.
+      await sockets.close();
     });
   } finally {
     await aws.stop();

@@ -6,20 +6,9 @@ import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { stackyardPermissions } from '@stackyard/plugin-stackyard-common';
-import { DefaultAwsClientFactory } from './aws/AwsClientFactory';
-import { CloudFormationStacks } from './aws/CloudFormationStacks';
-import { CloudWatchAlarms } from './aws/CloudWatchAlarms';
 import { readOptions } from './config/readOptions';
-import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
-import { SignalsEnvironmentNotifier } from './notify/EnvironmentNotifier';
-import { OperationTracker } from './reconciler/OperationTracker';
-import { Reconciler } from './reconciler/Reconciler';
-import { StackResourceInventory } from './reconciler/StackResourceInventory';
-import { EnvironmentGuard } from './service/EnvironmentGuard';
-import { createRouter } from './service/router';
-import { createPreviewSockets } from './sockets/createPreviewSockets';
+import { createStackyardServices } from './services';
 import { attachToHandedOverServer } from './sockets/httpServerHandover';
-import { DefaultTeardownService } from './teardown/TeardownService';
 
 /**
  * Stackyard's backend: environment state, REST API, reconciler, guarded
@@ -46,53 +35,20 @@ export const stackyardPlugin = createBackendPlugin({
       },
       async init(deps) {
         const options = readOptions(deps.config);
-        const { targets, logger } = { ...options, logger: deps.logger };
+        const { logger } = deps;
         deps.permissionsRegistry.addPermissions(stackyardPermissions);
 
-        const store = await DatabaseEnvironmentStore.create({
-          database: deps.database,
-          protectedStages: options.protectedStages,
-          eventRetention: options.eventRetention,
-        });
-        const clients = DefaultAwsClientFactory.create({
-          credentialsManager: DefaultAwsCredentialsManager.fromConfig(
-            deps.config,
-          ),
-          retry: options.aws,
-        });
-        const stacks = CloudFormationStacks.create({ clients });
-        const alarms = CloudWatchAlarms.create({ clients });
-        const notifier = SignalsEnvironmentNotifier.create({
-          signals: deps.signals,
-          logger,
-        });
-        const teardown = DefaultTeardownService.create({
-          store,
-          stacks,
-          targets,
-          permissions: deps.permissions,
-          auditor: deps.auditor,
-          notifier,
-          logger,
-        });
-        const tracker = OperationTracker.create({
-          store,
-          stacks,
-          targets,
-          notifier,
-          logger,
-          pendingGraceMs: options.pendingGraceMs,
-          deployTimeoutMs: options.deployTimeoutMs,
-        });
-        const reconciler = Reconciler.create({
-          store,
-          stacks,
-          alarms,
-          targets,
-          teardown,
-          notifier,
-          logger,
-        });
+        const { router, sockets, tracker, reconciler } =
+          await createStackyardServices({
+            ...deps,
+            options,
+            aws: {
+              credentialsManager: DefaultAwsCredentialsManager.fromConfig(
+                deps.config,
+              ),
+            },
+          });
+        deps.lifecycle.addShutdownHook(() => sockets.close());
 
         await deps.scheduler.scheduleTask({
           id: 'stackyard-operations',
@@ -115,22 +71,6 @@ export const stackyardPlugin = createBackendPlugin({
           },
         });
 
-        // One guard decides and audits every mutation, for the person who asked.
-        const guard = EnvironmentGuard.create({
-          permissions: deps.permissions,
-          auditor: deps.auditor,
-        });
-        const sockets = await createPreviewSockets({
-          knex: await deps.database.getClient(),
-          environments: store,
-          auth: deps.auth,
-          guard,
-          events: deps.events,
-          logger,
-          mountPath: '/api/stackyard',
-          ...options.sockets,
-        });
-        deps.lifecycle.addShutdownHook(() => sockets.close());
         attachToHandedOverServer({
           rootConfig: deps.config,
           hook: sockets.hook,
@@ -143,23 +83,7 @@ export const stackyardPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
 
-        deps.httpRouter.use(
-          await createRouter({
-            sockets,
-            httpAuth: deps.httpAuth,
-            store,
-            guard,
-            teardown,
-            notifier,
-            resources: StackResourceInventory.create({
-              store,
-              stacks,
-              targets,
-            }),
-            targets,
-            maxExtensionHours: options.maxExtensionHours,
-          }),
-        );
+        deps.httpRouter.use(router);
       },
     });
   },

@@ -28,12 +28,15 @@ export const loopbackTarget = (
   endpoint: aws.url,
 });
 
+/** AWS client options for loopback targets: static credentials, fast retries. */
+export const loopbackAwsClients = {
+  credentialsManager: loopbackCredentialsManager,
+  retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+};
+
 /** Real SDK-backed gateways for loopback targets, with fast retries. */
 export function loopbackGateways() {
-  const clients = DefaultAwsClientFactory.create({
-    credentialsManager: loopbackCredentialsManager,
-    retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
-  });
+  const clients = DefaultAwsClientFactory.create(loopbackAwsClients);
   return {
     stacks: CloudFormationStacks.create({ clients }),
     alarms: CloudWatchAlarms.create({ clients }),

@@ -1,0 +1,179 @@
+import type {
+  AuditorService,
+  AuthService,
+  DatabaseService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
+import type { EventsService } from '@backstage/plugin-events-node';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import type express from 'express';
+import { DefaultAwsClientFactory } from './aws/AwsClientFactory';
+import type { BackoffOptions } from './aws/BackoffRetryStrategy';
+import { CloudFormationStacks } from './aws/CloudFormationStacks';
+import { CloudWatchAlarms } from './aws/CloudWatchAlarms';
+import type { StackyardOptions } from './config/readOptions';
+import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
+import {
+  EnvironmentNotifier,
+  SignalsEnvironmentNotifier,
+} from './notify/EnvironmentNotifier';
+import { OperationTracker } from './reconciler/OperationTracker';
+import { Reconciler } from './reconciler/Reconciler';
+import { StackResourceInventory } from './reconciler/StackResourceInventory';
+import { EnvironmentGuard } from './service/EnvironmentGuard';
+import { createRouter } from './service/router';
+import {
+  PreviewSockets,
+  createPreviewSockets,
+} from './sockets/createPreviewSockets';
+import { DefaultTeardownService } from './teardown/TeardownService';
+
+/**
+ * What {@link createStackyardServices} needs: Backstage's services, the
+ * options read from `stackyard.*`, and where AWS credentials come from.
+ */
+export type StackyardServicesOptions = {
+  /** `stackyard.*`, as {@link readOptions} returns it (schedules are not used here). */
+  options: StackyardOptions;
+  database: DatabaseService;
+  logger: LoggerService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  events: EventsService;
+  /** Carries live updates to browsers; not used when `notifier` is given. */
+  signals?: SignalsService;
+  aws: {
+    /** Credentials per account (`aws.accounts`); they stay in the backend. */
+    credentialsManager: AwsCredentialsManager;
+    /** Retries of AWS calls. @default options.aws */
+    retry?: BackoffOptions;
+  };
+  /** Path the router is mounted at; preview socket URLs live under it. @default '/api/stackyard' */
+  mountPath?: string;
+  /** Replaces the signals notifier (tests record messages instead). */
+  notifier?: EnvironmentNotifier;
+  /** Clock of the tracker and reconciler. @default the system clock */
+  now?: () => Date;
+};
+
+/** Stackyard's services, wired to each other. */
+export type StackyardServices = {
+  store: DatabaseEnvironmentStore;
+  stacks: CloudFormationStacks;
+  alarms: CloudWatchAlarms;
+  notifier: EnvironmentNotifier;
+  /** Decides and audits every mutation, for the person who asked. */
+  guard: EnvironmentGuard;
+  teardown: DefaultTeardownService;
+  tracker: OperationTracker;
+  reconciler: Reconciler;
+  resources: StackResourceInventory;
+  sockets: PreviewSockets;
+  /** The REST API, with the socket routes and management API. */
+  router: express.Router;
+};
+
+/**
+ * Builds every Stackyard service from Backstage's services: the one wiring
+ * used by the plugin, the test replicas and the benchmark. Scheduling,
+ * permission registration and shutdown hooks stay with the caller.
+ */
+export async function createStackyardServices(
+  deps: StackyardServicesOptions,
+): Promise<StackyardServices> {
+  const { options, logger, permissions, auditor, now } = deps;
+  const { targets } = options;
+
+  const store = await DatabaseEnvironmentStore.create({
+    database: deps.database,
+    protectedStages: options.protectedStages,
+    eventRetention: options.eventRetention,
+  });
+  const clients = DefaultAwsClientFactory.create({
+    credentialsManager: deps.aws.credentialsManager,
+    retry: deps.aws.retry ?? options.aws,
+  });
+  const stacks = CloudFormationStacks.create({ clients });
+  const alarms = CloudWatchAlarms.create({ clients });
+  const notifier = deps.notifier ?? signalsNotifier(deps);
+  const guard = EnvironmentGuard.create({ permissions, auditor });
+  const teardown = DefaultTeardownService.create({
+    store,
+    stacks,
+    targets,
+    permissions,
+    auditor,
+    notifier,
+    logger,
+  });
+  const tracker = OperationTracker.create({
+    store,
+    stacks,
+    targets,
+    notifier,
+    logger,
+    pendingGraceMs: options.pendingGraceMs,
+    deployTimeoutMs: options.deployTimeoutMs,
+    now,
+  });
+  const reconciler = Reconciler.create({
+    store,
+    stacks,
+    alarms,
+    targets,
+    teardown,
+    notifier,
+    logger,
+    now,
+  });
+  const resources = StackResourceInventory.create({ store, stacks, targets });
+  const sockets = await createPreviewSockets({
+    knex: await deps.database.getClient(),
+    environments: store,
+    auth: deps.auth,
+    guard,
+    events: deps.events,
+    logger,
+    mountPath: deps.mountPath ?? '/api/stackyard',
+    ...options.sockets,
+  });
+  const router = await createRouter({
+    sockets,
+    httpAuth: deps.httpAuth,
+    store,
+    guard,
+    teardown,
+    notifier,
+    resources,
+    targets,
+    maxExtensionHours: options.maxExtensionHours,
+  });
+  return {
+    store,
+    stacks,
+    alarms,
+    notifier,
+    guard,
+    teardown,
+    tracker,
+    reconciler,
+    resources,
+    sockets,
+    router,
+  };
+}
+
+function signalsNotifier(deps: StackyardServicesOptions) {
+  if (!deps.signals) {
+    throw new Error('createStackyardServices needs signals or a notifier');
+  }
+  return SignalsEnvironmentNotifier.create({
+    signals: deps.signals,
+    logger: deps.logger,
+  });
+}
