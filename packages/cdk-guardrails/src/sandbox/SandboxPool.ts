@@ -60,6 +60,9 @@ export interface SandboxPoolOptions {
 const NOT_COPIED = new Set(['node_modules', '.git', 'cdk.out']);
 
 function packageRoot(): string {
+  // Walks up from this module, wherever a build put it, to the package's
+  // own package.json: the sandbox may read the package and its dependencies.
+  // eslint-disable-next-line no-restricted-syntax
   let dir = __dirname;
   while (
     !existsSync(join(dir, 'package.json')) ||
@@ -164,8 +167,8 @@ class Sandbox {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4096);
     });
     this.exited = new Promise(resolveExit => {
-      this.child.once('exit', (code, signal) => {
-        this.exitCode = code;
+      this.child.once('exit', (exitCode, signal) => {
+        this.exitCode = exitCode;
         this.exitSignal = signal;
         clearInterval(this.memoryWatch);
         resolveExit();

@@ -81,6 +81,17 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
   /** The permission framework's answers: eve owns none of the entities. */
   let permissions: ReturnType<typeof mockServices.permissions.mock>;
 
+  const actionWith = (actionsConfig: typeof config) =>
+    createCdkDeployAction({
+      config: actionsConfig,
+      environments,
+      deployer,
+      permissions,
+      auth: catalog.auth,
+      discovery: catalog.discovery,
+      fetchApi: catalog.fetchApi,
+    });
+
   beforeEach(() => {
     workspace = fixtureWorkspace('orders');
     environments = new FakeStackyardEnvironments();
@@ -100,17 +111,6 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
     });
     action = actionWith(config);
   });
-
-  const actionWith = (actionsConfig: typeof config) =>
-    createCdkDeployAction({
-      config: actionsConfig,
-      environments,
-      deployer,
-      permissions,
-      auth: catalog.auth,
-      discovery: catalog.discovery,
-      fetchApi: catalog.fetchApi,
-    });
 
   /** A task started by `user`. */
   const startedBy = <C extends { getInitiatorCredentials: unknown }>(

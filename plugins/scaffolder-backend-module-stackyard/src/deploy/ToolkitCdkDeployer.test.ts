@@ -394,7 +394,7 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
       const file = join(ledger, 'infra/extend.js');
       const fixture = readFileSync(file, 'utf8');
       const withoutRawQueue = fixture.replace(
-        /\n  new sqs\.Queue\(service\.stack, 'RawQueue', \{[\s\S]*?\n  \}\);/,
+        /\n {2}new sqs\.Queue\(service\.stack, 'RawQueue', \{[\s\S]*?\n {2}\}\);/,
         '',
       );
       expect(withoutRawQueue).not.toContain('RawQueue');
