@@ -101,7 +101,12 @@ export type { SandboxPoolOptions } from './sandbox/SandboxPool';
 export { SandboxError } from './sandbox/SandboxError';
 export type { SandboxErrorReason } from './sandbox/SandboxError';
 export { synthInSandbox } from './sandbox/synthInSandbox';
-export type { SynthInSandboxOptions } from './sandbox/synthInSandbox';
+export type {
+  SandboxSynthResult,
+  SynthInSandboxOptions,
+} from './sandbox/synthInSandbox';
+export { SandboxResultCache } from './sandbox/SandboxResultCache';
+export type { SandboxResultCacheOptions } from './sandbox/SandboxResultCache';
 export type { SandboxJob } from './sandbox/protocol';
 // Entry points of this package's executables, which load the built bundle
 // (dist/index.cjs.js): bin/sandbox-child.js and bin/stackyard. The CLI's

@@ -104,7 +104,7 @@ import type {
   ActionContext,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { SandboxPool } from '@stackyard/cdk-guardrails';
+import { SandboxPool, SandboxResultCache } from '@stackyard/cdk-guardrails';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   createCdkDeployAction,
@@ -675,6 +675,7 @@ async function main() {
   const extensions: ServiceExtensions | undefined = sandbox && {
     sandbox,
     catalog: catalogTemplates({ auth, discovery }),
+    syntheses: new SandboxResultCache(),
   };
   const sandboxPids = new Set<number>();
   const seeSandboxes = () => sandbox?.pids.forEach(p => sandboxPids.add(p));

@@ -3,7 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { SandboxPool } from '@stackyard/cdk-guardrails';
+import { SandboxPool, SandboxResultCache } from '@stackyard/cdk-guardrails';
 import { createCatalogRegisterLocalAction } from './actions/catalogRegisterLocal';
 import { createCdkDeployAction } from './actions/cdkDeploy';
 import { createCdkDestroyAction } from './actions/cdkDestroy';
@@ -48,6 +48,8 @@ export const scaffolderModuleStackyard = createBackendModule({
         const extensions = {
           sandbox,
           catalog: catalogTemplates({ auth, discovery }),
+          // A task's deploy step reuses its synth step's sandbox run.
+          syntheses: new SandboxResultCache(),
         };
         const environments = BackendStackyardEnvironments.create({
           auth,

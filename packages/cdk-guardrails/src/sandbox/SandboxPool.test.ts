@@ -6,7 +6,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'fs';
-import { tmpdir } from 'os';
+import { getPriority, tmpdir } from 'os';
 import { join } from 'path';
 import { SandboxError } from './SandboxError';
 import { SANDBOX_TMP_PREFIX, SandboxPool } from './SandboxPool';
@@ -105,6 +105,23 @@ describe('SandboxPool', () => {
       expect(error.reason).toBe('memory');
       expect(error.message).toBe(
         'the sandboxed job went over its memory cap of 384 MiB and was stopped',
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('starts sandboxes at a lower CPU priority, every thread of them', async () => {
+    const pool = SandboxPool.create({ tmpRoot: sandboxRoot });
+    try {
+      const [pid] = pool.pids;
+      expect(getPriority(pid)).toBe(Math.max(getPriority(), 10));
+      // Once Node has started its threads, they took the main thread's niceness.
+      await new Promise(r => setTimeout(r, 1000));
+      const threads = readdirSync(`/proc/${pid}/task`);
+      expect(threads.length).toBeGreaterThan(1);
+      expect(threads.map(t => getPriority(Number(t)))).toEqual(
+        threads.map(() => getPriority(pid)),
       );
     } finally {
       await pool.close();

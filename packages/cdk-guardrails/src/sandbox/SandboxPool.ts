@@ -5,10 +5,11 @@ import {
   lstatSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   realpathSync,
   rmSync,
 } from 'fs';
-import { tmpdir } from 'os';
+import { setPriority, tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 import { SandboxError } from './SandboxError';
 import { permissionFlags } from './permissionFlags';
@@ -54,10 +55,50 @@ export interface SandboxPoolOptions {
    * @default - the OS temporary directory
    */
   readonly tmpRoot?: string;
+  /**
+   * Niceness of sandbox processes (0 to 19): a spare warming up, and the
+   * job it then runs, yield the CPU to the backend's own work. Raising it
+   * needs no privileges; failures are ignored.
+   *
+   * @default 10
+   */
+  readonly niceness?: number;
 }
 
 /** Directories a file is copied into a sandbox without: dependencies, VCS data, build output. */
 const NOT_COPIED = new Set(['node_modules', '.git', 'cdk.out']);
+
+/**
+ * Which entries of `dir` a job's copy gets (the filter of its `cpSync`):
+ * not the top-level `node_modules`, `.git` or `cdk.out`, and no symbolic
+ * links (they could point outside the copy; the sandbox gets files only).
+ */
+export function copiedIntoSandbox(dir: string): (source: string) => boolean {
+  return source =>
+    !NOT_COPIED.has(source.slice(dir.length + 1).split(/[\\/]/)[0]) &&
+    !lstatSync(source).isSymbolicLink();
+}
+
+/**
+ * Lowers the CPU priority of a process. On Linux niceness is per thread and
+ * a new thread takes its creator's, so every thread there now is reniced.
+ */
+function renice(pid: number | undefined, niceness: number): void {
+  if (pid === undefined || niceness === 0) return;
+  let threads = [pid];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    // not Linux, or the process is gone
+  }
+  for (const thread of threads) {
+    try {
+      setPriority(thread, niceness);
+    } catch {
+      // gone, or not allowed: the sandbox runs at normal priority
+    }
+  }
+}
 
 function packageRoot(): string {
   // Walks up from this module, wherever a build put it, to the package's
@@ -162,6 +203,9 @@ class Sandbox {
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       },
     );
+    // At once, before Node starts its threads (they take the main thread's
+    // niceness), and again once warm for any thread that was quicker.
+    renice(this.child.pid, options.niceness);
     this.child.stderr!.on('data', (chunk: Buffer) => {
       // Kept only to recognise a heap overflow; never shown.
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4096);
@@ -192,6 +236,7 @@ class Sandbox {
       if (message.type !== 'ready') {
         throw this.failure(message);
       }
+      renice(this.pid, options.niceness);
     });
     this.ready.catch(() => this.kill('closed'));
   }
@@ -227,13 +272,7 @@ class Sandbox {
   /** Runs the job over a copy of `dir`; the process exits after answering. */
   async run(dir: string, job: SandboxJob): Promise<unknown> {
     const copy = join(this.dir, SANDBOX_APP_DIR);
-    cpSync(dir, copy, {
-      recursive: true,
-      // Links could point outside the copy; the sandbox gets files only.
-      filter: (source: string) =>
-        !NOT_COPIED.has(source.slice(dir.length + 1).split(/[\\/]/)[0]) &&
-        !lstatSync(source).isSymbolicLink(),
-    });
+    cpSync(dir, copy, { recursive: true, filter: copiedIntoSandbox(dir) });
     const answer = this.next(this.options.timeoutMs);
     this.child.send({ type: 'job', dir: copy, job } satisfies ToSandbox);
     const message = await answer;
@@ -295,7 +334,8 @@ class Sandbox {
  * directory; no child processes, workers or native addons), an environment
  * of its own with no credentials, a heap cap and a wall-time cap. Jobs return
  * plain data. One warmed-up spare waits for the next job, so a job does not
- * pay for loading aws-cdk-lib. `close()` kills every sandbox and removes
+ * pay for loading aws-cdk-lib; sandboxes run at a lower CPU priority
+ * (`niceness`), so warming a spare does not slow the backend. `close()` kills every sandbox and removes
  * their directories.
  */
 export class SandboxPool {
@@ -314,6 +354,7 @@ export class SandboxPool {
       startupTimeoutMs: options.startupTimeoutMs ?? 120_000,
       prewarm: options.prewarm ?? true,
       tmpRoot: options.tmpRoot ?? tmpdir(),
+      niceness: options.niceness ?? 10,
     };
   }
 

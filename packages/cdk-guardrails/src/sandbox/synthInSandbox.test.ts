@@ -12,6 +12,7 @@ import { formatFinding } from '../policy/evaluateTemplate';
 import { synthService } from '../synth/synthService';
 import { ExtensionError } from '../manifest/ExtensionError';
 import { SandboxPool } from './SandboxPool';
+import { SandboxResultCache } from './SandboxResultCache';
 import { synthInSandbox } from './synthInSandbox';
 
 jest.setTimeout(180_000);
@@ -64,6 +65,44 @@ describe('synthInSandbox', () => {
     expect(template.Resources).toEqual(
       (result.templates['lg-dev'] as { Resources: unknown }).Resources,
     );
+  });
+
+  it('reuses the answer for the same files, prefix, stage and environment, and judges it again', async () => {
+    const dir = join(root, 'cached');
+    cpSync(extendedDir, dir, { recursive: true });
+    const cache = new SandboxResultCache();
+    const jobs = jest.spyOn(pool, 'run');
+    try {
+      const base = { appDir: dir, prefix: 'lg', stage: 'dev', cache };
+      const first = await synthInSandbox(pool, base);
+      expect(jobs).toHaveBeenCalledTimes(1);
+      expect(first.reusedAfterMs).toBeUndefined();
+
+      const again = await synthInSandbox(pool, base);
+      expect(jobs).toHaveBeenCalledTimes(1);
+      expect(again.reusedAfterMs).toBeGreaterThanOrEqual(0);
+      expect(again.templates).toEqual(first.templates);
+      // The policy ran again over the reused templates.
+      expect(again.findings.map(formatFinding)).toEqual([
+        expect.stringMatching(/^SY-SQS-DLQ lg-dev\/RawQueue\/Resource: /),
+      ]);
+      expect(
+        (await synthInSandbox(pool, { ...base, packs: [] })).findings,
+      ).toEqual([]);
+      expect(jobs).toHaveBeenCalledTimes(1);
+
+      await synthInSandbox(pool, { ...base, prefix: 'lh' });
+      expect(jobs).toHaveBeenCalledTimes(2);
+      await synthInSandbox(pool, { ...base, stage: 'preview' });
+      expect(jobs).toHaveBeenCalledTimes(3);
+      const source = readFileSync(join(dir, 'infra/extend.js'), 'utf8');
+      writeFileSync(join(dir, 'infra/extend.js'), `${source} `);
+      const edited = await synthInSandbox(pool, base);
+      expect(jobs).toHaveBeenCalledTimes(4);
+      expect(edited.reusedAfterMs).toBeUndefined();
+    } finally {
+      jobs.mockRestore();
+    }
   });
 
   it('reports a failing extension as an ExtensionError naming the manifest here', async () => {

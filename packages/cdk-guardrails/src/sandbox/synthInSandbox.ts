@@ -13,6 +13,7 @@ import type { SynthServiceResult } from '../synth/synthService';
 import { ASSEMBLY_DIR_NAME, SynthJobInput, SynthJobOutput } from './jobs';
 import { SandboxError } from './SandboxError';
 import type { SandboxPool } from './SandboxPool';
+import { SandboxResultCache } from './SandboxResultCache';
 
 /** Options of {@link synthInSandbox}. */
 export interface SynthInSandboxOptions {
@@ -40,6 +41,23 @@ export interface SynthInSandboxOptions {
    * @default - the assembly is not kept
    */
   readonly assemblyDir?: string;
+  /**
+   * Reuse the sandbox's answer for the same files, prefix, stage and
+   * environment (not when `assemblyDir` is set: the assembly's files are
+   * not kept). The policy still runs over a reused answer.
+   *
+   * @default - every call runs a sandbox
+   */
+  readonly cache?: SandboxResultCache;
+}
+
+/** What {@link synthInSandbox} returns. */
+export interface SandboxSynthResult extends SynthServiceResult {
+  /**
+   * Set when the sandbox's answer was reused from the cache: how old it is,
+   * in milliseconds.
+   */
+  readonly reusedAfterMs?: number;
 }
 
 function asObject(value: unknown): Record<string, unknown> {
@@ -57,11 +75,12 @@ function assemblyTemplates(dir: string): Record<string, unknown> {
     const file = String(artifact.properties?.templateFile);
     const path = resolve(dir, file);
     if (!path.startsWith(`${resolve(dir)}${sep}`)) {
-      throw new Error(`the assembly's template ${JSON.stringify(file)} is outside it`);
+      throw new Error(
+        `the assembly's template ${JSON.stringify(file)} is outside it`,
+      );
     }
-    templates[String(artifact.properties?.stackName ?? artifact.displayName)] = JSON.parse(
-      readFileSync(path, 'utf8'),
-    );
+    templates[String(artifact.properties?.stackName ?? artifact.displayName)] =
+      JSON.parse(readFileSync(path, 'utf8'));
   }
   return templates;
 }
@@ -71,14 +90,15 @@ function assemblyTemplates(dir: string): Record<string, unknown> {
  * code) in a sandbox of the pool, and runs the safety policy here, in the
  * caller's process, over the templates it returns: the sandbox's own
  * verdict is not trusted, and every stack is judged by the requested stage.
- * Returns what {@link synthService} returns. A failing extension is an
+ * Returns what {@link synthService} returns; with a `cache`, an answer for
+ * the same input is reused (`reusedAfterMs`) and judged again. A failing extension is an
  * {@link ExtensionError}; a sandbox that runs out of time or memory, or
  * cannot start, is a {@link SandboxError}.
  */
 export async function synthInSandbox(
   pool: SandboxPool,
   options: SynthInSandboxOptions,
-): Promise<SynthServiceResult> {
+): Promise<SandboxSynthResult> {
   const started = performance.now();
   const manifestFile = join(options.appDir, MANIFEST_FILE);
   const manifest = options.manifest ?? loadManifest(manifestFile);
@@ -98,23 +118,36 @@ export async function synthInSandbox(
       : {}),
     keepAssembly: options.assemblyDir !== undefined,
   };
+  const sandboxJob = { kind: 'synth', ...job };
+  const cache = options.assemblyDir === undefined ? options.cache : undefined;
+  const key = cache && SandboxResultCache.key(options.appDir, sandboxJob);
+  const cached = key ? cache?.get<SynthJobOutput>(key) : undefined;
   let output: SynthJobOutput;
   try {
-    output = await pool.run<SynthJobOutput>(
-      options.appDir,
-      { kind: 'synth', ...job },
-      async (value, sandboxDir) => {
-        if (options.assemblyDir === undefined) return value;
-        // The sandbox's own path, not the one it names: its answer is data.
-        const assemblyDir = options.assemblyDir;
-        cpSync(join(sandboxDir, ASSEMBLY_DIR_NAME), assemblyDir, {
-          recursive: true,
-          filter: source => !lstatSync(source).isSymbolicLink(),
-        });
-        // What gets deployed is judged: the copied files, not the answer.
-        return { ...value, templates: assemblyTemplates(assemblyDir) };
-      },
-    );
+    if (cached) {
+      output = cached.value;
+    } else if (options.assemblyDir === undefined) {
+      output = await pool.run<SynthJobOutput>(options.appDir, sandboxJob);
+      // Kept only if the files did not change while the sandbox copied them.
+      if (key && SandboxResultCache.key(options.appDir, sandboxJob) === key) {
+        cache!.set(key, output);
+      }
+    } else {
+      const assemblyDir = options.assemblyDir;
+      output = await pool.run<SynthJobOutput>(
+        options.appDir,
+        sandboxJob,
+        async (value, sandboxDir) => {
+          // The sandbox's own path, not the one it names: its answer is data.
+          cpSync(join(sandboxDir, ASSEMBLY_DIR_NAME), assemblyDir, {
+            recursive: true,
+            filter: source => !lstatSync(source).isSymbolicLink(),
+          });
+          // What gets deployed is judged: the copied files, not the answer.
+          return { ...value, templates: assemblyTemplates(assemblyDir) };
+        },
+      );
+    }
   } catch (e) {
     if (e instanceof SandboxError && e.reason === 'failed') {
       if (
@@ -179,5 +212,6 @@ export async function synthInSandbox(
     acknowledged,
     ok: findings.length === 0,
     durationMs: Math.round(performance.now() - started),
+    ...(cached ? { reusedAfterMs: cached.ageMs } : {}),
   };
 }

@@ -4,7 +4,11 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { SandboxError, SandboxPool } from '@stackyard/cdk-guardrails';
+import {
+  SandboxError,
+  SandboxPool,
+  SandboxResultCache,
+} from '@stackyard/cdk-guardrails';
 import { quoteValue } from '@stackyard/plugin-stackyard-common';
 import { parseEntityRef } from './infraLink';
 
@@ -24,6 +28,14 @@ export interface TemplateCatalog {
 export interface ServiceExtensions {
   readonly sandbox: SandboxPool;
   readonly catalog: TemplateCatalog;
+  /**
+   * Sandbox syntheses to reuse for the same files, prefix, stage and
+   * environment: a task's synth and deploy steps synthesize the same app.
+   * The safety policy still judges every use.
+   *
+   * @default - every synthesis runs a sandbox
+   */
+  readonly syntheses?: SandboxResultCache;
 }
 
 /** The parts of an action's context that say which task runs. */

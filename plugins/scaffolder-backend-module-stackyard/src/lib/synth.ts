@@ -9,6 +9,7 @@ import {
   MANIFEST_FILE,
   ManifestError,
   RulePack,
+  SandboxSynthResult,
   ServiceManifest,
   StageConfigError,
   SynthServiceResult,
@@ -180,18 +181,30 @@ async function synthesizeExtended(
       extension,
     )} is repository code`,
   );
+  let result: SandboxSynthResult;
   try {
-    return await synthInSandbox(extensions.sandbox, {
+    result = await synthInSandbox(extensions.sandbox, {
       appDir: options.dir,
       manifest: options.manifest,
       prefix: options.prefix,
       stage: options.stage,
       env: options.env,
       packs: options.packs,
+      cache: extensions.syntheses,
     });
   } catch (e) {
     throw sandboxInputError(asInputError(e), extension);
   }
+  if (result.reusedAfterMs !== undefined) {
+    options.logger.info(
+      `Reusing the sandbox synthesis of ${result.stackName} from ${(
+        result.reusedAfterMs / 1000
+      ).toFixed(
+        1,
+      )} s ago (same files, prefix, stage and environment, as in this task's synth step); the safety policy checks it again`,
+    );
+  }
+  return result;
 }
 
 /** The error that fails a task whose synthesis has findings. */
