@@ -9,11 +9,11 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { postgresConnectionStrings } from '@stackyard/test-support';
+import { freePort, postgresConnectionStrings } from '@stackyard/test-support';
+import { acquireWatchModeLock } from './__testUtils__/watchModeLock';
 
 /*
  * Starts the portal the way the root README tells a user to — the commands
@@ -76,14 +76,6 @@ function readmeCommand(heading: string, start: RegExp) {
     );
   }
   return { env, argv: command.split(/\s+/) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise(r => server.close(r));
-  return port;
 }
 
 /** What `npm start`'s prestart would do: `npm ci` when the lockfile is newer. */
@@ -217,7 +209,7 @@ class Portal {
             early,
           )
         ).status === 200 || undefined,
-      120_000,
+      240_000,
     );
     return this.guestToken();
   }
@@ -323,7 +315,11 @@ describe.each(modes)('the portal started as README.md says: $name', mode => {
   const project = `rd${suffix}`.slice(0, 10);
   const stackName = `${project}-dev`;
 
+  let releaseWatchMode: () => void = () => {};
+
   beforeAll(async () => {
+    // `npm start` watches the sources; another watch-mode test touches them.
+    releaseWatchMode = await acquireWatchModeLock();
     dir = mkdtempSync(join(tmpdir(), 'stackyard-readme-start-'));
     const { argv, env } = mode.command();
     const [backendPort, frontendPort] = [await freePort(), await freePort()];
@@ -352,12 +348,16 @@ describe.each(modes)('the portal started as README.md says: $name', mode => {
     portal.start();
     await portal.started();
     headers = await portal.signIn();
-  }, 300_000);
+  }, 900_000);
 
   afterAll(async () => {
-    await portal?.stop();
-    await mode.cleanUp();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await portal?.stop();
+      await mode.cleanUp();
+      rmSync(dir, { recursive: true, force: true });
+    } finally {
+      releaseWatchMode();
+    }
   }, 60_000);
 
   it('lists the templates in Create', async () => {

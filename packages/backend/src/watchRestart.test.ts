@@ -5,6 +5,7 @@ import {
   startPortalProcess,
 } from './__testUtils__/portalProcess';
 import { halfRequest, rawUpgrade } from './__testUtils__/upgradeAttempts';
+import { acquireWatchModeLock } from './__testUtils__/watchModeLock';
 
 jest.setTimeout(300_000);
 
@@ -16,6 +17,14 @@ jest.setTimeout(300_000);
  */
 describe('portal backend under backstage-cli package start', () => {
   let portal: PortalProcess | undefined;
+  let releaseWatchMode: () => void = () => {};
+
+  // The file this test touches would restart another watch-mode test's portal.
+  beforeAll(async () => {
+    releaseWatchMode = await acquireWatchModeLock();
+  }, 900_000);
+
+  afterAll(() => releaseWatchMode());
 
   afterEach(async () => {
     await portal?.kill();

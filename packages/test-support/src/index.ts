@@ -4,3 +4,4 @@ export {
   requirePostgresVariable,
   testDatabaseIds,
 } from './testDatabases';
+export { freePort } from './freePort';

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net, { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '@stackyard/test-support';
 
 const backendDir = resolve(__dirname, '../..');
 const repoRoot = resolve(backendDir, '../..');
@@ -29,14 +29,6 @@ export type PortalProcess = {
   /** Kills whatever is left (the process group) and removes the temp config. */
   kill(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(done => server.close(done));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 

@@ -1,21 +1,12 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { postgresConnectionStrings } from '@stackyard/test-support';
+import { freePort, postgresConnectionStrings } from '@stackyard/test-support';
 import { artifactsDir, repoRoot } from './paths';
 import { postgresPortalVariables } from './postgresPortal';
 import { startBackend } from './startBackend';
 import { stopProcessGroup } from './stopProcessGroup';
 import { waitForReady } from './waitForReady';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise(r => server.close(r));
-  return port;
-}
 
 /**
  * Starts a second portal backend, the way app-config.production.yaml runs
