@@ -9,7 +9,12 @@ import {
 import { getPriority, tmpdir } from 'os';
 import { join } from 'path';
 import { SandboxError } from './SandboxError';
-import { SANDBOX_TMP_PREFIX, SandboxPool } from './SandboxPool';
+import { spawnSync } from 'child_process';
+import {
+  SANDBOX_TMP_PREFIX,
+  SandboxPool,
+  removeOrphanedSandboxDirs,
+} from './SandboxPool';
 
 jest.setTimeout(180_000);
 
@@ -151,6 +156,28 @@ describe('SandboxPool', () => {
     ).toEqual(before);
     await expect(pool.run(dir, synth)).rejects.toThrow(
       'the sandbox pool is closed',
+    );
+  });
+
+  it("removes the directories of pools whose process is gone, and no one else's", () => {
+    const dir = join(root, 'orphans');
+    mkdirSync(dir);
+    // A process that has exited: its pool could not clean up after itself.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const names = {
+      orphaned: `${SANDBOX_TMP_PREFIX}${gone}-aaaaaa`,
+      ours: `${SANDBOX_TMP_PREFIX}${process.pid}-bbbbbb`,
+      parents: `${SANDBOX_TMP_PREFIX}${process.ppid}-cccccc`,
+      unowned: `${SANDBOX_TMP_PREFIX}dddddd`,
+      other: 'not-a-sandbox',
+    };
+    for (const name of Object.values(names)) {
+      mkdirSync(join(dir, name, 'warm-up'), { recursive: true });
+    }
+    expect(alive(gone)).toBe(false);
+    expect(removeOrphanedSandboxDirs(dir)).toEqual([names.orphaned]);
+    expect(readdirSync(dir).sort()).toEqual(
+      [names.ours, names.parents, names.unowned, names.other].sort(),
     );
   });
 });

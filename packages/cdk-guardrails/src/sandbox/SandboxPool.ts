@@ -15,8 +15,44 @@ import { SandboxError } from './SandboxError';
 import { permissionFlags } from './permissionFlags';
 import type { FromSandbox, SandboxJob, ToSandbox } from './protocol';
 
-/** Prefix of each sandbox's temporary directory. */
+/**
+ * Prefix of each sandbox's temporary directory, which goes on with the
+ * process id of the pool's process: `stackyard-sandbox-<pid>-XXXXXX`.
+ */
 export const SANDBOX_TMP_PREFIX = 'stackyard-sandbox-';
+
+const OWNED_SANDBOX_DIR = new RegExp(`^${SANDBOX_TMP_PREFIX}(\\d+)-`);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, but another user's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the sandbox directories of pools whose process is gone: a backend
+ * killed without its shutdown hooks (SIGKILL, a crash) cannot remove its own.
+ */
+export function removeOrphanedSandboxDirs(tmpRoot: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(tmpRoot);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(OWNED_SANDBOX_DIR.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(tmpRoot, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
 
 /** The directory name of the job's copy inside a sandbox's directory. */
 export const SANDBOX_APP_DIR = 'app';
@@ -172,7 +208,9 @@ class Sandbox {
     code: { read: string[]; nodePath: string },
   ) {
     this.dir = realpathSync(
-      mkdtempSync(join(options.tmpRoot, SANDBOX_TMP_PREFIX)),
+      mkdtempSync(
+        join(options.tmpRoot, `${SANDBOX_TMP_PREFIX}${process.pid}-`),
+      ),
     );
     const flags = permissionFlags({ read: code.read, write: [this.dir] });
     if (!flags) {
@@ -361,6 +399,7 @@ export class SandboxPool {
   /** A pool; with `prewarm` (the default) its first spare starts at once. */
   static create(options: SandboxPoolOptions = {}): SandboxPool {
     const pool = new SandboxPool(options);
+    removeOrphanedSandboxDirs(pool.options.tmpRoot);
     if (pool.options.prewarm) pool.startSpare();
     return pool;
   }
