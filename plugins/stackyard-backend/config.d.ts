@@ -29,6 +29,13 @@ export interface Config {
     previews?: {
       /** Longest expiry extension of a preview, in hours. @default 168 */
       maxExtensionHours?: number;
+      /**
+       * Lifetime, in hours from the stack's creation, of a discovered stack
+       * of an ephemeral stage tagged `stackyard:ttl-hours=default` (a
+       * manifest stage may set its own `ttlHours`, recorded in that tag).
+       * @default 72
+       */
+      defaultTtlHours?: number;
     };
     events?: {
       /** Stack events kept per environment. @default 500 */

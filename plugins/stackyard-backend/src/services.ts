@@ -129,6 +129,7 @@ export async function createStackyardServices(
     teardown,
     notifier,
     logger,
+    defaultTtlHours: options.defaultTtlHours,
     now,
   });
   const resources = StackResourceInventory.create({ store, stacks, targets });

@@ -103,7 +103,15 @@ async function synth(args: string[], out: CliOutput): Promise<number> {
     branch: values.branch,
     override: values.prefix,
   });
-  const result = await synthService({ appDir, manifest, prefix, stage: values.stage });
+  // The CLI, not the constructs, reads CI's environment.
+  const result = await synthService({
+    appDir,
+    manifest,
+    prefix,
+    stage: values.stage,
+    branch: values.branch ?? process.env.GITHUB_REF_NAME,
+    commit: process.env.GITHUB_SHA,
+  });
   if (values.out !== undefined) {
     mkdirSync(values.out, { recursive: true });
     for (const [name, template] of Object.entries(result.templates)) {

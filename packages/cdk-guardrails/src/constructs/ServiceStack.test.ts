@@ -34,6 +34,24 @@ describe('ServiceStack', () => {
     }
   });
 
+  it('tags the stack with what the portal discovery reads: prefix, stage, branch, commit', () => {
+    const stack = testStack({ branch: 'feature/wo-42-x', commit: '0123abc' });
+    expect(stack.serviceTags).toMatchObject({
+      'stackyard:prefix': 'wo-42',
+      'stackyard:stage': 'dev',
+      'stackyard:branch': 'feature/wo-42-x',
+      'stackyard:commit': '0123abc',
+    });
+    expect(stack.serviceTags['stackyard:ttl-hours']).toBeUndefined();
+    expect(Template.fromStack(stack).toJSON().Metadata.Stackyard.prefix).toBe('wo-42');
+  });
+
+  it('records the lifetime of ephemeral stages: the portal default, or the stage own', () => {
+    expect(testStack({ stage: 'preview' }).serviceTags['stackyard:ttl-hours']).toBe('default');
+    const stack = testStack({ stage: 'pr', stageOverrides: { pr: { extends: 'preview', ttlHours: 6 } } });
+    expect(stack.serviceTags['stackyard:ttl-hours']).toBe('6');
+  });
+
   it('protects production stacks from termination', () => {
     const stack = testStack({ stage: 'prod' });
     expect(stack.terminationProtection).toBe(true);
@@ -51,6 +69,7 @@ describe('ServiceStack', () => {
     [{ owner: 'mailer' }, /\[wo-42-dev\] invalid ServiceStack props: owner "mailer" is not allowed: a full entity ref/],
     [{ costCenter: 'cc;1' }, /invalid ServiceStack tags: tag "CostCenter" value "cc;1" is not allowed/],
     [{ extraTags: { 'aws:x': 'y' } }, /tag key "aws:x" is not allowed/],
+    [{ branch: 'feature/wo#42' }, /tag "stackyard:branch" value "feature\/wo#42" is not allowed/],
   ])('rejects bad props %j quoting the value', (props, message) => {
     expect(() =>
       new ServiceStack(new App(), 'wo-42-dev', {

@@ -1,6 +1,8 @@
 import { RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
+  DEFAULT_TTL_TAG_VALUE,
+  STACKYARD_TAG_KEYS,
   stackNameFor,
   validateTags,
 } from '@stackyard/plugin-stackyard-common';
@@ -54,6 +56,23 @@ export interface ServiceStackProps
    */
   readonly stageOverrides?: Readonly<Record<string, StageConfigOverride>>;
   /**
+   * The git branch deployed, e.g. CI's `GITHUB_REF_NAME`, written to the
+   * `stackyard:branch` tag. Validated like every tag: a branch with
+   * characters AWS does not allow in tag values is refused, quoted, rather
+   * than silently rewritten, so the portal never shows a branch that does
+   * not exist.
+   *
+   * @default - no branch tag
+   */
+  readonly branch?: string;
+  /**
+   * The git commit deployed, e.g. CI's `GITHUB_SHA`, written to the
+   * `stackyard:commit` tag.
+   *
+   * @default - no commit tag
+   */
+  readonly commit?: string;
+  /**
    * More tags for every taggable resource.
    *
    * @default - none
@@ -66,8 +85,7 @@ export const SERVICE_TAG_KEYS = {
   project: 'Project',
   environment: 'Environment',
   costCenter: 'CostCenter',
-  entityRef: 'stackyard:entity-ref',
-  template: 'stackyard:template',
+  ...STACKYARD_TAG_KEYS,
 } as const;
 
 const ENTITY_REF = /^[a-z][a-z0-9-]*:[a-z0-9][a-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -114,6 +132,17 @@ export class ServiceStack extends Stack {
       ...(props.template
         ? {
             [SERVICE_TAG_KEYS.template]: `${props.template.name}@${props.template.version}`,
+          }
+        : {}),
+      // What the portal's discovery reads back from a stack deployed by CI.
+      [SERVICE_TAG_KEYS.prefix]: props.prefix,
+      [SERVICE_TAG_KEYS.stage]: props.stage,
+      ...(props.branch !== undefined ? { [SERVICE_TAG_KEYS.branch]: props.branch } : {}),
+      ...(props.commit !== undefined ? { [SERVICE_TAG_KEYS.commit]: props.commit } : {}),
+      ...(stageConfig.ephemeral
+        ? {
+            [SERVICE_TAG_KEYS.ttlHours]:
+              stageConfig.ttlHours !== undefined ? String(stageConfig.ttlHours) : DEFAULT_TTL_TAG_VALUE,
           }
         : {}),
     };

@@ -22,6 +22,15 @@ export interface BuildServiceOptions {
   /** The stage, e.g. `dev`. */
   readonly stage: string;
   /**
+   * The git branch and commit deployed (tags `stackyard:branch` and
+   * `stackyard:commit`), e.g. CI's `GITHUB_REF_NAME` and `GITHUB_SHA`.
+   *
+   * @default - no branch or commit tags
+   */
+  readonly branch?: string;
+  /** See `branch`. @default - no commit tag */
+  readonly commit?: string;
+  /**
    * The directory `code` paths of the manifest are relative to.
    *
    * @default - the current working directory
@@ -101,6 +110,8 @@ export function buildService(
     owner: manifest.service.owner,
     template: manifest.service.template,
     stageOverrides,
+    branch: options.branch,
+    commit: options.commit,
     env: options.env,
   });
   const appDir = options.appDir ?? process.cwd();

@@ -72,6 +72,8 @@ const stageSchema = z.strictObject({
   extends: z.string().optional(),
   production: z.boolean().optional(),
   ephemeral: z.boolean().optional(),
+  /** Hours an ephemeral stage's stacks live (tag `stackyard:ttl-hours`). */
+  ttlHours: z.number().positive().max(8760).optional(),
   alarmsEnabled: z.boolean().optional(),
   logRetentionDays: z.number().int().optional(),
   memoryScale: z.number().positive().max(8).optional(),

@@ -19,6 +19,14 @@ export interface StageConfig {
    * Never true together with `production`.
    */
   readonly ephemeral: boolean;
+  /**
+   * Hours the stacks of an ephemeral stage live before the portal tears
+   * them down, recorded in the `stackyard:ttl-hours` tag. Only for
+   * ephemeral stages.
+   *
+   * @default - the portal's `stackyard.previews.defaultTtlHours`
+   */
+  readonly ttlHours?: number;
   /** CloudWatch alarms, their SNS topic and the dashboard are created. */
   readonly alarmsEnabled: boolean;
   /** Days CloudWatch Logs keep function and access logs. */
@@ -87,6 +95,9 @@ export interface StageConfigOverride extends Partial<Omit<StageConfig, 'name'>> 
   readonly extends?: string;
 }
 
+/** The longest lifetime of an ephemeral stage: a year. */
+const MAX_TTL_HOURS = 8760;
+
 const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
   2192, 2557, 2922, 3288, 3653,
@@ -98,6 +109,20 @@ function checkStageConfig(config: StageConfig): string[] {
     problems.push(
       `stage ${quoteValue(config.name)} cannot be both production and ephemeral`,
     );
+  }
+  if (config.ttlHours !== undefined) {
+    if (!config.ephemeral) {
+      problems.push(
+        `stage ${quoteValue(config.name)} has ttlHours but is not ephemeral: only ephemeral stages expire`,
+      );
+    }
+    if (!(config.ttlHours > 0 && config.ttlHours <= MAX_TTL_HOURS)) {
+      problems.push(
+        `stage ${quoteValue(config.name)} ttlHours ${quoteValue(
+          config.ttlHours,
+        )} must be greater than 0 and at most ${MAX_TTL_HOURS}`,
+      );
+    }
   }
   if (!RETENTION_DAYS.includes(config.logRetentionDays)) {
     problems.push(

@@ -19,6 +19,15 @@ export interface SynthServiceOptions {
   /** The stage, e.g. `dev`. */
   readonly stage: string;
   /**
+   * The git branch and commit deployed (tags `stackyard:branch` and
+   * `stackyard:commit`), e.g. CI's `GITHUB_REF_NAME` and `GITHUB_SHA`.
+   *
+   * @default - no branch or commit tags
+   */
+  readonly branch?: string;
+  /** See `branch`. @default - no commit tag */
+  readonly commit?: string;
+  /**
    * The manifest, when already loaded.
    *
    * @default - `stackyard.yaml` in `appDir`, loaded and validated
@@ -83,6 +92,8 @@ export async function synthService(
       const service = buildService(app, manifest, {
         prefix: options.prefix,
         stage: options.stage,
+        branch: options.branch,
+        commit: options.commit,
         appDir: options.appDir,
         env: options.env,
         extension,

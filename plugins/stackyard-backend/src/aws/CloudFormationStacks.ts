@@ -20,6 +20,9 @@ export type StackSummary = {
   statusReason?: string;
   outputs: Record<string, string>;
   terminationProtection: boolean;
+  /** The stack's tags (DescribeStacks returns them at no extra cost). */
+  tags: Record<string, string>;
+  creationTime?: Date;
 };
 
 /** CloudFormation operations Stackyard uses. */
@@ -64,6 +67,10 @@ const toSummary = (stack: Stack): StackSummary => ({
       .map(o => [o.OutputKey!, o.OutputValue ?? '']),
   ),
   terminationProtection: stack.EnableTerminationProtection ?? false,
+  tags: Object.fromEntries(
+    (stack.Tags ?? []).filter(t => t.Key).map(t => [t.Key!, t.Value ?? '']),
+  ),
+  creationTime: stack.CreationTime,
 });
 
 const isMissingStack = (error: unknown) =>

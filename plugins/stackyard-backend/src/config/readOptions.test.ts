@@ -56,7 +56,7 @@ describe('readOptions', () => {
               scope: 'local',
             },
           },
-          previews: { maxExtensionHours: 24 },
+          previews: { maxExtensionHours: 24, defaultTtlHours: 12 },
         },
       }),
     );
@@ -72,6 +72,7 @@ describe('readOptions', () => {
       scope: 'global',
     });
     expect(options.maxExtensionHours).toBe(24);
+    expect(options.defaultTtlHours).toBe(12);
   });
 
   it.each([

@@ -19,6 +19,7 @@ export type StackyardOptions = StackyardConfig & {
   pendingGraceMs: number;
   deployTimeoutMs: number;
   maxExtensionHours: number;
+  defaultTtlHours: number;
   eventRetention: number;
   aws: { maxAttempts: number; baseDelayMs: number };
   sockets: { recentFrames: number; remoteTimeoutMs: number };
@@ -68,6 +69,7 @@ export function readOptions(config: Config): StackyardOptions {
       'stackyard.previews.maxExtensionHours',
       168,
     ),
+    defaultTtlHours: positive(config, 'stackyard.previews.defaultTtlHours', 72),
     eventRetention: positive(
       config,
       'stackyard.events.retentionPerEnvironment',

@@ -214,6 +214,179 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    const ciTags = (
+      prefix: string,
+      stage: string,
+      extra: Record<string, string> = {},
+    ) => ({
+      'stackyard:entity-ref': 'component:default/orders',
+      'stackyard:template': 'websocket-service@1.0.0',
+      'stackyard:prefix': prefix,
+      'stackyard:stage': stage,
+      'stackyard:branch': 'feature/wo-42-x',
+      'stackyard:commit': '0123456789abcdef0123456789abcdef01234567',
+      ...extra,
+    });
+
+    it('discovers Stackyard-tagged stacks deployed outside the portal, ignoring untagged ones', async () => {
+      const created = new Date(Date.now() - 3_600_000);
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+      });
+      server.cloudFormation.addStack({
+        name: 'wo-42-dev',
+        status: 'CREATE_COMPLETE',
+        outputs: { Url: 'https://ci.test' },
+        tags: ciTags('wo-42', 'dev'),
+        creationTime: created,
+      });
+      server.cloudFormation.addStack({
+        name: 'wo-43-preview',
+        status: 'UPDATE_COMPLETE',
+        tags: ciTags('wo-43', 'preview', { 'stackyard:ttl-hours': 'default' }),
+        creationTime: created,
+      });
+      server.cloudFormation.addStack({
+        name: 'wo-44-preview',
+        status: 'CREATE_COMPLETE',
+        tags: ciTags('wo-44', 'preview', { 'stackyard:ttl-hours': '6' }),
+        creationTime: created,
+      });
+      server.cloudFormation.addStack({
+        name: 'someone-elses',
+        status: 'CREATE_COMPLETE',
+        tags: { Project: 'x' },
+      });
+      server.cloudWatch.alarms.push({
+        name: 'wo-42-dev-Errors',
+        type: 'metric',
+        state: 'ALARM',
+      });
+
+      const stats = await replica.reconciler.reconcileOnce();
+      expect(stats).toMatchObject({
+        discovered: 3,
+        orphanCandidates: 0,
+        changed: 3,
+        expired: 0,
+      });
+      expect(server.callCount).toEqual({
+        DescribeStacks: 1,
+        DescribeAlarms: 1,
+      });
+      const { items } = await replica.store.listEnvironments({ limit: 10 });
+      const byName = new Map(items.map(e => [e.stackName, e]));
+      expect([...byName.keys()].sort()).toEqual([
+        'wo-42-dev',
+        'wo-43-preview',
+        'wo-44-preview',
+      ]);
+      expect(byName.get('wo-42-dev')).toMatchObject({
+        entityRef: 'component:default/orders',
+        target: 'sandbox',
+        prefix: 'wo-42',
+        stage: 'dev',
+        status: 'ready',
+        stackStatus: 'CREATE_COMPLETE',
+        outputs: { Url: 'https://ci.test' },
+        createdBy: 'stackyard:discovery',
+      });
+      expect(byName.get('wo-42-dev')?.expiresAt).toBeUndefined();
+      expect(byName.get('wo-42-dev')?.alarms.map(a => a.name)).toEqual([
+        'wo-42-dev-Errors',
+      ]);
+      // readOptions' default TTL is 72 hours; a stage may set its own.
+      expect(byName.get('wo-43-preview')?.expiresAt).toBe(
+        new Date(created.getTime() + 72 * 3_600_000).toISOString(),
+      );
+      expect(byName.get('wo-44-preview')?.expiresAt).toBe(
+        new Date(created.getTime() + 6 * 3_600_000).toISOString(),
+      );
+      expect(
+        replica.messages.filter(m => m.kind === 'environment'),
+      ).toHaveLength(3);
+
+      server.resetCalls();
+      const again = await replica.reconciler.reconcileOnce();
+      expect(again).toMatchObject({ discovered: 0, changed: 0 });
+      expect(server.callCount).toEqual({
+        DescribeStacks: 1,
+        DescribeAlarms: 1,
+      });
+    });
+
+    it('does not adopt stacks whose tags do not parse, disagree with the name or name another entity', async () => {
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+      });
+      const { environment: billing } = await replica.store.registerDeployment({
+        request: request('billing-dev', {
+          entityRef: 'component:default/billing',
+        }),
+        target: loopbackTarget(server),
+        actor: 'a',
+      });
+      const bad: Array<[string, Record<string, string>]> = [
+        [
+          'bad-ref-dev',
+          ciTags('bad-ref', 'dev', { 'stackyard:entity-ref': 'not a ref' }),
+        ],
+        ['wrong-name-dev', ciTags('other', 'dev')],
+        ['no-stage-dev', { 'stackyard:entity-ref': 'component:default/x' }],
+        [
+          'bad-ttl-preview',
+          ciTags('bad-ttl', 'preview', { 'stackyard:ttl-hours': 'soon' }),
+        ],
+        ['billing-dev', ciTags('billing', 'dev')],
+      ];
+      for (const [name, tags] of bad) {
+        server.cloudFormation.addStack({
+          name,
+          status: 'CREATE_COMPLETE',
+          tags,
+        });
+      }
+      const stats = await replica.reconciler.reconcileOnce();
+      expect(stats).toMatchObject({ discovered: 0, orphanCandidates: 5 });
+      const { items } = await replica.store.listEnvironments({ limit: 10 });
+      expect(items.map(e => [e.stackName, e.entityRef])).toEqual([
+        ['billing-dev', 'component:default/billing'],
+      ]);
+      expect((await replica.store.getEnvironment(billing.id))?.status).toBe(
+        'ready',
+      );
+    });
+
+    it('tears down a discovered expired preview, audited as Stackyard', async () => {
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server,
+      });
+      server.cloudFormation.addStack({
+        name: 'wo-45-preview',
+        status: 'CREATE_COMPLETE',
+        tags: ciTags('wo-45', 'preview', { 'stackyard:ttl-hours': '1' }),
+        creationTime: new Date(Date.now() - 2 * 3_600_000),
+      });
+      const stats = await replica.reconciler.reconcileOnce();
+      expect(stats).toMatchObject({ discovered: 1, expired: 1 });
+      expect(server.callCount.DeleteStack).toBe(1);
+      expect(server.cloudFormation.stacks.get('wo-45-preview')?.status).toBe(
+        'DELETE_IN_PROGRESS',
+      );
+      expect(replica.auditEvents).toEqual([
+        expect.objectContaining({
+          eventId: 'environment-teardown',
+          outcome: 'success',
+          meta: expect.objectContaining({
+            actor: 'stackyard:preview-expiry',
+          }),
+        }),
+      ]);
+    });
+
     it('tears down expired previews, audited as Stackyard', async () => {
       let now = new Date();
       const replica = await createReplica({

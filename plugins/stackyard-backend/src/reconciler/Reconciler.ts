@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
 import type {
   Environment,
   EnvironmentAlarm,
@@ -13,6 +14,7 @@ import type {
 } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import type { TeardownService } from '../teardown/TeardownService';
+import { DISCOVERY_ACTOR, readDiscoveryTags } from './discovery';
 import { environmentStatusOf } from './stackStatus';
 
 /** What one reconcile cycle did. */
@@ -23,6 +25,19 @@ export type ReconcileStats = {
   changed: number;
   expired: number;
   failedAccountRegions: number;
+  /** Stackyard-tagged stacks without a row that got one this cycle. */
+  discovered: number;
+  /**
+   * Stackyard-tagged stacks not adopted: tags that do not parse or disagree
+   * with the stack name, or a name another entity's row holds.
+   */
+  orphanCandidates: number;
+};
+
+type DiscoveryCounts = {
+  discovered: number;
+  orphanCandidates: number;
+  discoveredIds: string[];
 };
 
 /** Options of {@link Reconciler}. */
@@ -34,6 +49,8 @@ export type ReconcilerOptions = {
   teardown: TeardownService;
   notifier: EnvironmentNotifier;
   logger: LoggerService;
+  /** Lifetime of discovered ephemeral stacks tagged `stackyard:ttl-hours=default`. */
+  defaultTtlHours: number;
   now?: () => Date;
 };
 
@@ -44,7 +61,9 @@ export type ReconcilerOptions = {
  * holds, so calls grow with result pages rather than stacks. Alarms belong
  * to the stack whose name, followed by `-`, is their name's longest prefix.
  * Stacks missing from CloudFormation are marked deleted; expired previews
- * are torn down.
+ * are torn down. Every aws target's account and region is listed, so
+ * Stackyard-tagged stacks deployed outside the portal (CI, laptops) are
+ * discovered from the same pages at no extra DescribeStacks call.
  */
 export class Reconciler {
   static create(options: ReconcilerOptions): Reconciler {
@@ -64,10 +83,15 @@ export class Reconciler {
     const groups = this.groupByAccountRegion(environments);
 
     const observations: ObservedEnvironment[] = [];
+    const counts: DiscoveryCounts = {
+      discovered: 0,
+      orphanCandidates: 0,
+      discoveredIds: [],
+    };
     let failed = 0;
     for (const { target, members } of groups.values()) {
       try {
-        observations.push(...(await this.observe(target, members)));
+        observations.push(...(await this.observe(target, members, counts)));
       } catch (error) {
         failed += 1;
         logger.warn(
@@ -75,7 +99,19 @@ export class Reconciler {
         );
       }
     }
-    const changed = await store.applyObservations(observations, startedAt);
+    const discovered = new Set(counts.discoveredIds);
+    const changed = [
+      ...(await store.applyObservations(
+        observations.filter(o => !discovered.has(o.id)),
+        startedAt,
+      )),
+      // Rows registered during this cycle are stamped with the store's
+      // clock, after `startedAt`; their first observation is newer still.
+      ...(await store.applyObservations(
+        observations.filter(o => discovered.has(o.id)),
+        new Date(),
+      )),
+    ];
     for (const environment of changed) {
       await this.options.notifier.environmentChanged(environment);
     }
@@ -86,6 +122,8 @@ export class Reconciler {
       changed: changed.length,
       expired,
       failedAccountRegions: failed,
+      discovered: counts.discovered,
+      orphanCandidates: counts.orphanCandidates,
     };
   }
 
@@ -94,27 +132,35 @@ export class Reconciler {
       string,
       { target: AwsTarget; members: Environment[] }
     >();
+    const keyOf = (target: AwsTarget) =>
+      `${target.accountId}/${target.region}/${target.endpoint ?? ''}`;
+    // Every aws target is listed, rows or not, for discovery.
+    for (const target of this.options.targets.values()) {
+      if (target.type !== 'aws') continue;
+      if (!groups.has(keyOf(target))) {
+        groups.set(keyOf(target), { target, members: [] });
+      }
+    }
     for (const environment of environments) {
       const target = this.options.targets.get(environment.target);
       if (target?.type !== 'aws') continue;
-      const key = `${target.accountId}/${target.region}/${
-        target.endpoint ?? ''
-      }`;
-      const group = groups.get(key) ?? { target, members: [] };
-      group.members.push(environment);
-      groups.set(key, group);
+      groups.get(keyOf(target))!.members.push(environment);
     }
     return groups;
   }
 
   private async observe(
     target: AwsTarget,
-    members: Environment[],
+    tracked: Environment[],
+    counts: DiscoveryCounts,
   ): Promise<ObservedEnvironment[]> {
-    const [stacks, alarms] = await Promise.all([
-      this.options.stacks.listStacks(target),
-      this.options.alarms.listAlarms(target),
-    ]);
+    const stacks = await this.options.stacks.listStacks(target);
+    const members = [
+      ...tracked,
+      ...(await this.discover(target, tracked, stacks, counts)),
+    ];
+    if (members.length === 0) return [];
+    const alarms = await this.options.alarms.listAlarms(target);
     const byName = new Map(stacks.map(s => [s.stackName, s]));
     const alarmsByStack = assignAlarms(
       alarms,
@@ -127,6 +173,78 @@ export class Reconciler {
         alarmsByStack.get(environment.stackName) ?? [],
       ),
     );
+  }
+
+  /**
+   * Registers a row, through the same store path as a deployment, for each
+   * Stackyard-tagged stack that has none; returns the new rows.
+   */
+  private async discover(
+    target: AwsTarget,
+    tracked: Environment[],
+    stacks: StackSummary[],
+    counts: DiscoveryCounts,
+  ): Promise<Environment[]> {
+    const { store, logger, defaultTtlHours } = this.options;
+    const trackedByName = new Map(tracked.map(e => [e.stackName, e]));
+    const found: Environment[] = [];
+    const notAdopted = (stackName: string, reason: string) => {
+      counts.orphanCandidates += 1;
+      logger.warn(
+        `Stack ${stackName} in account ${target.accountId} ${target.region} carries Stackyard tags but is not adopted: ${reason}`,
+      );
+    };
+    for (const stack of stacks) {
+      const verdict = readDiscoveryTags(stack, defaultTtlHours);
+      if (verdict.kind === 'untagged') continue;
+      const existing = trackedByName.get(stack.stackName);
+      if (existing) {
+        if (
+          verdict.kind === 'adoptable' &&
+          verdict.stack.entityRef.toLocaleLowerCase('en-US') !==
+            existing.entityRef
+        ) {
+          notAdopted(
+            stack.stackName,
+            `its tags name ${verdict.stack.entityRef}, but the stack belongs to ${existing.entityRef}`,
+          );
+        }
+        continue;
+      }
+      if (verdict.kind === 'orphan') {
+        notAdopted(stack.stackName, verdict.reason);
+        continue;
+      }
+      const status = environmentStatusOf(stack.stackStatus);
+      // A stack on its way out is not worth a row.
+      if (status === 'deleting' || status === 'deleted') continue;
+      const { entityRef, prefix, stage, expiresAt } = verdict.stack;
+      try {
+        const { environment } = await store.registerDeployment({
+          request: {
+            entityRef,
+            target: target.name,
+            prefix,
+            stage,
+            stackName: stack.stackName,
+            stackId: stack.stackId || undefined,
+            status,
+            statusReason: stack.statusReason,
+            outputs: stack.outputs,
+            expiresAt: expiresAt?.toISOString(),
+          },
+          target,
+          actor: DISCOVERY_ACTOR,
+        });
+        counts.discovered += 1;
+        counts.discoveredIds.push(environment.id);
+        found.push(environment);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        notAdopted(stack.stackName, error.message);
+      }
+    }
+    return found;
   }
 
   private async teardownExpired(now: Date): Promise<number> {

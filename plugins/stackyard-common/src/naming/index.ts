@@ -20,9 +20,11 @@ export type {
   ResolvedPrefix,
 } from './resolvePrefix';
 export {
+  DEFAULT_TTL_TAG_VALUE,
   MAX_TAGS,
   MAX_TAG_KEY_LENGTH,
   MAX_TAG_VALUE_LENGTH,
+  STACKYARD_TAG_KEYS,
   assertValidTags,
   validateTags,
 } from './tags';

@@ -99,3 +99,28 @@ export function assertValidTags(tags: Record<string, string>): void {
     throw new StackyardNameError(problems);
   }
 }
+
+/**
+ * The tags Stackyard writes on a service's stack (ServiceStack) and reads
+ * back when it discovers stacks deployed outside the portal.
+ *
+ * @public
+ */
+export const STACKYARD_TAG_KEYS = {
+  entityRef: 'stackyard:entity-ref',
+  template: 'stackyard:template',
+  prefix: 'stackyard:prefix',
+  stage: 'stackyard:stage',
+  branch: 'stackyard:branch',
+  commit: 'stackyard:commit',
+  /** Hours an ephemeral stage lives; `default` for the portal's default. */
+  ttlHours: 'stackyard:ttl-hours',
+} as const;
+
+/**
+ * The value of the `stackyard:ttl-hours` tag of an ephemeral stage that
+ * leaves its lifetime to the portal's `stackyard.previews.defaultTtlHours`.
+ *
+ * @public
+ */
+export const DEFAULT_TTL_TAG_VALUE = 'default';

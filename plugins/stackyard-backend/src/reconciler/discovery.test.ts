@@ -1,0 +1,79 @@
+import type { StackSummary } from '../aws/CloudFormationStacks';
+import { readDiscoveryTags } from './discovery';
+
+const stack = (
+  stackName: string,
+  tags: Record<string, string>,
+): StackSummary => ({
+  stackName,
+  stackId: `id-${stackName}`,
+  stackStatus: 'CREATE_COMPLETE',
+  outputs: {},
+  terminationProtection: false,
+  tags,
+  creationTime: new Date('2026-01-01T00:00:00Z'),
+});
+
+const tagged = (extra: Record<string, string> = {}) => ({
+  'stackyard:entity-ref': 'component:default/orders',
+  'stackyard:prefix': 'wo-42',
+  'stackyard:stage': 'preview',
+  ...extra,
+});
+
+describe('readDiscoveryTags', () => {
+  it('ignores stacks without an entity tag', () => {
+    expect(readDiscoveryTags(stack('x-dev', { Project: 'x' }), 72)).toEqual({
+      kind: 'untagged',
+    });
+  });
+
+  it('reads entity, prefix, stage, branch, commit and the TTL', () => {
+    expect(
+      readDiscoveryTags(
+        stack(
+          'wo-42-preview',
+          tagged({
+            'stackyard:branch': 'feature/wo-42-x',
+            'stackyard:commit': 'abc123',
+            'stackyard:ttl-hours': 'default',
+          }),
+        ),
+        72,
+      ),
+    ).toEqual({
+      kind: 'adoptable',
+      stack: {
+        entityRef: 'component:default/orders',
+        prefix: 'wo-42',
+        stage: 'preview',
+        branch: 'feature/wo-42-x',
+        commit: 'abc123',
+        expiresAt: new Date('2026-01-04T00:00:00Z'),
+      },
+    });
+    expect(
+      readDiscoveryTags(
+        stack('wo-42-preview', tagged({ 'stackyard:ttl-hours': '1.5' })),
+        72,
+      ),
+    ).toMatchObject({
+      stack: { expiresAt: new Date('2026-01-01T01:30:00Z') },
+    });
+  });
+
+  it.each([
+    ['wo-42-preview', { 'stackyard:entity-ref': 'orders' }, /entityRef/],
+    ['wo-43-preview', {}, /name "wo-42-preview", not "wo-43-preview"/],
+    ['wo-42-preview', { 'stackyard:stage': '' }, /no stackyard:prefix or/],
+    [
+      'wo-42-preview',
+      { 'stackyard:ttl-hours': '-1' },
+      /"-1" is not a positive/,
+    ],
+  ])('does not adopt %s with %j', (name, extra, reason) => {
+    const verdict = readDiscoveryTags(stack(name, tagged(extra)), 72);
+    expect(verdict.kind).toBe('orphan');
+    expect(verdict.kind === 'orphan' && verdict.reason).toMatch(reason);
+  });
+});
