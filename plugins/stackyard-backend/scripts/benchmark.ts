@@ -16,10 +16,10 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
-import { knex as createKnex, Knex } from 'knex';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import { ConfigReader } from '@backstage/config';
 import { readOptions } from '../src/config/readOptions';
+import { withDatabase } from './benchDatabase';
 import { DatabaseEnvironmentStore } from '../src/database/DatabaseEnvironmentStore';
 import { createStackyardServices } from '../src/services';
 import { LoopbackAws } from '@stackyard/test-support/aws';
@@ -37,30 +37,6 @@ const ENTITIES = 2_000;
 const AWS_STACKS = 1_000;
 const RATE = Number(process.env.STACKYARD_BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.STACKYARD_BENCH_SECONDS ?? 20);
-
-async function withDatabase<T>(fn: (knex: Knex) => Promise<T>): Promise<T> {
-  const url =
-    process.env.STACKYARD_BENCH_DATABASE_URL ??
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (!url) {
-    throw new Error('Set STACKYARD_BENCH_DATABASE_URL to a PostgreSQL server');
-  }
-  const name = `stackyard_bench_${Date.now()}`;
-  const admin = createKnex({ client: 'pg', connection: url });
-  await admin.raw('CREATE DATABASE ??', [name]);
-  const knex = createKnex({
-    client: 'pg',
-    connection: { connectionString: url, database: name },
-    pool: { min: 2, max: 10 },
-  });
-  try {
-    return await fn(knex);
-  } finally {
-    await knex.destroy();
-    await admin.raw('DROP DATABASE ??', [name]);
-    await admin.destroy();
-  }
-}
 
 async function seed(
   store: DatabaseEnvironmentStore,

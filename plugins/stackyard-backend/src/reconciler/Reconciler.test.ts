@@ -266,6 +266,7 @@ describe.each(databases.eachSupportedId())(
 
       const stats = await replica.reconciler.reconcileOnce();
       expect(stats).toMatchObject({
+        environments: 0,
         discovered: 3,
         orphanCandidates: 0,
         changed: 3,
@@ -309,7 +310,11 @@ describe.each(databases.eachSupportedId())(
 
       server.resetCalls();
       const again = await replica.reconciler.reconcileOnce();
-      expect(again).toMatchObject({ discovered: 0, changed: 0 });
+      expect(again).toMatchObject({
+        environments: 3,
+        discovered: 0,
+        changed: 0,
+      });
       expect(server.callCount).toEqual({
         DescribeStacks: 1,
         DescribeAlarms: 1,

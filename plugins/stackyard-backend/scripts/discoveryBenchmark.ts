@@ -1,0 +1,151 @@
+/*
+ * Discovery benchmark (issue 13). Needs a PostgreSQL server:
+ *
+ *   STACKYARD_BENCH_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:5432 \
+ *     node --require @backstage/cli/config/nodeTransform.cjs \
+ *     scripts/discoveryBenchmark.ts
+ *
+ * 5,000 stacks across 2 accounts x 2 regions (four loopback endpoints, one
+ * target each), 1,000 of them Stackyard-tagged (a fifth of those previews),
+ * no rows. One reconcile cycle discovers them; the next finds nothing new.
+ * Prints per cycle: duration, discovered, AWS calls, and RSS growth.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import type { Target } from '@stackyard/plugin-stackyard-node';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { readOptions } from '../src/config/readOptions';
+import { createStackyardServices } from '../src/services';
+import {
+  loopbackAwsClients,
+  loopbackTarget,
+} from '../src/__testUtils__/loopbackAws';
+import {
+  recordingAuditor,
+  recordingNotifier,
+} from '../src/__testUtils__/recorders';
+import { withDatabase } from './benchDatabase';
+
+const STACKS = 5_000;
+const TAGGED = 1_000;
+const PAIRS = [
+  { account: '111111111111', region: 'eu-west-1' },
+  { account: '111111111111', region: 'us-east-1' },
+  { account: '222222222222', region: 'eu-west-1' },
+  { account: '222222222222', region: 'us-east-1' },
+];
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+function seedStacks(endpoints: LoopbackAws[]) {
+  const perPair = STACKS / endpoints.length;
+  const taggedPerPair = TAGGED / endpoints.length;
+  endpoints.forEach((aws, p) => {
+    for (let i = 0; i < perPair; i++) {
+      const tagged = i < taggedPerPair;
+      const prefix = `svc${p}x${i}`;
+      const stage = tagged && i % 5 === 0 ? 'preview' : 'dev';
+      aws.cloudFormation.addStack({
+        name: `${prefix}-${stage}`,
+        status: 'CREATE_COMPLETE',
+        creationTime: new Date(),
+        outputs: { Url: `https://${prefix}.example.test` },
+        tags: tagged
+          ? {
+              Project: 'bench',
+              'stackyard:entity-ref': `component:default/svc-${p}-${i}`,
+              'stackyard:template': 'service@1.0.0',
+              'stackyard:prefix': prefix,
+              'stackyard:stage': stage,
+              'stackyard:branch': `feature/bench-${i}`,
+              'stackyard:commit': '0123456789abcdef0123456789abcdef01234567',
+              ...(stage === 'preview'
+                ? { 'stackyard:ttl-hours': 'default' }
+                : {}),
+            }
+          : { Project: 'other-team' },
+      });
+      if (tagged) {
+        aws.cloudWatch.alarms.push({
+          name: `${prefix}-${stage}-Errors`,
+          type: 'metric',
+          state: 'OK',
+        });
+      }
+    }
+  });
+}
+
+async function main() {
+  const endpoints = await Promise.all(PAIRS.map(p => LoopbackAws.start(p)));
+  try {
+    await withDatabase(async knex => {
+      const targets = new Map<string, Target>(
+        endpoints.map((aws, i) => [
+          `aws-${i}`,
+          loopbackTarget(aws, `aws-${i}`),
+        ]),
+      );
+      const { auditor } = recordingAuditor();
+      const { notifier } = recordingNotifier();
+      const { reconciler, sockets } = await createStackyardServices({
+        options: {
+          ...readOptions(new ConfigReader({})),
+          targets,
+          protectedStages: ['prod'],
+          eventRetention: 500,
+        },
+        database: mockServices.database({ knex }),
+        logger: mockServices.rootLogger({ level: 'warn' }),
+        permissions: mockServices.permissions(),
+        auditor,
+        auth: mockServices.auth(),
+        httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
+        events: mockServices.events(),
+        aws: loopbackAwsClients,
+        mountPath: '',
+        notifier,
+      });
+      seedStacks(endpoints);
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      console.log(
+        `${STACKS} stacks over ${
+          PAIRS.length
+        } account/regions, ${TAGGED} Stackyard-tagged; RSS ${mb(rssBefore)}`,
+      );
+      for (const cycle of ['first (discovers)', 'next (nothing new)']) {
+        endpoints.forEach(aws => aws.resetCalls());
+        const started = performance.now();
+        const stats = await reconciler.reconcileOnce();
+        const ms = performance.now() - started;
+        const calls: Record<string, number> = {};
+        for (const aws of endpoints) {
+          for (const [action, n] of Object.entries(aws.callCount)) {
+            calls[action] = (calls[action] ?? 0) + n;
+          }
+        }
+        global.gc?.();
+        console.log(
+          `reconcile ${cycle}: ${ms.toFixed(0)} ms, ${
+            stats.discovered
+          } discovered, ${stats.environments} tracked before, ${
+            stats.changed
+          } changed, ${
+            stats.orphanCandidates
+          } orphan candidates, AWS calls ${JSON.stringify(
+            calls,
+          )}, RSS growth ${mb(process.memoryUsage().rss - rssBefore)}`,
+        );
+      }
+      await sockets.close();
+    });
+  } finally {
+    await Promise.all(endpoints.map(aws => aws.stop()));
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
