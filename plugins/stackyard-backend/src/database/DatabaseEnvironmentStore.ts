@@ -128,6 +128,8 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         template_name: request.templateName ?? existing?.template_name ?? null,
         template_version:
           request.templateVersion ?? existing?.template_version ?? null,
+        branch: request.branch ?? existing?.branch ?? null,
+        commit: request.commit ?? existing?.commit ?? null,
         protected: request.protected ?? Boolean(existing?.protected),
         updated_at: now,
         expires_at: request.expiresAt

@@ -57,7 +57,12 @@ export type TeardownClaim =
 /** Stackyard's environment state. */
 export interface EnvironmentStore {
   registerDeployment(options: {
-    request: RegisterDeploymentRequest & { status: DeploymentStatus };
+    /** `branch`/`commit` are kept when a registration leaves them out. */
+    request: RegisterDeploymentRequest & {
+      status: DeploymentStatus;
+      branch?: string;
+      commit?: string;
+    };
     target: Target;
     actor: string;
   }): Promise<RegisteredDeployment>;

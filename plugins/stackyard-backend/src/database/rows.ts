@@ -31,6 +31,8 @@ export type EnvironmentRow = {
   alarms: string;
   template_name: string | null;
   template_version: string | null;
+  branch: string | null;
+  commit: string | null;
   protected: boolean | number;
   termination_protection: boolean | number;
   created_by: string;
@@ -148,6 +150,8 @@ export function toEnvironment(
     alarms: JSON.parse(row.alarms) as EnvironmentAlarm[],
     templateName: opt(row.template_name),
     templateVersion: opt(row.template_version),
+    branch: opt(row.branch),
+    commit: opt(row.commit),
     protected: reason !== undefined,
     protectionReason: reason,
     createdBy: row.created_by,

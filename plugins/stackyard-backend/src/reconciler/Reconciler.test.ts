@@ -292,6 +292,8 @@ describe.each(databases.eachSupportedId())(
         stackStatus: 'CREATE_COMPLETE',
         outputs: { Url: 'https://ci.test' },
         createdBy: 'stackyard:discovery',
+        branch: 'feature/wo-42-x',
+        commit: '0123456789abcdef0123456789abcdef01234567',
       });
       expect(byName.get('wo-42-dev')?.expiresAt).toBeUndefined();
       expect(byName.get('wo-42-dev')?.alarms.map(a => a.name)).toEqual([

@@ -218,7 +218,8 @@ export class Reconciler {
       const status = environmentStatusOf(stack.stackStatus);
       // A stack on its way out is not worth a row.
       if (status === 'deleting' || status === 'deleted') continue;
-      const { entityRef, prefix, stage, expiresAt } = verdict.stack;
+      const { entityRef, prefix, stage, branch, commit, expiresAt } =
+        verdict.stack;
       try {
         const { environment } = await store.registerDeployment({
           request: {
@@ -232,6 +233,8 @@ export class Reconciler {
             statusReason: stack.statusReason,
             outputs: stack.outputs,
             expiresAt: expiresAt?.toISOString(),
+            branch,
+            commit,
           },
           target,
           actor: DISCOVERY_ACTOR,

@@ -66,6 +66,14 @@ export const environmentSchema = z
     alarms: z.array(environmentAlarmSchema),
     templateName: z.string().optional(),
     templateVersion: z.string().optional(),
+    branch: z
+      .string()
+      .meta({ description: 'The git branch deployed, e.g. `feature/wo-42-x`.' })
+      .optional(),
+    commit: z
+      .string()
+      .meta({ description: 'The git commit deployed.' })
+      .optional(),
     protected: z.boolean().meta({
       description: 'Set when teardown is refused; `protectionReason` says why.',
     }),
