@@ -63,10 +63,14 @@ export const stackyardPlugin = createBackendPlugin({
           fn: async () => {
             const stats = await reconciler.reconcileOnce();
             const eventful =
-              stats.changed + stats.expired + stats.failedAccountRegions > 0;
+              stats.changed +
+                stats.expired +
+                stats.failedAccountRegions +
+                stats.discovered >
+              0;
             (eventful ? logger.info : logger.debug).call(
               logger,
-              `Reconciled ${stats.environments} environments in ${stats.accountRegions} account/regions: ${stats.changed} changed, ${stats.expired} expired, ${stats.failedAccountRegions} failed`,
+              `Reconciled ${stats.environments} environments in ${stats.accountRegions} account/regions: ${stats.changed} changed, ${stats.expired} expired, ${stats.failedAccountRegions} failed, ${stats.discovered} discovered, ${stats.orphanCandidates} orphan candidates`,
             );
           },
         });

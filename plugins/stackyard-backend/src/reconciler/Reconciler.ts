@@ -71,6 +71,7 @@ export class Reconciler {
   }
 
   private readonly now: () => Date;
+  private readonly warnedOrphans = new Set<string>();
 
   private constructor(private readonly options: ReconcilerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -190,6 +191,10 @@ export class Reconciler {
     const found: Environment[] = [];
     const notAdopted = (stackName: string, reason: string) => {
       counts.orphanCandidates += 1;
+      // Warned once per stack and reason; an orphan stays one every cycle.
+      const key = `${target.accountId}/${target.region}/${stackName}: ${reason}`;
+      if (this.warnedOrphans.has(key)) return;
+      this.warnedOrphans.add(key);
       logger.warn(
         `Stack ${stackName} in account ${target.accountId} ${target.region} carries Stackyard tags but is not adopted: ${reason}`,
       );
