@@ -129,4 +129,33 @@ describe('stackyard CLI', () => {
     expect(json).toMatchObject({ ok: true, stackName: 'wo-7-dev', findings: [] });
     expect(await run('check', join(out, 'wo-7-dev.template.json'))).toMatchObject({ code: EXIT_OK });
   });
+
+  it("tags the stack with CI's branch and commit (GITHUB_REF_NAME, GITHUB_SHA)", async () => {
+    const saved = { ref: process.env.GITHUB_REF_NAME, sha: process.env.GITHUB_SHA };
+    process.env.GITHUB_REF_NAME = 'feature/wo-8-y';
+    process.env.GITHUB_SHA = 'deadbeef';
+    try {
+      const out = join(dir, 'ci-templates');
+      const result = await run('synth', appDir, '--prefix', 'wo-8', '--stage', 'dev', '--out', out);
+      expect(result.code).toBe(EXIT_OK);
+      const template = JSON.parse(readFileSync(join(out, 'wo-8-dev.template.json'), 'utf8'));
+      const tagged = Object.values(template.Resources as Record<string, { Properties?: { Tags?: unknown } }>).filter(
+        r => Array.isArray(r.Properties?.Tags),
+      );
+      expect(tagged.length).toBeGreaterThan(0);
+      for (const r of tagged) {
+        expect(r.Properties!.Tags).toEqual(
+          expect.arrayContaining([
+            { Key: 'stackyard:branch', Value: 'feature/wo-8-y' },
+            { Key: 'stackyard:commit', Value: 'deadbeef' },
+          ]),
+        );
+      }
+    } finally {
+      for (const [key, value] of [['GITHUB_REF_NAME', saved.ref], ['GITHUB_SHA', saved.sha]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
 });
