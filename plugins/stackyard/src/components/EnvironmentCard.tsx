@@ -13,7 +13,9 @@ import type { Environment } from '@stackyard/plugin-stackyard-common';
 import { stackConsoleUrl } from '../lib/consoleLinks';
 import { useEnvironmentDetails } from '../hooks/useEnvironmentDetails';
 import { AlarmsList } from './AlarmsList';
+import { DeployedBy } from './DeployedBy';
 import { EventsList } from './EventsList';
+import { GitRevision } from './GitRevision';
 import { LastOperation } from './LastOperation';
 import { OutputsTable } from './OutputsTable';
 import { PreviewExpiry } from './PreviewExpiry';
@@ -35,7 +37,8 @@ const hasPreviewSockets = (environment: Environment) =>
   'WebSocketRoutes' in (environment.outputs ?? {});
 
 /**
- * One environment: status, activity, outputs, resources, alarms, preview
+ * One environment: status, where it came from (branch, commit, who
+ * deployed it), activity, outputs, resources, alarms, preview
  * socket, events, teardown.
  */
 export function EnvironmentCard(props: {
@@ -90,8 +93,19 @@ export function EnvironmentCard(props: {
           />
         </Box>
         <Typography variant="body2" component="div">
-          Stage {environment.stage} · created by {environment.createdBy} ·
-          updated <Timestamp iso={environment.updatedAt} />
+          Stage {environment.stage}
+          {(environment.branch || environment.commit) && (
+            <>
+              {' · '}
+              <GitRevision
+                branch={environment.branch}
+                commit={environment.commit}
+              />
+            </>
+          )}
+          {' · '}
+          <DeployedBy environment={environment} /> · updated{' '}
+          <Timestamp iso={environment.updatedAt} />
           {consoleUrl && (
             <>
               {' · '}

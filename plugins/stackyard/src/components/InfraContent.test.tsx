@@ -131,6 +131,41 @@ describe('InfraContent', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows the branch, short commit and discovery of a stack deployed outside the portal', async () => {
+    const api = mockStackyardApi([
+      anEnvironment({
+        prefix: 'wo-42',
+        createdBy: 'stackyard:discovery',
+        branch: 'feature/wo-42-x',
+        commit: '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
+      }),
+      anEnvironment({ stage: 'prod', createdBy: 'user:default/guest' }),
+    ]);
+    renderTab(api);
+
+    const discovered = await screen.findByRole('region', { name: 'wo-42-dev' });
+    expect(within(discovered).getByTestId('deployed-by')).toHaveTextContent(
+      'discovered in AWS',
+    );
+    expect(within(discovered).getByTestId('git-revision')).toHaveTextContent(
+      'branch feature/wo-42-x @ 1a2b3c4',
+    );
+    expect(within(discovered).getByText('1a2b3c4')).toHaveAttribute(
+      'title',
+      '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
+    );
+    expect(discovered).not.toHaveTextContent('stackyard:discovery');
+
+    const portal = screen.getByRole('region', { name: 'wo-prod' });
+    expect(within(portal).getByTestId('deployed-by')).toHaveTextContent(
+      'created by user:default/guest',
+    );
+    expect(
+      within(portal).queryByTestId('git-revision'),
+    ).not.toBeInTheDocument();
+    expect(portal).not.toHaveTextContent(/discovered|branch|commit/);
+  });
+
   it('points to the Create page when the entity has no environments', async () => {
     renderTab(mockStackyardApi([]));
     expect(await screen.findByText('No environments yet')).toBeInTheDocument();
