@@ -1,8 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import type {
-  Environment,
-  EnvironmentAlarm,
+import {
+  DISCOVERY_ACTOR,
+  type Environment,
+  type EnvironmentAlarm,
 } from '@stackyard/plugin-stackyard-common';
 import type { AwsTarget } from '../aws/AwsClientFactory';
 import type { StackGateway, StackSummary } from '../aws/CloudFormationStacks';
@@ -14,7 +15,7 @@ import type {
 } from '../database/EnvironmentStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import type { TeardownService } from '../teardown/TeardownService';
-import { DISCOVERY_ACTOR, readDiscoveryTags } from './discovery';
+import { readDiscoveryTags } from './discovery';
 import { environmentStatusOf } from './stackStatus';
 
 /** What one reconcile cycle did. */

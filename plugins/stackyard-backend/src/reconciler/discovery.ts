@@ -6,9 +6,6 @@ import {
 } from '@stackyard/plugin-stackyard-common';
 import type { StackSummary } from '../aws/CloudFormationStacks';
 
-/** The actor recorded as `createdBy` of environments found in AWS. */
-export const DISCOVERY_ACTOR = 'stackyard:discovery';
-
 /** What a stack's Stackyard tags say about the environment it is. */
 export type DiscoveredStack = {
   entityRef: string;

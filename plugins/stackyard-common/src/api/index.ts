@@ -42,6 +42,7 @@ export {
   webSocketRouteIntegrationSchema,
 } from './schemas';
 export {
+  DISCOVERY_ACTOR,
   connectionKeyResponseSchema,
   deploymentStatusSchema,
   environmentAlarmSchema,

@@ -38,6 +38,12 @@ export const environmentAlarmSchema = z
       "One CloudWatch alarm (metric or composite) of an environment's stack.",
   });
 
+/**
+ * The `createdBy` of environments the reconciler found in AWS: deployed
+ * outside the portal (a service's CI, a laptop) and adopted by their tags.
+ */
+export const DISCOVERY_ACTOR = 'stackyard:discovery';
+
 export const environmentSchema = z
   .object({
     id: z.uuid(),

@@ -1,6 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { anEnvironment } from '../__testUtils__/fixtures';
-import { DeployedBy, DISCOVERY_ACTOR } from './DeployedBy';
+import { DISCOVERY_ACTOR } from '@stackyard/plugin-stackyard-common';
+import { DeployedBy } from './DeployedBy';
 
 describe('DeployedBy', () => {
   it("names the portal user's entity ref", () => {

@@ -1,10 +1,7 @@
-import type { Environment } from '@stackyard/plugin-stackyard-common';
-
-/**
- * The `createdBy` of environments the reconciler found in AWS rather than
- * deployed through the portal (the backend's `DISCOVERY_ACTOR`).
- */
-export const DISCOVERY_ACTOR = 'stackyard:discovery';
+import {
+  DISCOVERY_ACTOR,
+  type Environment,
+} from '@stackyard/plugin-stackyard-common';
 
 /**
  * Who deployed an environment: the user or service ref that created it, or,
