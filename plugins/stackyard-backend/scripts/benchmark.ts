@@ -10,27 +10,18 @@
  * 2. Reconciles 1,000 AWS stacks (and 1,500 alarms) against the loopback
  *    CloudFormation/CloudWatch endpoint; prints duration and AWS calls per cycle.
  */
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { execFile } from 'node:child_process';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
 import type { Target } from '@stackyard/plugin-stackyard-node';
-import { ConfigReader } from '@backstage/config';
-import { readOptions } from '../src/config/readOptions';
 import { withDatabase } from './benchDatabase';
 import { DatabaseEnvironmentStore } from '../src/database/DatabaseEnvironmentStore';
-import { createStackyardServices } from '../src/services';
 import { LoopbackAws } from '@stackyard/test-support/aws';
-import {
-  loopbackAwsClients,
-  loopbackTarget,
-} from '../src/__testUtils__/loopbackAws';
-import {
-  recordingAuditor,
-  recordingNotifier,
-} from '../src/__testUtils__/recorders';
+import { loopbackTarget } from '../src/__testUtils__/loopbackAws';
+import { createBenchServices } from './benchServices';
 
 const ENVIRONMENTS = 10_000;
 const ENTITIES = 2_000;
@@ -80,28 +71,11 @@ async function main() {
         ['local', { name: 'local', type: 'local' }],
         ['sandbox', loopbackTarget(aws)],
       ]);
-      const { auditor } = recordingAuditor();
-      const { notifier } = recordingNotifier();
       // The plugin's own wiring, with AWS at the loopback endpoint.
-      const { store, router, reconciler, sockets } =
-        await createStackyardServices({
-          options: {
-            ...readOptions(new ConfigReader({})),
-            targets,
-            protectedStages: ['prod'],
-            eventRetention: 500,
-          },
-          database: mockServices.database({ knex }),
-          logger: mockServices.rootLogger({ level: 'warn' }),
-          permissions: mockServices.permissions(),
-          auditor,
-          auth: mockServices.auth(),
-          httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
-          events: mockServices.events(),
-          aws: loopbackAwsClients,
-          mountPath: '',
-          notifier,
-        });
+      const { store, router, reconciler, sockets } = await createBenchServices(
+        knex,
+        targets,
+      );
       const seedSeconds = await seed(store, targets);
       console.log(
         `Seeded ${ENVIRONMENTS} environments over ${ENTITIES} entities in ${seedSeconds.toFixed(

@@ -10,20 +10,10 @@
  * no rows. One reconcile cycle discovers them; the next finds nothing new.
  * Prints per cycle: duration, discovered, AWS calls, and RSS growth.
  */
-import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import { LoopbackAws } from '@stackyard/test-support/aws';
-import { readOptions } from '../src/config/readOptions';
-import { createStackyardServices } from '../src/services';
-import {
-  loopbackAwsClients,
-  loopbackTarget,
-} from '../src/__testUtils__/loopbackAws';
-import {
-  recordingAuditor,
-  recordingNotifier,
-} from '../src/__testUtils__/recorders';
+import { loopbackTarget } from '../src/__testUtils__/loopbackAws';
+import { createBenchServices } from './benchServices';
 import { withDatabase } from './benchDatabase';
 
 const STACKS = 5_000;
@@ -86,26 +76,7 @@ async function main() {
           loopbackTarget(aws, `aws-${i}`),
         ]),
       );
-      const { auditor } = recordingAuditor();
-      const { notifier } = recordingNotifier();
-      const { reconciler, sockets } = await createStackyardServices({
-        options: {
-          ...readOptions(new ConfigReader({})),
-          targets,
-          protectedStages: ['prod'],
-          eventRetention: 500,
-        },
-        database: mockServices.database({ knex }),
-        logger: mockServices.rootLogger({ level: 'warn' }),
-        permissions: mockServices.permissions(),
-        auditor,
-        auth: mockServices.auth(),
-        httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
-        events: mockServices.events(),
-        aws: loopbackAwsClients,
-        mountPath: '',
-        notifier,
-      });
+      const { reconciler, sockets } = await createBenchServices(knex, targets);
       seedStacks(endpoints);
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
