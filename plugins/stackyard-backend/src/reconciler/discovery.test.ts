@@ -66,6 +66,8 @@ describe('readDiscoveryTags', () => {
     ['wo-42-preview', { 'stackyard:entity-ref': 'orders' }, /entityRef/],
     ['wo-43-preview', {}, /name "wo-42-preview", not "wo-43-preview"/],
     ['wo-42-preview', { 'stackyard:stage': '' }, /no stackyard:prefix or/],
+    // Not a valid stage: an orphan, not an error that stops the cycle.
+    ['wo-42-Prod_1', { 'stackyard:stage': 'Prod_1' }, /stage/],
     [
       'wo-42-preview',
       { 'stackyard:ttl-hours': '-1' },

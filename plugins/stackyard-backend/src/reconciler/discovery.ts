@@ -2,7 +2,6 @@ import {
   DEFAULT_TTL_TAG_VALUE,
   STACKYARD_TAG_KEYS,
   registerDeploymentRequestSchema,
-  stackNameFor,
 } from '@stackyard/plugin-stackyard-common';
 import type { StackSummary } from '../aws/CloudFormationStacks';
 
@@ -44,7 +43,9 @@ export function readDiscoveryTags(
       reason: `it has no ${STACKYARD_TAG_KEYS.prefix} or ${STACKYARD_TAG_KEYS.stage} tag`,
     };
   }
-  if (stackNameFor(prefix, stage) !== stack.stackName) {
+  // Compared as text: stackNameFor would throw on an invalid prefix or stage,
+  // failing the whole account/region; the schema below reports those.
+  if (`${prefix}-${stage}` !== stack.stackName) {
     return {
       kind: 'orphan',
       reason: `its tags say prefix "${prefix}" and stage "${stage}", which name "${prefix}-${stage}", not "${stack.stackName}"`,
