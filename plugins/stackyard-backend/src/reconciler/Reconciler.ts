@@ -36,7 +36,6 @@ export type ReconcileStats = {
 };
 
 type DiscoveryCounts = {
-  discovered: number;
   orphanCandidates: number;
   discoveredIds: string[];
 };
@@ -86,7 +85,6 @@ export class Reconciler {
 
     const observations: ObservedEnvironment[] = [];
     const counts: DiscoveryCounts = {
-      discovered: 0,
       orphanCandidates: 0,
       discoveredIds: [],
     };
@@ -124,7 +122,7 @@ export class Reconciler {
       changed: changed.length,
       expired,
       failedAccountRegions: failed,
-      discovered: counts.discovered,
+      discovered: counts.discoveredIds.length,
       orphanCandidates: counts.orphanCandidates,
     };
   }
@@ -156,13 +154,21 @@ export class Reconciler {
     tracked: Environment[],
     counts: DiscoveryCounts,
   ): Promise<ObservedEnvironment[]> {
+    // With rows here the alarms are needed anyway: list them alongside the
+    // stacks. Only an account/region with no rows waits to see whether
+    // discovery finds any before asking for its alarms.
+    const alarmsListed =
+      tracked.length > 0 ? this.options.alarms.listAlarms(target) : undefined;
+    // Awaited below; kept from being unhandled if listing the stacks fails.
+    alarmsListed?.catch(() => undefined);
     const stacks = await this.options.stacks.listStacks(target);
     const members = [
       ...tracked,
       ...(await this.discover(target, tracked, stacks, counts)),
     ];
     if (members.length === 0) return [];
-    const alarms = await this.options.alarms.listAlarms(target);
+    const alarms = await (alarmsListed ??
+      this.options.alarms.listAlarms(target));
     const byName = new Map(stacks.map(s => [s.stackName, s]));
     const alarmsByStack = assignAlarms(
       alarms,
@@ -245,7 +251,6 @@ export class Reconciler {
           target,
           actor: DISCOVERY_ACTOR,
         });
-        counts.discovered += 1;
         counts.discoveredIds.push(environment.id);
         found.push(environment);
       } catch (error) {
