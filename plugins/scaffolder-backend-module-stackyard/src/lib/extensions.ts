@@ -65,6 +65,11 @@ function dryRunTemplateRef(task: TaskOrigin): string | undefined {
  * Refuses a manifest extension in a dry run (the template editor's, open to
  * every signed-in user, with files from the request) unless the template it
  * names is registered in the catalog and visible to the initiator.
+ *
+ * This narrows who triggers repository code from the editor; it is not the
+ * security boundary. A dry run carries only its template's metadata, so a
+ * request may borrow a registered template's name while sending its own
+ * files: the sandbox the extension runs in is what protects the backend.
  */
 export async function checkExtensionAllowed(
   task: TaskOrigin | undefined,
