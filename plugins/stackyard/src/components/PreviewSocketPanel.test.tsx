@@ -103,6 +103,17 @@ describe('PreviewSocketPanel', () => {
     expect(api.getSockets).toHaveBeenLastCalledWith(environmentId, {
       frames: 0,
     });
+
+    // Once refused, a refresh asks without frames at once: one request.
+    const calls = api.getSockets.mock.calls.length;
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Refresh preview socket' }),
+    );
+    const since = () => api.getSockets.mock.calls.slice(calls);
+    await waitFor(() =>
+      expect(since()).toContainEqual([environmentId, { frames: 0 }]),
+    );
+    expect(since()).toEqual([[environmentId, { frames: 0 }]]);
   });
 
   it('blocks the connection key, send and disconnect, saying who may, for someone who may not manage the sockets', async () => {

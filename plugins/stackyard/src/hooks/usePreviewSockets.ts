@@ -45,6 +45,8 @@ export function usePreviewSockets(
   const latest = useRef(0);
   const inFlight = useRef(false);
   const mounted = useRef(false);
+  /** The environment whose frames were refused (403): later polls ask without them. */
+  const framesRefusedFor = useRef<string>();
 
   useEffect(() => {
     mounted.current = true;
@@ -61,13 +63,14 @@ export function usePreviewSockets(
     try {
       // Recent frames are for those who may manage the sockets; others
       // still see the API's routes and connections.
+      const asked = framesRefusedFor.current === environmentId ? 0 : frames;
       const inspection = await api
-        .getSockets(environmentId, { frames })
-        .catch(e =>
-          isForbidden(e) && frames !== 0
-            ? api.getSockets(environmentId, { frames: 0 })
-            : Promise.reject(e),
-        );
+        .getSockets(environmentId, { frames: asked })
+        .catch(e => {
+          if (!isForbidden(e) || asked === 0) return Promise.reject(e);
+          framesRefusedFor.current = environmentId;
+          return api.getSockets(environmentId, { frames: 0 });
+        });
       if (current()) setState({ inspection, notFound: false, loading: false });
     } catch (e) {
       if (!current()) return;
