@@ -7,6 +7,7 @@ import {
   Entity,
   parseLocationRef,
 } from '@backstage/catalog-model';
+import { quoteValue } from '@stackyard/plugin-stackyard-common';
 
 /**
  * Kinds a `stackyard-local` repository never registers, whatever
@@ -44,8 +45,6 @@ const isWebUrl = (value: string) => {
   }
 };
 
-const quote = (value: unknown) => JSON.stringify(value);
-
 /**
  * Why an entity read from a `stackyard-local` location must not be
  * registered, or undefined when it may be. Such a file is written by a
@@ -61,9 +60,9 @@ export function localRepoEntityRefusal(entity: Entity): string | undefined {
       k => k.toLowerCase() === kind.toLowerCase(),
     )
   ) {
-    return `A locally published repository may not register a ${quote(
+    return `A locally published repository may not register a ${quoteValue(
       kind,
-    )} entity (${quote(entity.metadata?.name)})`;
+    )} entity (${quoteValue(entity.metadata?.name)})`;
   }
   const annotations = entity.metadata?.annotations ?? {};
   for (const key of CATALOG_OWNED_ANNOTATIONS) {
@@ -81,7 +80,7 @@ export function localRepoEntityRefusal(entity: Entity): string | undefined {
       ref = undefined;
     }
     if (!ref || ref.type !== 'url' || !isWebUrl(ref.target)) {
-      return `Annotation ${key} must be a url: location of a web repository, not ${quote(
+      return `Annotation ${key} must be a url: location of a web repository, not ${quoteValue(
         value,
       )}`;
     }
@@ -89,7 +88,9 @@ export function localRepoEntityRefusal(entity: Entity): string | undefined {
   for (const key of URL_ANNOTATIONS) {
     const value = annotations[key];
     if (value !== undefined && !isWebUrl(String(value))) {
-      return `Annotation ${key} must be an http(s) URL, not ${quote(value)}`;
+      return `Annotation ${key} must be an http(s) URL, not ${quoteValue(
+        value,
+      )}`;
     }
   }
   return undefined;
