@@ -9,7 +9,7 @@ import { SafeTable } from '../constructs/SafeTable';
 import { ServiceAlarms } from '../constructs/ServiceAlarms';
 import { ServiceStack } from '../constructs/ServiceStack';
 import { WebSocketApi } from '../constructs/WebSocketApi';
-import type { StageConfigOverride } from '../stages/stageConfig';
+import { stageOverridesOf } from '../stages/stageConfig';
 import { MANIFEST_FILE } from './loadManifest';
 import { loadExtension } from './loadExtension';
 import type { ManifestFunction, ServiceManifest } from './schema';
@@ -98,10 +98,6 @@ export function buildService(
   manifest: ServiceManifest,
   options: BuildServiceOptions,
 ): Service {
-  const stageOverrides: Record<string, StageConfigOverride> = {};
-  for (const [name, { functions: _f, ...config }] of Object.entries(manifest.stages ?? {})) {
-    stageOverrides[name] = config;
-  }
   const stack = new ServiceStack(scope, options.id ?? `${options.prefix}-${options.stage}`, {
     prefix: options.prefix,
     stage: options.stage,
@@ -109,7 +105,7 @@ export function buildService(
     costCenter: manifest.service.costCenter,
     owner: manifest.service.owner,
     template: manifest.service.template,
-    stageOverrides,
+    stageOverrides: stageOverridesOf(manifest),
     branch: options.branch,
     commit: options.commit,
     env: options.env,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TTL_HOURS } from '../stages/limits';
 
 const name = z
   .string()
@@ -73,7 +74,7 @@ const stageSchema = z.strictObject({
   production: z.boolean().optional(),
   ephemeral: z.boolean().optional(),
   /** Hours an ephemeral stage's stacks live (tag `stackyard:ttl-hours`). */
-  ttlHours: z.number().positive().max(8760).optional(),
+  ttlHours: z.number().positive().max(MAX_TTL_HOURS).optional(),
   alarmsEnabled: z.boolean().optional(),
   logRetentionDays: z.number().int().optional(),
   memoryScale: z.number().positive().max(8).optional(),

@@ -378,7 +378,8 @@ class Sandbox {
  */
 export class SandboxPool {
   private readonly options: Required<SandboxPoolOptions>;
-  private readonly entry = resolve(packageRoot(), 'bin/sandbox-child.js');
+  private readonly root = packageRoot();
+  private readonly entry = resolve(this.root, 'bin/sandbox-child.js');
   private code?: { read: string[]; nodePath: string };
   private spare?: Sandbox;
   private readonly live = new Set<Sandbox>();
@@ -415,7 +416,7 @@ export class SandboxPool {
     if (this.closed || this.unavailable) return undefined;
     let sandbox: Sandbox;
     try {
-      this.code ??= readableCode(packageRoot());
+      this.code ??= readableCode(this.root);
       sandbox = new Sandbox(this.options, this.entry, this.code);
     } catch (e) {
       if (e instanceof SandboxError) this.unavailable = e;

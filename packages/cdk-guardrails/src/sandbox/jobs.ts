@@ -13,7 +13,7 @@ export interface SynthJobInput {
   readonly prefix: string;
   readonly stage: string;
   readonly env?: { readonly account?: string; readonly region?: string };
-  /** Keep the cloud assembly in the sandbox's directory and name it in the answer. */
+  /** Keep the cloud assembly in the sandbox's directory, as {@link ASSEMBLY_DIR_NAME}. */
   readonly keepAssembly?: boolean;
 }
 
@@ -25,8 +25,6 @@ export interface SynthJobOutput {
   /** Error annotations of constructs, as CDK-ANNOTATION findings. */
   readonly annotations: unknown[];
   readonly durationMs: number;
-  /** The cloud assembly directory, when asked to keep it. */
-  readonly assemblyDir?: string;
 }
 
 /** The sandbox's directory name for a kept cloud assembly, beside the job's copy. */
@@ -54,7 +52,6 @@ async function synthJob(
     ),
     annotations: result.findings.filter(f => f.ruleId === ANNOTATION_RULE_ID),
     durationMs: result.durationMs,
-    assemblyDir,
   };
 }
 

@@ -7,7 +7,7 @@ import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
 import { evaluateTemplate } from '../policy/evaluateTemplate';
 import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
-import { StageConfigOverride, resolveStageConfig } from '../stages/stageConfig';
+import { resolveStageConfig, stageOverridesOf } from '../stages/stageConfig';
 import { StackSummary, summarizeTemplate } from '../synth/summarize';
 import type { SynthServiceResult } from '../synth/synthService';
 import { ASSEMBLY_DIR_NAME, SynthJobInput, SynthJobOutput } from './jobs';
@@ -103,13 +103,7 @@ export async function synthInSandbox(
   const manifestFile = join(options.appDir, MANIFEST_FILE);
   const manifest = options.manifest ?? loadManifest(manifestFile);
   const stackName = stackNameFor(options.prefix, options.stage);
-  const overrides: Record<string, StageConfigOverride> = {};
-  for (const [name, { functions: _f, ...config }] of Object.entries(
-    manifest.stages ?? {},
-  )) {
-    overrides[name] = config;
-  }
-  const stage = resolveStageConfig(options.stage, overrides);
+  const stage = resolveStageConfig(options.stage, stageOverridesOf(manifest));
   const job: SynthJobInput = {
     prefix: options.prefix,
     stage: options.stage,

@@ -1,4 +1,6 @@
 import { quoteValue, validateStage } from '@stackyard/plugin-stackyard-common';
+import type { ServiceManifest } from '../manifest/schema';
+import { MAX_TTL_HOURS } from './limits';
 
 /**
  * What a stage means for the resources of a service: removal policies,
@@ -95,8 +97,18 @@ export interface StageConfigOverride extends Partial<Omit<StageConfig, 'name'>> 
   readonly extends?: string;
 }
 
-/** The longest lifetime of an ephemeral stage: a year. */
-const MAX_TTL_HOURS = 8760;
+/** The manifest's stages as overrides: each stage without its function sizes. */
+export function stageOverridesOf(
+  manifest: ServiceManifest,
+): Record<string, StageConfigOverride> {
+  const overrides: Record<string, StageConfigOverride> = {};
+  for (const [name, { functions: _f, ...config }] of Object.entries(
+    manifest.stages ?? {},
+  )) {
+    overrides[name] = config;
+  }
+  return overrides;
+}
 
 const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,

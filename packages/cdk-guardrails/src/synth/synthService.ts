@@ -7,7 +7,7 @@ import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
 import type { Service } from '../manifest/service';
 import type { RulePack } from '../policy/types';
-import { StageConfigOverride, resolveStageConfig } from '../stages/stageConfig';
+import { resolveStageConfig, stageOverridesOf } from '../stages/stageConfig';
 import { SynthResult, synthApp } from './synthApp';
 
 /** Options of {@link synthService}. */
@@ -79,11 +79,7 @@ export async function synthService(
   const manifestFile = join(options.appDir, MANIFEST_FILE);
   const manifest = options.manifest ?? loadManifest(manifestFile);
   const stackName = stackNameFor(options.prefix, options.stage);
-  const overrides: Record<string, StageConfigOverride> = {};
-  for (const [name, { functions: _f, ...config }] of Object.entries(manifest.stages ?? {})) {
-    overrides[name] = config;
-  }
-  resolveStageConfig(options.stage, overrides);
+  resolveStageConfig(options.stage, stageOverridesOf(manifest));
   // Loaded before synthesis: a missing module fails fast, and module loading
   // stays out of the synthesis (see withTokenScope).
   const extension = loadExtension(options.appDir, manifest, manifestFile) ?? (() => {});
