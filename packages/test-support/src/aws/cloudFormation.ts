@@ -26,6 +26,14 @@ import {
   diffTemplates,
   resolveValue,
 } from './stacks';
+import {
+  ActualProperties,
+  DriftDetection,
+  ResourceDrift,
+  detectDrift,
+  detectionStatusXml,
+  resourceDriftXml,
+} from './stackDrift';
 
 const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const STACK_TYPE = 'AWS::CloudFormation::Stack';
@@ -51,6 +59,12 @@ type Step = () => void;
  *   it DELETE_IN_PROGRESS until {@link completeDeletion} (or for
  *   {@link deletionCompletesAfterMs}). Deleted stacks leave the listings
  *   but are still found by stack ID, as DELETE_COMPLETE.
+ * - CreateStack: a change set created and executed at once;
+ * - drift: DetectStackDrift compares each resource's template properties
+ *   with what {@link driftResource} says AWS really holds (the template's,
+ *   unless set), DescribeStackDriftDetectionStatus answers in progress for
+ *   {@link driftDetectionPolls} polls, DescribeStackResourceDrifts pages
+ *   the last detection's results.
  *
  * Templates given by URL are read from the loopback S3 through `readUrl`.
  */
@@ -64,6 +78,9 @@ export class LoopbackCloudFormation implements LoopbackService {
   stacksPageSize = 100;
   eventsPageSize = 100;
   resourcesPageSize = 100;
+  resourceDriftsPageSize = 100;
+  /** Status polls of a drift detection that answer DETECTION_IN_PROGRESS. */
+  driftDetectionPolls = 1;
   /** Milliseconds between the steps of a change set's execution. */
   stepMs = 5;
   /**
@@ -77,6 +94,14 @@ export class LoopbackCloudFormation implements LoopbackService {
    */
   readonly reportedOutputs = new Map<string, Record<string, string>>();
   private readonly failures: { resourceType: string; reason: string }[] = [];
+  /** Actual properties of drifted resources, by stack name, then logical id. */
+  private readonly actualProperties = new Map<
+    string,
+    Map<string, ActualProperties>
+  >();
+  private readonly detections = new Map<string, DriftDetection>();
+  /** The last detection's results, by stack id. */
+  private readonly lastDrifts = new Map<string, ResourceDrift[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private eventCounter = 0;
   private lastEventTime = 0;
@@ -115,6 +140,22 @@ export class LoopbackCloudFormation implements LoopbackService {
 
   clearFailures() {
     this.failures.length = 0;
+  }
+
+  /**
+   * Makes a resource drift, as a change made outside CloudFormation would:
+   * drift detection then reads `actual` as its properties ('deleted': the
+   * resource is gone). `undefined` puts it back in sync.
+   */
+  driftResource(
+    stackName: string,
+    logicalId: string,
+    actual: ActualProperties | undefined,
+  ) {
+    const byId = this.actualProperties.get(stackName) ?? new Map();
+    if (actual === undefined) byId.delete(logicalId);
+    else byId.set(logicalId, actual);
+    this.actualProperties.set(stackName, byId);
   }
 
   /**
@@ -219,6 +260,68 @@ export class LoopbackCloudFormation implements LoopbackService {
         );
       case 'CreateChangeSet':
         return this.createChangeSet(params, stack, fail, ok);
+      case 'CreateStack':
+        return this.createStack(params, stack, fail, ok);
+      case 'DetectStackDrift': {
+        if (!stack || this.deleted.has(stack.id)) return missing();
+        if (/_IN_PROGRESS$/.test(stack.status)) {
+          return fail(
+            'ValidationError',
+            `Drift detection cannot be performed on stack [${stack.name}] in ${stack.status} state`,
+          );
+        }
+        const timestamp = new Date();
+        const detection: DriftDetection = {
+          id: randomUUID(),
+          stackId: stack.id,
+          timestamp,
+          drifts: detectDrift(
+            stack,
+            this.actualProperties.get(stack.name) ?? new Map(),
+            timestamp,
+          ),
+          pollsLeft: this.driftDetectionPolls,
+        };
+        this.detections.set(detection.id, detection);
+        this.lastDrifts.set(stack.id, detection.drifts);
+        return ok(el('StackDriftDetectionId', detection.id));
+      }
+      case 'DescribeStackDriftDetectionStatus': {
+        const id = params.get('StackDriftDetectionId') ?? '';
+        const detection = this.detections.get(id);
+        if (!detection) {
+          return fail(
+            'ValidationError',
+            `Drift detection with id ${id} does not exist`,
+          );
+        }
+        const answer = ok(detectionStatusXml(detection));
+        if (detection.pollsLeft > 0) detection.pollsLeft -= 1;
+        return answer;
+      }
+      case 'DescribeStackResourceDrifts': {
+        if (!stack) return missing();
+        const filters = queryList(
+          params,
+          'StackResourceDriftStatusFilters',
+        ).map(f => f['']);
+        const drifts = (this.lastDrifts.get(stack.id) ?? []).filter(
+          d => filters.length === 0 || filters.includes(d.status),
+        );
+        const size =
+          Number(params.get('MaxResults')) || this.resourceDriftsPageSize;
+        const listed = page(
+          drifts,
+          token,
+          Math.min(size, this.resourceDriftsPageSize),
+        );
+        return ok(
+          `${members(
+            'StackResourceDrifts',
+            listed.items.map(d => resourceDriftXml(stack.id, d)),
+          )}${next(listed.nextToken)}`,
+        );
+      }
       case 'DescribeChangeSet': {
         const found = this.findChangeSet(stack, params.get('ChangeSetName'));
         if (!found) {
@@ -296,6 +399,30 @@ export class LoopbackCloudFormation implements LoopbackService {
       }
     }
     return undefined;
+  }
+
+  /** CreateStack: a CREATE change set, executed at once. */
+  private createStack(
+    params: URLSearchParams,
+    existing: LoopbackStack | undefined,
+    fail: (code: string, message: string) => LoopbackResponse,
+    ok: (result: string) => LoopbackResponse,
+  ): LoopbackResponse {
+    const changeSetName = `create-stack-${randomUUID()}`;
+    const asChangeSet = new URLSearchParams(params);
+    asChangeSet.set('ChangeSetName', changeSetName);
+    asChangeSet.set('ChangeSetType', 'CREATE');
+    const created = this.createChangeSet(asChangeSet, existing, fail, ok);
+    if (created.status !== 200) return created;
+    const stack = this.stacks.get(params.get('StackName') ?? '')!;
+    stack.terminationProtection =
+      params.get('EnableTerminationProtection') === 'true';
+    this.execute(
+      stack,
+      stack.changeSets.get(changeSetName)!,
+      params.get('DisableRollback') === 'true',
+    );
+    return ok(el('StackId', stack.id));
   }
 
   private createChangeSet(

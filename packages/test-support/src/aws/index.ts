@@ -13,6 +13,13 @@ export type {
   LoopbackService,
 } from './protocol';
 export { serviceOf } from './route';
+export { detectDrift, propertyDifferences } from './stackDrift';
+export type {
+  ActualProperties,
+  DriftDetection,
+  PropertyDifference,
+  ResourceDrift,
+} from './stackDrift';
 export type {
   ChangeSet,
   LoopbackStack,
