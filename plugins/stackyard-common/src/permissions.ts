@@ -41,10 +41,32 @@ export const stackyardEnvironmentSocketManagePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Tearing down an orphan stack: one with Stackyard tags that no catalog
+ * entity owns. A basic permission (there is no entity to decide on); the
+ * shipped policy grants it to the configured platform admin groups only.
+ */
+export const stackyardOrphanDeletePermission = createPermission({
+  name: 'stackyard.orphan.delete',
+  attributes: { action: 'delete' },
+});
+
+/**
+ * Checking the entity's environments for drift (CloudFormation drift
+ * detection, which reads every resource of the stack in AWS).
+ */
+export const stackyardEnvironmentDriftCheckPermission = createPermission({
+  name: 'stackyard.environment.drift.check',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
 /** Every permission Stackyard defines. */
 export const stackyardPermissions = [
   stackyardEnvironmentDeletePermission,
   stackyardEnvironmentDeployPermission,
   stackyardEnvironmentExtendPermission,
   stackyardEnvironmentSocketManagePermission,
+  stackyardEnvironmentDriftCheckPermission,
+  stackyardOrphanDeletePermission,
 ];

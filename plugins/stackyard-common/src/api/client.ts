@@ -3,13 +3,17 @@ import { routePath, stackyardRoutes } from './routes';
 import type {
   inspectSocketsQuerySchema,
   listEnvironmentsQuerySchema,
+  listOrphansQuerySchema,
 } from './schemas';
 import type {
+  CheckDriftResponse,
   ConnectionKeyResponse,
+  DriftReport,
   Environment,
   EnvironmentDetails,
   ExtendExpiryRequest,
   ListEnvironmentsResponse,
+  ListOrphansResponse,
   Operation,
   PreviewSocketInspection,
   RegisterDeploymentRequest,
@@ -38,6 +42,9 @@ export class StackyardApiError extends Error {
 export type ListEnvironmentsQuery = Partial<
   z.output<typeof listEnvironmentsQuerySchema>
 >;
+
+/** Filters and paging of {@link StackyardClient.listOrphans}. */
+export type ListOrphansQuery = Partial<z.output<typeof listOrphansQuerySchema>>;
 
 /** Options of {@link StackyardClient.getSockets}: how many recent frames (0-1000; backend default 100). */
 export type InspectSocketsQuery = Partial<
@@ -118,6 +125,22 @@ export class StackyardClient {
     return this.call(stackyardRoutes.getOperation, { id }, options);
   }
 
+  /** Starts a drift check of the environment's stack (or reuses a running one). */
+  checkDrift(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<CheckDriftResponse> {
+    return this.call(stackyardRoutes.checkDrift, { id }, options);
+  }
+
+  /** The environment's last drift check, per resource. */
+  getDrift(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<DriftReport> {
+    return this.call(stackyardRoutes.getDrift, { id }, options);
+  }
+
   /** Every resource of the environment's stack, with physical ids once deployed. */
   getResources(
     id: string,
@@ -166,6 +189,22 @@ export class StackyardClient {
     return this.call(stackyardRoutes.rotateConnectionKey, { id }, options);
   }
 
+  /** Stacks with Stackyard tags that no catalog entity owns. */
+  listOrphans(
+    query: ListOrphansQuery = {},
+    options?: StackyardRequestOptions,
+  ): Promise<ListOrphansResponse> {
+    return this.call(stackyardRoutes.listOrphans, { query }, options);
+  }
+
+  /** Tears an orphan stack down (needs `stackyard.orphan.delete`). */
+  teardownOrphan(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<TeardownResponse> {
+    return this.call(stackyardRoutes.teardownOrphan, { id }, options);
+  }
+
   /**
    * Calls one of {@link stackyardRoutes}: `id` and `connectionId` fill its
    * path, `query` (undefined values left out) its query string.
@@ -175,7 +214,7 @@ export class StackyardClient {
     request: {
       id?: string;
       connectionId?: string;
-      query?: Record<string, string | number | undefined>;
+      query?: Record<string, string | number | boolean | undefined>;
       body?: unknown;
     },
     options?: StackyardRequestOptions,

@@ -1,5 +1,11 @@
 // Types, schemas and a client of the stackyard-backend REST API.
 export type {
+  CheckDriftResponse,
+  DriftReport,
+  DriftStatus,
+  EnvironmentDrift,
+  PropertyDifference,
+  ResourceDrift,
   DeploymentStatus,
   Environment,
   EnvironmentAlarm,
@@ -7,9 +13,12 @@ export type {
   EnvironmentStatus,
   ExtendExpiryRequest,
   ListEnvironmentsResponse,
+  ListOrphansResponse,
   Operation,
   OperationState,
   OperationType,
+  Orphan,
+  OrphanKind,
   RegisterDeploymentRequest,
   RegisterDeploymentResponse,
   StackEvent,
@@ -34,6 +43,7 @@ export {
   idSchema,
   inspectSocketsQuerySchema,
   listEnvironmentsQuerySchema,
+  listOrphansQuerySchema,
   registerDeploymentRequestSchema,
   sendToConnectionRequestSchema,
   stackResourcesSchema,
@@ -51,9 +61,12 @@ export {
   environmentStatusSchema,
   errorResponseBodySchema,
   listEnvironmentsResponseSchema,
+  listOrphansResponseSchema,
   operationSchema,
   operationStateSchema,
   operationTypeSchema,
+  orphanKindSchema,
+  orphanSchema,
   previewSocketConnectionSchema,
   previewSocketFrameSchema,
   previewSocketInspectionSchema,
@@ -64,6 +77,14 @@ export {
   targetTypeSchema,
   teardownResponseSchema,
 } from './models';
+export {
+  checkDriftResponseSchema,
+  driftReportSchema,
+  driftStatusSchema,
+  environmentDriftSchema,
+  propertyDifferenceSchema,
+  resourceDriftSchema,
+} from './drift';
 export {
   errorResponse,
   pathParameters,
@@ -77,5 +98,6 @@ export { StackyardApiError, StackyardClient } from './client';
 export type {
   InspectSocketsQuery,
   ListEnvironmentsQuery,
+  ListOrphansQuery,
   StackyardRequestOptions,
 } from './client';

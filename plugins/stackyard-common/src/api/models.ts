@@ -4,6 +4,7 @@
  * TypeScript types from them.
  */
 import { z } from 'zod';
+import { environmentDriftSchema } from './drift';
 
 const timestamp = (description?: string) =>
   z.iso.datetime({ offset: true }).meta(description ? { description } : {});
@@ -84,6 +85,17 @@ export const environmentSchema = z
       description: 'Set when teardown is refused; `protectionReason` says why.',
     }),
     protectionReason: z.string().optional(),
+    costCenter: z
+      .string()
+      .meta({
+        description:
+          "Who pays for the stack: its `CostCenter` tag, or the deployment's registration.",
+      })
+      .optional(),
+    entityMissingSince: timestamp(
+      'Set while the catalog has no entity `entityRef` names (deleted, renamed, never registered): since when the reconciler found it missing. Cleared when the entity returns; nothing is deleted automatically.',
+    ).optional(),
+    drift: environmentDriftSchema.optional(),
     createdBy: z.string(),
     createdAt: timestamp(),
     updatedAt: timestamp(),
@@ -211,6 +223,65 @@ export const listEnvironmentsResponseSchema = z
       .optional(),
   })
   .meta({ id: 'ListEnvironmentsResponse' });
+
+export const orphanKindSchema = z
+  .enum(['missing-entity', 'unreadable-tags'])
+  .meta({
+    description:
+      '`missing-entity`: the stack\'s `stackyard:entity-ref` names no catalog entity; `unreadable-tags`: its Stackyard tags do not parse or do not match its name, so it cannot be adopted.',
+  });
+
+export const orphanSchema = z
+  .object({
+    id: z.uuid(),
+    kind: orphanKindSchema,
+    target: z.string(),
+    accountId: z.string().optional(),
+    region: z.string().optional(),
+    stackName: z.string(),
+    stackId: z.string().optional(),
+    stackStatus: z
+      .string()
+      .meta({ description: "CloudFormation's own status." })
+      .optional(),
+    reason: z
+      .string()
+      .meta({ description: 'Why the stack is an orphan, in words.' }),
+    entityRef: z
+      .string()
+      .meta({ description: 'The entity the stack\'s tag names, when readable.' })
+      .optional(),
+    environmentId: z
+      .uuid()
+      .meta({
+        description:
+          'The environment tracking the stack (`missing-entity` orphans).',
+      })
+      .optional(),
+    protected: z.boolean().meta({
+      description: 'Set when teardown is refused; `protectionReason` says why.',
+    }),
+    protectionReason: z.string().optional(),
+    firstSeenAt: timestamp('When the reconciler first listed the stack.'),
+  })
+  .meta({
+    id: 'Orphan',
+    description:
+      'A stack with Stackyard tags that no catalog entity owns: its entity is gone from the catalog, or its tags cannot be read.',
+  });
+
+export const listOrphansResponseSchema = z
+  .object({
+    items: z.array(orphanSchema),
+    nextCursor: z
+      .string()
+      .meta({
+        description:
+          'Pass as `cursor` to get the next page; absent on the last page.',
+      })
+      .optional(),
+  })
+  .meta({ id: 'ListOrphansResponse' });
 
 export const environmentDetailsSchema = z
   .object({

@@ -4,12 +4,14 @@
  * them (`npm run openapi:generate -w @stackyard/plugin-stackyard-backend`).
  */
 import type { z } from 'zod';
+import { checkDriftResponseSchema, driftReportSchema } from './drift';
 import {
   connectionKeyResponseSchema,
   environmentDetailsSchema,
   environmentSchema,
   errorResponseBodySchema,
   listEnvironmentsResponseSchema,
+  listOrphansResponseSchema,
   operationSchema,
   previewSocketInspectionSchema,
   registerDeploymentResponseSchema,
@@ -22,6 +24,7 @@ import {
   idSchema,
   inspectSocketsQuerySchema,
   listEnvironmentsQuerySchema,
+  listOrphansQuerySchema,
   registerDeploymentRequestSchema,
   sendToConnectionRequestSchema,
 } from './schemas';
@@ -60,7 +63,7 @@ export const pathParameters: Record<
 > = {
   id: {
     schema: idSchema,
-    description: 'Environment or operation id (case-insensitive)',
+    description: 'Environment, operation or orphan id (case-insensitive)',
   },
   connectionId: { schema: connectionIdSchema },
 };
@@ -228,6 +231,71 @@ export const stackyardRoutes = {
       400: errorResponse,
       401: errorResponse,
       403: errorResponse,
+      404: errorResponse,
+    },
+  },
+  listOrphans: {
+    method: 'get',
+    path: '/orphans',
+    summary:
+      'Lists orphan stacks: stacks with Stackyard tags whose entity is not in the catalog, or whose tags cannot be read. The reconciler refreshes the list every cycle. Paginated (oldest first).',
+    query: listOrphansQuerySchema,
+    responses: {
+      200: {
+        description: 'A page of orphans.',
+        body: listOrphansResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+    },
+  },
+  teardownOrphan: {
+    method: 'post',
+    path: '/orphans/{id}/teardown',
+    summary:
+      'Tears an orphan stack down. Needs `stackyard.orphan.delete` (the shipped policy grants it to `stackyard.platform.adminGroups` only). Idempotent like environment teardown. Audited (`orphan-teardown`).',
+    responses: {
+      202: {
+        description: 'The teardown operation (started now or already running).',
+        body: teardownResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      404: errorResponse,
+      409: error(
+        'Protected stack (protected stage or termination protection), or another operation in progress.',
+      ),
+    },
+  },
+  checkDrift: {
+    method: 'post',
+    path: '/environments/{id}/drift',
+    summary:
+      "Starts a drift check of the environment's stack (CloudFormation DetectStackDrift); the result arrives on the environment's `drift` and at `GET /environments/{id}/drift`, with a live update when it finishes. Needs `stackyard.environment.drift.check` on the entity. A check of the same stack already running is reused. Audited (`environment-drift-check`).",
+    responses: {
+      202: {
+        description: 'The check started, or one already running.',
+        body: checkDriftResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      403: errorResponse,
+      404: errorResponse,
+      409: error(
+        'Nothing to check: a local preview, or a stack that is deleted or not deployed yet; or too many checks run in the account.',
+      ),
+    },
+  },
+  getDrift: {
+    method: 'get',
+    path: '/environments/{id}/drift',
+    summary:
+      "The environment's last drift check, per resource: status and the properties that differ (expected vs actual).",
+    responses: {
+      200: { description: 'The last check.', body: driftReportSchema },
+      400: errorResponse,
+      401: errorResponse,
       404: errorResponse,
     },
   },

@@ -339,6 +339,25 @@ export const connectionIdSchema = z
     message: 'must be 1-128 letters, digits, +, /, =, _ or -',
   });
 
+/** `limit` of a paginated list. */
+const pageLimit = z.coerce.number().int().min(1).max(500).default(50);
+
+/** `cursor` of a paginated list. */
+const pageCursor = z
+  .string()
+  .min(1)
+  .max(512)
+  .meta({ description: 'nextCursor of the previous page' })
+  .optional();
+
+/** A boolean query parameter: exactly `true` or `false`. */
+const queryBoolean = (description: string) =>
+  z
+    .enum(['true', 'false'], { message: 'must be "true" or "false"' })
+    .transform(value => value === 'true')
+    .meta({ description })
+    .optional();
+
 /** Query of `GET /environments`. */
 export const listEnvironmentsQuerySchema = z
   .object({
@@ -354,13 +373,35 @@ export const listEnvironmentsQuerySchema = z
     status: environmentStatusSchema.optional(),
     target: z.string().min(1).max(63).optional(),
     stage: z.string().min(1).max(32).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z
-      .string()
+    templateName: z.string().min(1).max(255).optional(),
+    costCenter: z.string().min(1).max(255).optional(),
+    expiringWithinHours: z.coerce
+      .number()
+      .int()
       .min(1)
-      .max(512)
-      .meta({ description: 'nextCursor of the previous page' })
+      .max(24 * 365)
+      .meta({
+        description:
+          'Only environments that expire within this many hours from now.',
+      })
       .optional(),
+    entityMissing: queryBoolean(
+      '`true`: only environments whose entity is missing from the catalog; `false`: only the others.',
+    ),
+    drifted: queryBoolean(
+      '`true`: only environments whose last drift check found drift; `false`: only the others.',
+    ),
+    limit: pageLimit,
+    cursor: pageCursor,
+  })
+  .strict();
+
+/** Query of `GET /orphans`. */
+export const listOrphansQuerySchema = z
+  .object({
+    target: z.string().min(1).max(63).optional(),
+    limit: pageLimit,
+    cursor: pageCursor,
   })
   .strict();
 

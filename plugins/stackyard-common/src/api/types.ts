@@ -13,7 +13,10 @@ import type {
   environmentSchema,
   environmentStatusSchema,
   listEnvironmentsResponseSchema,
+  listOrphansResponseSchema,
   operationSchema,
+  orphanKindSchema,
+  orphanSchema,
   operationStateSchema,
   operationTypeSchema,
   previewSocketConnectionSchema,
@@ -26,6 +29,14 @@ import type {
   targetTypeSchema,
   teardownResponseSchema,
 } from './models';
+import type {
+  checkDriftResponseSchema,
+  driftReportSchema,
+  driftStatusSchema,
+  environmentDriftSchema,
+  propertyDifferenceSchema,
+  resourceDriftSchema,
+} from './drift';
 import type {
   extendExpiryRequestSchema,
   registerDeploymentRequestSchema,
@@ -54,6 +65,10 @@ export type StackResourcesResponse = z.infer<
 export type ListEnvironmentsResponse = z.infer<
   typeof listEnvironmentsResponseSchema
 >;
+export type OrphanKind = z.infer<typeof orphanKindSchema>;
+export type Orphan = z.infer<typeof orphanSchema>;
+/** `GET /orphans` */
+export type ListOrphansResponse = z.infer<typeof listOrphansResponseSchema>;
 /** `GET /environments/{id}` */
 export type EnvironmentDetails = z.infer<typeof environmentDetailsSchema>;
 /** `POST /environments` */
@@ -90,3 +105,11 @@ export type SendToConnectionRequest = z.input<
 >;
 /** `POST /environments/{id}/sockets/connection-key` */
 export type ConnectionKeyResponse = z.infer<typeof connectionKeyResponseSchema>;
+export type DriftStatus = z.infer<typeof driftStatusSchema>;
+export type EnvironmentDrift = z.infer<typeof environmentDriftSchema>;
+export type PropertyDifference = z.infer<typeof propertyDifferenceSchema>;
+export type ResourceDrift = z.infer<typeof resourceDriftSchema>;
+/** `GET /environments/{id}/drift` */
+export type DriftReport = z.infer<typeof driftReportSchema>;
+/** `POST /environments/{id}/drift` (202) */
+export type CheckDriftResponse = z.infer<typeof checkDriftResponseSchema>;
