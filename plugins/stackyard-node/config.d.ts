@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Stackyard: environments of catalog entities as CloudFormation stacks. */
   stackyard?: {
@@ -37,6 +39,26 @@ export interface Config {
      * @default ['prod', 'production']
      */
     protectedStages?: string[];
+    /** Drift checks (CloudFormation drift detection) of aws environments. */
+    drift?: {
+      /**
+       * Checks run on a schedule besides on request: `frequency` for every
+       * aws target, `targets.<name>.frequency` for one (overriding it). At
+       * least 5 minutes. Without either, drift is checked only on request.
+       */
+      schedule?: {
+        frequency?: HumanDuration | string;
+        targets?: {
+          [targetName: string]: { frequency: HumanDuration | string };
+        };
+      };
+      /**
+       * Drift detections running at once in one AWS account, on request and
+       * scheduled together; more are refused (409) or wait for the next run.
+       * @default 2
+       */
+      maxConcurrentPerAccount?: number;
+    };
     scaffolder?: {
       /**
        * Directory under which `stackyard:publish:local` creates git

@@ -7,6 +7,10 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { stackyardPermissions } from '@stackyard/plugin-stackyard-common';
 import { readOptions } from './config/readOptions';
+import {
+  DRIFT_SWEEP_FREQUENCY,
+  startDueDriftChecks,
+} from './drift/scheduledDriftChecks';
 import { createStackyardServices } from './services';
 import { attachToHandedOverServer } from './sockets/httpServerHandover';
 
@@ -38,7 +42,7 @@ export const stackyardPlugin = createBackendPlugin({
         const { logger } = deps;
         deps.permissionsRegistry.addPermissions(stackyardPermissions);
 
-        const { router, sockets, tracker, reconciler } =
+        const { router, sockets, tracker, reconciler, store, drift } =
           await createStackyardServices({
             ...deps,
             options,
@@ -74,6 +78,26 @@ export const stackyardPlugin = createBackendPlugin({
             );
           },
         });
+
+        // Scheduled drift checks, for the targets `stackyard.drift.schedule` names.
+        if (options.drift.scheduleByTarget.size > 0) {
+          await deps.scheduler.scheduleTask({
+            id: 'stackyard-drift',
+            frequency: DRIFT_SWEEP_FREQUENCY,
+            timeout: { minutes: 5 },
+            initialDelay: { minutes: 1 },
+            scope: 'global',
+            fn: async () => {
+              const started = await startDueDriftChecks({
+                config: options.drift,
+                store,
+                drift: drift.store,
+                checker: drift.checker,
+              });
+              if (started > 0) logger.info(`Started ${started} drift checks`);
+            },
+          });
+        }
 
         attachToHandedOverServer({
           rootConfig: deps.config,

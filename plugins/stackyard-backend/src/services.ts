@@ -16,6 +16,9 @@ import { CloudFormationStacks } from './aws/CloudFormationStacks';
 import { CloudWatchAlarms } from './aws/CloudWatchAlarms';
 import type { StackyardOptions } from './config/readOptions';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
+import { CloudFormationDrift } from './drift/CloudFormationDrift';
+import { DriftChecker, DriftPolling } from './drift/DriftChecker';
+import { DriftStore } from './drift/DriftStore';
 import {
   EnvironmentNotifier,
   SignalsEnvironmentNotifier,
@@ -59,6 +62,8 @@ export type StackyardServicesOptions = {
   notifier?: EnvironmentNotifier;
   /** Clock of the tracker and reconciler. @default the system clock */
   now?: () => Date;
+  /** How drift checks poll CloudFormation. @default DEFAULT_DRIFT_POLLING */
+  driftPolling?: Partial<DriftPolling>;
 };
 
 /** Stackyard's services, wired to each other. */
@@ -73,6 +78,8 @@ export type StackyardServices = {
   tracker: OperationTracker;
   reconciler: Reconciler;
   resources: StackResourceInventory;
+  /** Drift checks of aws environments, and where their results are kept. */
+  drift: { checker: DriftChecker; store: DriftStore };
   sockets: PreviewSockets;
   /** The REST API, with the socket routes and management API. */
   router: express.Router;
@@ -133,6 +140,18 @@ export async function createStackyardServices(
     now,
   });
   const resources = StackResourceInventory.create({ store, stacks, targets });
+  const driftStore = new DriftStore(await deps.database.getClient());
+  const drift = DriftChecker.create({
+    store,
+    drift: driftStore,
+    gateway: CloudFormationDrift.create({ clients }),
+    targets,
+    notifier,
+    logger,
+    maxConcurrentPerAccount: options.drift.maxConcurrentPerAccount,
+    polling: deps.driftPolling,
+    now,
+  });
   const sockets = await createPreviewSockets({
     knex: await deps.database.getClient(),
     environments: store,
@@ -151,6 +170,7 @@ export async function createStackyardServices(
     teardown,
     notifier,
     resources,
+    drift,
     targets,
     maxExtensionHours: options.maxExtensionHours,
   });
@@ -164,6 +184,7 @@ export async function createStackyardServices(
     tracker,
     reconciler,
     resources,
+    drift: { checker: drift, store: driftStore },
     sockets,
     router,
   };

@@ -13,4 +13,9 @@ export {
   isProtectedStage,
 } from './config/protectedStages';
 export { selectTarget } from './config/selectTarget';
+export {
+  DEFAULT_MAX_DRIFT_CHECKS_PER_ACCOUNT,
+  readDriftConfig,
+} from './config/drift';
+export type { DriftConfig } from './config/drift';
 export { endpointProblem, parseEndpoint } from './config/endpoint';

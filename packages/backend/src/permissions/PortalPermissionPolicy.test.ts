@@ -7,6 +7,7 @@ import {
 import {
   stackyardEnvironmentDeletePermission,
   stackyardEnvironmentDeployPermission,
+  stackyardEnvironmentDriftCheckPermission,
   stackyardEnvironmentExtendPermission,
   stackyardEnvironmentSocketManagePermission,
   stackyardPermissions,
@@ -53,6 +54,10 @@ describe('PortalPermissionPolicy', () => {
     [
       'managing Stackyard preview sockets',
       stackyardEnvironmentSocketManagePermission,
+    ],
+    [
+      'checking Stackyard environments for drift',
+      stackyardEnvironmentDriftCheckPermission,
     ],
   ])('%s', (_action, permission) => {
     it("is limited to the entity's owners", async () => {

@@ -31,6 +31,8 @@ export async function createReplica(options: {
   permissions?: PermissionsService;
   now?: () => Date;
   extraTargets?: Target[];
+  /** At most this many drift checks per account. @default 2 */
+  maxDriftChecksPerAccount?: number;
 }) {
   const targets = new Map<string, Target>([
     ['local', { name: 'local', type: 'local' }],
@@ -46,6 +48,10 @@ export async function createReplica(options: {
       protectedStages: ['prod', 'production'],
       eventRetention: 100,
       sockets: { recentFrames: 50, remoteTimeoutMs: 1000 },
+      drift: {
+        scheduleByTarget: new Map(),
+        maxConcurrentPerAccount: options.maxDriftChecksPerAccount ?? 2,
+      },
     },
     database: mockServices.database({ knex: options.knex }),
     logger: mockServices.logger.mock(),
@@ -59,6 +65,8 @@ export async function createReplica(options: {
     mountPath: '',
     notifier,
     now: options.now,
+    // The loopback endpoint answers a detection's status at once.
+    driftPolling: { initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 5000 },
   });
   const app = express().use(services.router).use(mockErrorHandler());
   return { ...services, app, auditEvents, messages };

@@ -19,6 +19,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'stackyard_socket_apis',
       'stackyard_socket_connections',
       'stackyard_stack_resources',
+      'stackyard_drift_resources',
     ]) {
       expect(await knex.schema.hasTable(table)).toBe(true);
     }
@@ -28,12 +29,16 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
         'active_operation_id',
       ),
     ).toBe(true);
+    expect(
+      await knex.schema.hasColumn('stackyard_environments', 'drift_status'),
+    ).toBe(true);
 
     // The directory is explicit: jest may run from the repository root.
     await knex.migrate.rollback(migrationConfig, true);
     expect(await knex.schema.hasTable('stackyard_environments')).toBe(false);
     expect(await knex.schema.hasTable('stackyard_socket_apis')).toBe(false);
     expect(await knex.schema.hasTable('stackyard_stack_resources')).toBe(false);
+    expect(await knex.schema.hasTable('stackyard_drift_resources')).toBe(false);
   });
 
   it('skips migrations when the database service says so', async () => {

@@ -1,6 +1,7 @@
 import type {
   Environment,
   EnvironmentAlarm,
+  EnvironmentDrift,
   EnvironmentStatus,
   Operation,
   OperationState,
@@ -41,6 +42,10 @@ export type EnvironmentRow = {
   expires_at: Date | string | number | null;
   reconciled_at: Date | string | number | null;
   active_operation_id: string | null;
+  drift_status?: string | null;
+  drift_checked_at?: Date | string | number | null;
+  drifted_resources?: number | string | null;
+  drift_reason?: string | null;
 };
 
 /** A row of `stackyard_operations`. */
@@ -160,6 +165,20 @@ export function toEnvironment(
     expiresAt: iso(row.expires_at),
     reconciledAt: iso(row.reconciled_at),
     activeOperationId: opt(row.active_operation_id),
+    drift: toDrift(row),
+  };
+}
+
+/** The drift summary of a row; undefined when never checked. */
+function toDrift(row: EnvironmentRow): EnvironmentDrift | undefined {
+  if (!row.drift_status) return undefined;
+  const drifted = row.drifted_resources;
+  return {
+    status: row.drift_status as EnvironmentDrift['status'],
+    checkedAt: iso(row.drift_checked_at ?? null),
+    driftedResources:
+      drifted === null || drifted === undefined ? undefined : Number(drifted),
+    reason: opt(row.drift_reason ?? null),
   };
 }
 

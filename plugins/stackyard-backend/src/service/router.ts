@@ -18,6 +18,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
+import type { DriftChecker } from '../drift/DriftChecker';
+import { addDriftRoutes } from '../drift/driftRoutes';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import type { StackResourceInventory } from '../reconciler/StackResourceInventory';
 import type { PreviewSocketHost } from '../sockets/PreviewSocketHost';
@@ -37,6 +39,8 @@ export type RouterOptions = {
   notifier: EnvironmentNotifier;
   /** Resource lists of stacks, read from CloudFormation on demand. */
   resources: StackResourceInventory;
+  /** Drift checks (`/environments/{id}/drift`); the routes are left out without it. */
+  drift?: DriftChecker;
   targets: ReadonlyMap<string, Target>;
   /** Longest extension of a preview's expiry, in hours. */
   maxExtensionHours: number;
@@ -231,6 +235,10 @@ export async function createRouter(
     await notifier.environmentChanged(environment);
     res.json(environment);
   });
+
+  if (options.drift) {
+    addDriftRoutes(router, { httpAuth, store, guard, checker: options.drift });
+  }
 
   router.get('/operations/:id', async (req, res) => {
     await credentials(req);

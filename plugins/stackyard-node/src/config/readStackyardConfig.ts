@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Config } from '@backstage/config';
+import { DriftConfig, readDriftConfig } from './drift';
 import { readProtectedStages } from './protectedStages';
 import { Target, readTargets } from './targets';
 
@@ -11,6 +12,8 @@ export interface StackyardConfig {
   readonly protectedStages: readonly string[];
   /** Absolute directory for `stackyard:publish:local`, when configured. */
   readonly localPublishDirectory?: string;
+  /** Scheduled drift checks per target, and how many run at once per account. */
+  readonly drift: DriftConfig;
 }
 
 /**
@@ -23,9 +26,11 @@ export function readStackyardConfig(config: Config): StackyardConfig {
   const dir = config.getOptionalString(
     'stackyard.scaffolder.localPublishDirectory',
   );
+  const targets = readTargets(config);
   return {
-    targets: readTargets(config),
+    targets,
     protectedStages: readProtectedStages(config),
     localPublishDirectory: dir ? resolve(dir) : undefined,
+    drift: readDriftConfig(config, targets),
   };
 }
