@@ -1,5 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
+  DriftReport,
   Environment,
   EnvironmentDetails,
   Operation,
@@ -97,6 +98,11 @@ export function mockStackyardApi(
       async () => {},
     ),
     rotateConnectionKey: jest.fn(),
+    checkDrift: jest.fn(),
+    getDrift: jest.fn<
+      Promise<DriftReport>,
+      Parameters<StackyardApi['getDrift']>
+    >(async () => ({ resources: [] })),
   };
   return api;
 }

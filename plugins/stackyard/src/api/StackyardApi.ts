@@ -17,6 +17,8 @@ export type StackyardApi = Pick<
   | 'sendToConnection'
   | 'disconnect'
   | 'rotateConnectionKey'
+  | 'checkDrift'
+  | 'getDrift'
 >;
 
 /** The Infra tab's client of the stackyard-backend API. */

@@ -14,6 +14,7 @@ import { stackConsoleUrl } from '../lib/consoleLinks';
 import { useEnvironmentDetails } from '../hooks/useEnvironmentDetails';
 import { AlarmsList } from './AlarmsList';
 import { DeployedBy } from './DeployedBy';
+import { DriftMark, DriftPanel } from './DriftPanel';
 import { EventsList } from './EventsList';
 import { GitRevision } from './GitRevision';
 import { LastOperation } from './LastOperation';
@@ -38,7 +39,7 @@ const hasPreviewSockets = (environment: Environment) =>
 
 /**
  * One environment: status, where it came from (branch, commit, who
- * deployed it), activity, outputs, resources, alarms, preview
+ * deployed it), activity, drift, outputs, resources, alarms, preview
  * socket, events, teardown.
  */
 export function EnvironmentCard(props: {
@@ -74,6 +75,7 @@ export function EnvironmentCard(props: {
             stackStatus={environment.stackStatus}
             reason={environment.statusReason}
           />
+          <DriftMark drift={environment.drift} />
           {environment.targetType === 'local' ? (
             <Chip
               size="small"
@@ -124,6 +126,7 @@ export function EnvironmentCard(props: {
           latest={latestTemplateVersion}
         />
         <PreviewExpiry environment={environment} onExtended={props.onUpdated} />
+        <DriftPanel environment={environment} />
         <Grid container spacing={2}>
           <Grid item xs={12} md={6}>
             <Typography variant="subtitle2" component="h4">
