@@ -29,3 +29,38 @@ export async function describeStackStatus(
   }
   return { status };
 }
+
+/**
+ * Creates a stack with CreateStack, as a service's CI deploying outside the
+ * portal would, with its template and tags; returns the stack id.
+ */
+export async function createStack(
+  endpoint: string,
+  stack: {
+    name: string;
+    template: object;
+    tags: Record<string, string>;
+  },
+): Promise<string> {
+  const params = new URLSearchParams({
+    Action: 'CreateStack',
+    Version: '2010-05-15',
+    StackName: stack.name,
+    TemplateBody: JSON.stringify(stack.template),
+  });
+  Object.entries(stack.tags).forEach(([key, value], i) => {
+    params.set(`Tags.member.${i + 1}.Key`, key);
+    params.set(`Tags.member.${i + 1}.Value`, value);
+  });
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: params,
+  });
+  const text = await response.text();
+  const stackId = /<StackId>([^<]*)<\/StackId>/.exec(text)?.[1];
+  if (!response.ok || !stackId) {
+    throw new Error(`CreateStack ${stack.name}: ${response.status} ${text}`);
+  }
+  return stackId;
+}

@@ -89,6 +89,29 @@ export const stacks: Record<string, Stack> = {
 };
 
 /**
+ * A branch preview that CI creates directly on the loopback endpoint
+ * (CreateStack with Stackyard's tags) for discovery to find, and a change
+ * made to it outside CloudFormation, which a drift check reports.
+ */
+export const ciStack = {
+  name: 'de2e-wo-42-dev',
+  entityRef: 'component:default/infra-e2e-discovered',
+  prefix: 'de2e-wo-42',
+  stage: 'dev',
+  branch: 'feature/wo-42-x',
+  commit: '4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d',
+  template: {
+    Resources: {
+      Jobs: {
+        Type: 'AWS::SQS::Queue',
+        Properties: { VisibilityTimeout: 30 },
+      },
+    },
+  },
+  drift: { logicalId: 'Jobs', actual: { VisibilityTimeout: 300 } },
+} as const;
+
+/**
  * The account's alarms. Stackyard gives an alarm to the stack whose name,
  * followed by `-`, is its name's longest prefix, so `ie2e-dev` gets four
  * and the others none of these (`orphan-` has no stack at all).

@@ -1,7 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LoopbackAws } from '@stackyard/test-support/aws';
-import { alarms, awsTarget, stackIdOf, stacks } from '../infra/loopbackAws';
+import {
+  alarms,
+  awsTarget,
+  ciStack,
+  stackIdOf,
+  stacks,
+} from '../infra/loopbackAws';
 
 /** How long CloudFormation takes to delete a stack of the e2e account. */
 const DELETION_MS = 4000;
@@ -23,6 +29,10 @@ export async function startLoopbackAws(dir: string) {
     fake.cloudFormation.addStack({ ...stack, id: stackIdOf(stack.name) });
   }
   fake.cloudWatch.alarms.push(...alarms);
+  // Changed outside CloudFormation once CI has created it.
+  fake.cloudFormation.driftResource(ciStack.name, ciStack.drift.logicalId, {
+    ...ciStack.drift.actual,
+  });
 
   const configFile = resolve(dir, 'app-config.loopback-aws.yaml');
   // JSON is YAML; the endpoint's port is only known now.
