@@ -108,9 +108,38 @@ export type {
 export { SandboxResultCache } from './sandbox/SandboxResultCache';
 export type { SandboxResultCacheOptions } from './sandbox/SandboxResultCache';
 export type { SandboxJob } from './sandbox/protocol';
+export { deployService } from './deploy/deployService';
+export type {
+  CredentialProvider,
+  DeployServiceOptions,
+  DeployedService,
+  ExtensionPolicy,
+} from './deploy/deployService';
+export {
+  BroadeningRefusedError,
+  DeployRefusedError,
+  PolicyFindingsError,
+} from './deploy/DeployRefusedError';
+export {
+  DEPLOY_CONFIRMATION_CODE,
+  DESTROY_CONFIRMATION_CODE,
+  GuardedIoHost,
+  STACK_ACTIVITY_CODE,
+  formatStackActivity,
+} from './deploy/GuardedIoHost';
+export type { DeployLog, GuardedIoHostOptions } from './deploy/GuardedIoHost';
+export { endpointAgent } from './deploy/endpointAgent';
+export { checkUntrustedAssembly } from './deploy/untrustedAssembly';
 // Entry points of this package's executables, which load the built bundle
 // (dist/index.cjs.js): bin/sandbox-child.js and bin/stackyard. The CLI's
 // own helpers (template reading and checking) stay internal.
 export { runSandboxChild } from './sandbox/child';
-export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, runCli } from './cli/main';
+export {
+  EXIT_BAD_INPUT,
+  EXIT_DEPLOY_FAILED,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  runCli,
+} from './cli/main';
 export type { CliOutput } from './cli/main';
+export type { CliEnv } from './cli/ciContext';

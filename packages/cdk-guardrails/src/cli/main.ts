@@ -2,6 +2,11 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs } from 'util';
 import { StackyardNameError, resolvePrefix } from '@stackyard/plugin-stackyard-common';
+import {
+  BroadeningRefusedError,
+  DeployRefusedError,
+  PolicyFindingsError,
+} from '../deploy/DeployRefusedError';
 import { ManifestError } from '../manifest/ManifestError';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import { formatFinding } from '../policy/evaluateTemplate';
@@ -9,6 +14,8 @@ import type { PolicyReport } from '../policy/types';
 import { StageConfigError, resolveStageConfig } from '../stages/stageConfig';
 import { synthService } from '../synth/synthService';
 import { checkTemplates } from './checkTemplates';
+import { CliEnv, ciBranch, ciCommit } from './ciContext';
+import { DeployUsageError, runDeploy } from './deploy';
 import { BadInputError, readTemplates } from './readTemplates';
 
 /** Exit code: no findings. */
@@ -17,6 +24,12 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 /** Exit code: bad input (unreadable file, not a template, invalid arguments or manifest). */
 export const EXIT_BAD_INPUT = 2;
+/**
+ * Exit code of `deploy`: the deploy failed or was refused (CloudFormation
+ * rolled it back, or it broadens permissions without approval). A deploy
+ * that succeeded exits 0 even when registering it with the portal failed.
+ */
+export const EXIT_DEPLOY_FAILED = 3;
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -27,9 +40,18 @@ export interface CliOutput {
 const USAGE = `usage:
   stackyard check <cdk.out dir | template file ...> [--stage S] [--json]
   stackyard synth <app dir> (--prefix P | --branch B) --stage S [--out DIR] [--json]
+  stackyard deploy <app dir> (--prefix P | --branch B) --stage S [--commit C]
+                   [--target T] [--require-approval broadening|never] [--json]
 
-Exit codes: 0 no findings, 1 findings (one line each:
-"<RULE-ID> <stack>/<path or logical id>: <message>"), 2 bad input.`;
+Exit codes: 0 no findings (deploy: deployed, registered or not), 1 findings
+(one line each: "<RULE-ID> <stack>/<path or logical id>: <message>"; nothing
+deployed), 2 bad input, 3 deploy failed or refused.
+
+deploy uses the credentials and region of the standard AWS environment
+(AWS_ENDPOINT_URL* honoured); the branch and commit default to CI's
+(GITHUB_REF_NAME/GITHUB_SHA, CI_COMMIT_REF_NAME/CI_COMMIT_SHA). With
+STACKYARD_PORTAL_URL, STACKYARD_TOKEN and a target (--target or
+STACKYARD_TARGET) it registers the deployment with the portal.`;
 
 class UsageError extends Error {}
 
@@ -75,7 +97,7 @@ async function check(args: string[], out: CliOutput): Promise<number> {
   return report(out, checkTemplates(templates, { stage }), values.json ?? false);
 }
 
-async function synth(args: string[], out: CliOutput): Promise<number> {
+async function synth(args: string[], out: CliOutput, env: CliEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -109,8 +131,8 @@ async function synth(args: string[], out: CliOutput): Promise<number> {
     manifest,
     prefix,
     stage: values.stage,
-    branch: values.branch ?? process.env.GITHUB_REF_NAME,
-    commit: process.env.GITHUB_SHA,
+    branch: values.branch ?? ciBranch(env),
+    commit: ciCommit(env),
   });
   if (values.out !== undefined) {
     mkdirSync(values.out, { recursive: true });
@@ -125,18 +147,61 @@ async function synth(args: string[], out: CliOutput): Promise<number> {
   });
 }
 
+async function deploy(args: string[], out: CliOutput, env: CliEnv): Promise<number> {
+  const json = args.includes('--json');
+  try {
+    await runDeploy(args, out, env);
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof PolicyFindingsError) {
+      report(out, { findings: [...e.findings], acknowledged: [] }, json, { deployed: false });
+      out.stderr('stackyard: nothing deployed: the safety policy found problems');
+      return EXIT_FINDINGS;
+    }
+    if (e instanceof DeployUsageError) throw new UsageError(e.message);
+    if (isBadInput(e) || e instanceof DeployRefusedError) throw e;
+    // Construct validation (e.g. a branch that is no valid tag value) fails
+    // the assembly: bad input, not a failed deploy.
+    const cause = (e as { cause?: unknown }).cause;
+    if ((e as Error).name === 'AssemblyError' && cause instanceof Error) {
+      throw new BadInputError(`the service cannot be built: ${cause.message}`);
+    }
+    const message = e instanceof BroadeningRefusedError ? e.message : `deploy failed: ${(e as Error).message ?? String(e)}`;
+    if (json) out.stdout(JSON.stringify({ ok: false, error: message }, null, 2));
+    out.stderr(`stackyard: ${message}`);
+    return EXIT_DEPLOY_FAILED;
+  }
+}
+
+function isBadInput(e: unknown): boolean {
+  return (
+    e instanceof BadInputError ||
+    e instanceof ManifestError ||
+    e instanceof StackyardNameError ||
+    e instanceof StageConfigError ||
+    isParseArgsError(e)
+  );
+}
+
 /**
  * Runs the `stackyard` CLI and returns its exit code. Never runs a shell;
- * arguments are only ever used as file paths and names.
+ * arguments are only ever used as file paths and names. `env` is where it
+ * reads CI's and the portal's variables (AWS's are read by the AWS SDK).
  */
-export async function runCli(argv: readonly string[], out: CliOutput): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  out: CliOutput,
+  env: CliEnv = process.env,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
         return await check(rest, out);
       case 'synth':
-        return await synth(rest, out);
+        return await synth(rest, out, env);
+      case 'deploy':
+        return await deploy(rest, out, env);
       case '--help':
       case '-h':
       case 'help':
@@ -152,13 +217,7 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<n
       out.stderr(`stackyard: ${e.message}\n${USAGE}`);
       return EXIT_BAD_INPUT;
     }
-    if (
-      e instanceof BadInputError ||
-      e instanceof ManifestError ||
-      e instanceof StackyardNameError ||
-      e instanceof StageConfigError ||
-      isParseArgsError(e)
-    ) {
+    if (isBadInput(e) || e instanceof DeployRefusedError) {
       out.stderr(`stackyard: ${(e as Error).message}`);
       return EXIT_BAD_INPUT;
     }

@@ -17,6 +17,15 @@ describe('registerDeploymentRequestSchema', () => {
     expect(registerDeploymentRequestSchema.parse(valid)).toEqual(valid);
   });
 
+  it('accepts the git branch and commit a stack is tagged with', () => {
+    const withGit = {
+      ...valid,
+      branch: 'feature/wo-42-add-retries',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+    };
+    expect(registerDeploymentRequestSchema.parse(withGit)).toEqual(withGit);
+  });
+
   it('quotes bad names with the naming rules', () => {
     const result = registerDeploymentRequestSchema.safeParse({
       ...valid,
@@ -41,6 +50,11 @@ describe('registerDeploymentRequestSchema', () => {
       /must be \\"<prefix>-<stage>\\", i.e. \\"wo-42-dev\\"/,
     ],
     [{ prefix: 'wo' }, /stackName/],
+    [{ branch: '' }, /branch/],
+    [{ branch: 'feature/x;rm -rf' }, /stackyard:branch.*is not allowed/],
+    [{ branch: 'b'.repeat(257) }, /branch/],
+    [{ commit: '<script>' }, /stackyard:commit.*is not allowed/],
+    [{ commit: 'a'.repeat(257) }, /commit/],
   ])('rejects %j', (patch, message) => {
     const result = registerDeploymentRequestSchema.safeParse({
       ...valid,

@@ -8,9 +8,12 @@ import {
   MAX_PREFIX_LENGTH,
   MAX_STACK_NAME_LENGTH,
   MAX_STAGE_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  STACKYARD_TAG_KEYS,
   validatePrefix,
   validateStackName,
   validateStage,
+  validateTags,
 } from '../naming';
 import { deploymentStatusSchema, environmentStatusSchema } from './models';
 
@@ -27,6 +30,22 @@ const checked = (validate: (value: unknown) => string[], maxLength: number) =>
       }
     })
     .meta({ maxLength });
+
+/**
+ * A git branch or commit as its stack tag carries it: a deployment records
+ * what `stackyard:branch` / `stackyard:commit` say, so the same rule holds.
+ */
+const gitTagValue = (key: string, description: string) =>
+  z
+    .string()
+    .min(1)
+    .max(MAX_TAG_VALUE_LENGTH)
+    .superRefine((value, ctx) => {
+      for (const message of validateTags({ [key]: value })) {
+        ctx.addIssue({ code: 'custom', message });
+      }
+    })
+    .meta({ maxLength: MAX_TAG_VALUE_LENGTH, description });
 
 /** Validates a full entity ref such as `component:default/orders`. */
 export const entityRefSchema = z
@@ -274,6 +293,23 @@ export const registerDeploymentRequestSchema = z
     stackResources: stackResourcesSchema.optional(),
     templateName: z.string().min(1).max(255).optional(),
     templateVersion: z.string().min(1).max(64).optional(),
+    costCenter: z
+      .string()
+      .min(1)
+      .max(256)
+      .meta({
+        description:
+          "Who pays for the stack (the manifest's `costCenter`, its `CostCenter` tag); kept when left out.",
+      })
+      .optional(),
+    branch: gitTagValue(
+      STACKYARD_TAG_KEYS.branch,
+      'The git branch deployed, e.g. `feature/wo-42-x`; kept when left out.',
+    ).optional(),
+    commit: gitTagValue(
+      STACKYARD_TAG_KEYS.commit,
+      'The git commit deployed; kept when left out.',
+    ).optional(),
     protected: z
       .boolean()
       .meta({

@@ -1,7 +1,34 @@
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { parseEndpoint } from '@stackyard/plugin-stackyard-node';
+import { DeployRefusedError } from './DeployRefusedError';
+
+/** An http(s) URL with a host and nothing after it but a slash. */
+function parseEndpointUrl(endpoint: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    !url.hostname ||
+    url.username ||
+    url.password ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search ||
+    url.hash
+  ) {
+    throw new DeployRefusedError(
+      `endpoint ${JSON.stringify(
+        endpoint.slice(0, 200),
+      )} is not an http(s) URL of a host, such as http://127.0.0.1:4566`,
+    );
+  }
+  return url;
+}
 
 /**
  * An HTTPS agent that opens every connection to `endpoint` instead of the
@@ -16,7 +43,7 @@ import { parseEndpoint } from '@stackyard/plugin-stackyard-node';
  * matters when several tasks deploy at once.
  */
 export function endpointAgent(endpoint: string): https.Agent {
-  const url = parseEndpoint(endpoint);
+  const url = parseEndpointUrl(endpoint);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const secure = url.protocol === 'https:';
   const port = Number(url.port || (secure ? 443 : 80));

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { InputError } from '@backstage/errors';
+import { DeployRefusedError } from './DeployRefusedError';
 import { checkUntrustedAssembly } from './untrustedAssembly';
 
 const ACCOUNT = '123456789012';
@@ -228,7 +228,7 @@ describe('checkUntrustedAssembly', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(DeployRefusedError);
     expect((error as Error).message).toBe(
       `the cloud assembly synthesized from the repository's code was not deployed: ${detail}`,
     );

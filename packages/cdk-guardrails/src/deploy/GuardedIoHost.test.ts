@@ -1,11 +1,17 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import type { IoMessage, IoRequest } from '@aws-cdk/toolkit-lib';
 import {
   DEPLOY_CONFIRMATION_CODE,
   DESTROY_CONFIRMATION_CODE,
   STACK_ACTIVITY_CODE,
-  TaskIoHost,
-} from './TaskIoHost';
+  GuardedIoHost,
+} from './GuardedIoHost';
+
+const mockLog = () => ({
+  info: jest.fn(),
+  warn: jest.fn(),
+  error: jest.fn(),
+  debug: jest.fn(),
+});
 
 function request(
   code: string,
@@ -40,10 +46,13 @@ function message(
   };
 }
 
-describe('TaskIoHost (toolkit-lib IO host, unit)', () => {
+describe('GuardedIoHost (toolkit-lib IO host, unit)', () => {
   it('refuses a deploy that broadens permissions without approval, and says so in the log', async () => {
-    const logger = mockServices.logger.mock();
-    const host = new TaskIoHost(logger, { approveBroadening: false });
+    const logger = mockLog();
+    const host = new GuardedIoHost(logger, {
+      approveBroadening: false,
+      approvalHint: 're-run with --require-approval never',
+    });
     const answer = await host.requestResponse(
       request(
         DEPLOY_CONFIRMATION_CODE,
@@ -54,13 +63,15 @@ describe('TaskIoHost (toolkit-lib IO host, unit)', () => {
     expect(answer).toBe(false);
     expect(host.refusedBroadening).toBe(true);
     expect(logger.error).toHaveBeenCalledWith(
-      expect.stringContaining('approveBroadening: true'),
+      expect.stringContaining(
+        'broadens IAM or security-group permissions; review it, then re-run with --require-approval never',
+      ),
     );
   });
 
   it('confirms a broadening deploy when approved, with a warning', async () => {
-    const logger = mockServices.logger.mock();
-    const host = new TaskIoHost(logger, { approveBroadening: true });
+    const logger = mockLog();
+    const host = new GuardedIoHost(logger, { approveBroadening: true });
     const answer = await host.requestResponse(
       request(
         DEPLOY_CONFIRMATION_CODE,
@@ -78,7 +89,7 @@ describe('TaskIoHost (toolkit-lib IO host, unit)', () => {
   it.each(['none', 'non-broadening'])(
     'confirms a deploy whose permission change is %s',
     async change => {
-      const host = new TaskIoHost(mockServices.logger.mock(), {
+      const host = new GuardedIoHost(mockLog(), {
         approveBroadening: false,
       });
       await expect(
@@ -94,10 +105,10 @@ describe('TaskIoHost (toolkit-lib IO host, unit)', () => {
   );
 
   it('confirms destroys only when told to', async () => {
-    const no = new TaskIoHost(mockServices.logger.mock(), {
+    const no = new GuardedIoHost(mockLog(), {
       approveBroadening: false,
     });
-    const yes = new TaskIoHost(mockServices.logger.mock(), {
+    const yes = new GuardedIoHost(mockLog(), {
       approveBroadening: false,
       approveDestroy: true,
     });
@@ -109,9 +120,9 @@ describe('TaskIoHost (toolkit-lib IO host, unit)', () => {
     ).resolves.toBe(true);
   });
 
-  it('streams stack events to the task log, failures as errors', async () => {
-    const logger = mockServices.logger.mock();
-    const host = new TaskIoHost(logger, { approveBroadening: false });
+  it('streams stack events to the log, failures as errors', async () => {
+    const logger = mockLog();
+    const host = new GuardedIoHost(logger, { approveBroadening: false });
     const activity = (status: string, reason?: string) => ({
       deployment: 'd1',
       progress: { completed: 1, total: 3, formatted: '1/3' },
@@ -143,8 +154,8 @@ describe('TaskIoHost (toolkit-lib IO host, unit)', () => {
   });
 
   it('keeps toolkit errors and drops debug chatter', async () => {
-    const logger = mockServices.logger.mock();
-    const host = new TaskIoHost(logger, { approveBroadening: false });
+    const logger = mockLog();
+    const host = new GuardedIoHost(logger, { approveBroadening: false });
     await host.notify(
       message('CDK_TOOLKIT_E5500', 'error', 'Stack deployment failed'),
     );

@@ -66,3 +66,17 @@ describe('endpointAgent (real loopback sockets)', () => {
     }
   });
 });
+
+describe('endpointAgent (endpoint validation)', () => {
+  it.each([
+    'not a url',
+    'ftp://127.0.0.1:21',
+    'http://user:secret@127.0.0.1:4566',
+    'http://127.0.0.1:4566/some/path',
+    'http://127.0.0.1:4566/?x=1',
+  ])('refuses %s, naming it', endpoint => {
+    expect(() => endpointAgent(endpoint)).toThrow(
+      `endpoint ${JSON.stringify(endpoint)} is not an http(s) URL of a host`,
+    );
+  });
+});

@@ -4,7 +4,16 @@ import type {
   IoRequest,
   StackActivity,
 } from '@aws-cdk/toolkit-lib';
-import type { LoggerService } from '@backstage/backend-plugin-api';
+
+/**
+ * Where a deploy's progress goes: a Backstage task logger, or the CLI's
+ * stderr. Any object with these three methods will do.
+ */
+export interface DeployLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 /** Toolkit message code of a CloudFormation stack event. */
 export const STACK_ACTIVITY_CODE = 'CDK_TOOLKIT_I5502';
@@ -13,7 +22,7 @@ export const DEPLOY_CONFIRMATION_CODE = 'CDK_TOOLKIT_I5060';
 /** Toolkit request code asking to confirm a destroy. */
 export const DESTROY_CONFIRMATION_CODE = 'CDK_TOOLKIT_I7010';
 
-/** Formats one CloudFormation stack event for the task log. */
+/** Formats one CloudFormation stack event as one log line. */
 export function formatStackActivity(activity: StackActivity): string {
   const e = activity.event;
   const reason = e.ResourceStatusReason ? ` — ${e.ResourceStatusReason}` : '';
@@ -22,27 +31,41 @@ export function formatStackActivity(activity: StackActivity): string {
   } ${e.LogicalResourceId ?? ''}${reason}`.trim();
 }
 
+/** Options of {@link GuardedIoHost}. */
+export interface GuardedIoHostOptions {
+  /** Confirm deploys that broaden IAM or security-group permissions. */
+  readonly approveBroadening: boolean;
+  /**
+   * How the person deploying approves broadening, said when it is refused.
+   * @default 're-run with broadening approved'
+   */
+  readonly approvalHint?: string;
+  /** Confirm destroys. @default false */
+  readonly approveDestroy?: boolean;
+}
+
 /**
- * The toolkit IO host of one task: streams stack events and the toolkit's
- * own info, warnings and errors to the task log, confirms deploys unless they
- * broaden IAM or security-group permissions without approval, and confirms
- * destroys only when told to.
+ * The toolkit IO host of one deploy, the same for the scaffolder and the
+ * CLI: streams stack events and the toolkit's own info, warnings and errors
+ * to a {@link DeployLog}, confirms deploys unless they broaden IAM or
+ * security-group permissions without approval, and confirms destroys only
+ * when told to. Any other question gets the toolkit's default answer.
  */
-export class TaskIoHost implements IIoHost {
+export class GuardedIoHost implements IIoHost {
   /** Set when a deploy was refused because it broadens permissions. */
   refusedBroadening = false;
   /** Error messages the toolkit reported. */
   readonly errors: string[] = [];
 
   constructor(
-    private readonly logger: LoggerService,
-    private readonly options: {
-      /** Confirm deploys that broaden IAM or security-group permissions. */
-      approveBroadening: boolean;
-      /** Confirm destroys. */
-      approveDestroy?: boolean;
-    },
+    private readonly logger: DeployLog,
+    private readonly options: GuardedIoHostOptions,
   ) {}
+
+  /** How broadening is approved, for messages. */
+  get approvalHint(): string {
+    return this.options.approvalHint ?? 're-run with broadening approved';
+  }
 
   async notify(msg: IoMessage<unknown>): Promise<void> {
     if (msg.code === STACK_ACTIVITY_CODE && msg.data) {
@@ -78,13 +101,13 @@ export class TaskIoHost implements IIoHost {
       if (change === 'broadening' && !this.options.approveBroadening) {
         this.refusedBroadening = true;
         this.logger.error(
-          `${msg.message}\nRefused: the change broadens IAM or security-group permissions; re-run with approveBroadening: true after reviewing it`,
+          `${msg.message}\nRefused: the change broadens IAM or security-group permissions; review it, then ${this.approvalHint}`,
         );
         return false as T;
       }
       if (change === 'broadening') {
         this.logger.warn(
-          `${msg.message}\nApproved: the change broadens IAM or security-group permissions (approveBroadening: true)`,
+          `${msg.message}\nApproved: the change broadens IAM or security-group permissions (broadening approved)`,
         );
       }
       return true as T;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { isAbsolute, normalize } from 'path';
-import { InputError } from '@backstage/errors';
+import { DeployRefusedError } from './DeployRefusedError';
 
 /** The bootstrap qualifier of CDK's default stack synthesizer. */
 const QUALIFIER = 'hnb659fds';
@@ -15,7 +15,7 @@ const ALLOWED_ARTIFACTS = new Set([
 ]);
 
 function refuse(detail: string): never {
-  throw new InputError(
+  throw new DeployRefusedError(
     `the cloud assembly synthesized from the repository's code was not deployed: ${detail}`,
   );
 }
