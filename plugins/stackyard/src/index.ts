@@ -1,6 +1,7 @@
 /**
  * Stackyard's Infra tab: stacks, alarms, events, preview sockets and guarded
- * teardown on entity pages. The default export is the plugin for the new
+ * teardown on entity pages; and the platform page: every environment across
+ * entities, and orphan stacks. The default export is the plugin for the new
  * frontend system; the named exports serve apps on the legacy system.
  *
  * @packageDocumentation
@@ -11,6 +12,8 @@ export default stackyardFrontendPlugin;
 export {
   EntityStackyardCard,
   EntityStackyardContent,
+  StackyardPlatformPage,
+  stackyardPlatformRouteRef,
   stackyardPlugin,
   stackyardRouteRef,
 } from './legacy';

@@ -11,6 +11,7 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { stackyardApiRef } from './api/StackyardApi';
 import {
   anEnvironment,
+  anOrphan,
   entity,
   mockStackyardApi,
 } from './__testUtils__/fixtures';
@@ -18,9 +19,11 @@ import {
   expectedSocketRequests,
   socketRequests,
 } from './__testUtils__/clientFactory';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   EntityStackyardCard,
   EntityStackyardContent,
+  StackyardPlatformPage,
   stackyardPlugin,
 } from './legacy';
 
@@ -39,8 +42,9 @@ function renderLegacy(element: JSX.Element) {
 }
 
 describe('legacy frontend system exports', () => {
-  it('is a plugin with id "stackyard" that provides its API', () => {
+  it('is a plugin with id "stackyard" that provides its API and routes', () => {
     expect(stackyardPlugin.getId()).toBe('stackyard');
+    expect(Object.keys(stackyardPlugin.routes)).toEqual(['root', 'platform']);
     expect([...stackyardPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.stackyard.api',
     ]);
@@ -64,6 +68,37 @@ describe('legacy frontend system exports', () => {
       await screen.findByRole('region', { name: 'wo-dev' }),
     ).toBeInTheDocument();
   });
+  it('renders the platform page with its header, linking stacks to their Infra tab', async () => {
+    const api = mockStackyardApi([anEnvironment({ stage: 'prod' })]);
+    api.listOrphans.mockResolvedValue({ items: [anOrphan()] });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [stackyardApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <Routes>
+          <Route path="/stackyard" element={<StackyardPlatformPage />} />
+        </Routes>
+      </TestApiProvider>,
+      {
+        routeEntries: ['/stackyard'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Stackyard' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'wo-prod' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/work-orders-api/infra',
+    );
+    expect(await screen.findByText('gone-dev')).toBeInTheDocument();
+  });
+
   it('renders the summary card', async () => {
     await renderLegacy(<EntityStackyardCard />);
     expect(await screen.findByTestId('infra-summary')).toHaveTextContent(

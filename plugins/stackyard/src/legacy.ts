@@ -13,6 +13,11 @@ import { stackyardApiRef } from './api/StackyardApi';
 /** The Infra tab's route, for apps on the legacy frontend system. */
 export const stackyardRouteRef = createRouteRef({ id: 'stackyard' });
 
+/** The platform page's route, for apps on the legacy frontend system. */
+export const stackyardPlatformRouteRef = createRouteRef({
+  id: 'stackyard:platform',
+});
+
 /** Stackyard's frontend plugin for apps on the legacy frontend system. */
 export const stackyardPlugin = createPlugin({
   id: 'stackyard',
@@ -24,7 +29,7 @@ export const stackyardPlugin = createPlugin({
         new StackyardClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: stackyardRouteRef },
+  routes: { root: stackyardRouteRef, platform: stackyardPlatformRouteRef },
 });
 
 /** The Infra tab's content, for an `EntityLayout.Route` (legacy system). */
@@ -45,5 +50,19 @@ export const EntityStackyardCard = stackyardPlugin.provide(
       lazy: () =>
         import('./components/InfraSummaryCard').then(m => m.InfraSummaryCard),
     },
+  }),
+);
+
+/**
+ * The platform page: every environment across entities, with filters, and
+ * orphan stacks with a guarded teardown (legacy system; mount it on a route,
+ * e.g. `/stackyard`, and add a sidebar item).
+ */
+export const StackyardPlatformPage = stackyardPlugin.provide(
+  createRoutableExtension({
+    name: 'StackyardPlatformPage',
+    component: () =>
+      import('./components/platform/PlatformPage').then(m => m.PlatformPage),
+    mountPoint: stackyardPlatformRouteRef,
   }),
 );

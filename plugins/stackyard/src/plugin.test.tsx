@@ -19,6 +19,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { stackyardApiRef } from './api/StackyardApi';
 import {
   anEnvironment,
+  anOrphan,
   entity,
   mockStackyardApi,
 } from './__testUtils__/fixtures';
@@ -47,10 +48,11 @@ function renderEntityPage(subject: Entity = entity) {
 }
 
 describe('stackyard frontend plugin', () => {
-  it('declares the Infra tab, the summary card and the API', () => {
+  it('declares the Infra tab, the summary card, the platform page and the API', () => {
     for (const id of [
       'entity-content:stackyard',
       'entity-card:stackyard/summary',
+      'page:stackyard',
       'api:stackyard',
     ] as const) {
       expect(plugin.getExtension(id)).toBeDefined();
@@ -79,6 +81,37 @@ describe('stackyard frontend plugin', () => {
     expect(
       await screen.findByRole('region', { name: 'wo-dev' }),
     ).toBeInTheDocument();
+  });
+
+  it('serves the platform page at /stackyard: environments of every entity and orphan stacks', async () => {
+    const api = mockStackyardApi([anEnvironment({ stage: 'prod' })]);
+    api.listOrphans.mockResolvedValue({ items: [anOrphan()] });
+    renderTestApp({
+      features: [plugin],
+      // The catalog's entity page, which the stacks link into.
+      extensions: [createTestEntityPage({ entity })],
+      initialRouteEntries: ['/stackyard'],
+      apis: [
+        [stackyardApiRef, api],
+        [catalogApiRef, catalogApiMock()],
+        [permissionApiRef, mockApis.permission()],
+      ],
+    });
+    expect(
+      await screen.findByRole('heading', { name: 'Environments' }),
+    ).toBeInTheDocument();
+    // The test entity page sits at the root; the app's catalog puts it
+    // under /catalog/:namespace/:kind/:name.
+    expect(
+      await screen.findByRole('link', { name: 'wo-prod' }),
+    ).toHaveAttribute('href', expect.stringMatching(/\/infra$/));
+    expect(
+      screen.getByRole('heading', { name: 'Orphan stacks' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('gone-dev')).toBeInTheDocument();
+    expect(api.listEnvironments).toHaveBeenCalledWith(
+      expect.not.objectContaining({ entityRef: expect.anything() }),
+    );
   });
 
   it.each([

@@ -1,9 +1,11 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import LayersIcon from '@material-ui/icons/Layers';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -11,6 +13,11 @@ import {
 import { StackyardClient } from '@stackyard/plugin-stackyard-common';
 import { isStackyardAvailable } from './annotations';
 import { stackyardApiRef } from './api/StackyardApi';
+import {
+  INFRA_TAB_PATH,
+  PLATFORM_PAGE_PATH,
+  platformPageRouteRef,
+} from './routes';
 
 const stackyardApi = ApiBlueprint.make({
   params: defineParams =>
@@ -24,7 +31,7 @@ const stackyardApi = ApiBlueprint.make({
 
 const infraContent = EntityContentBlueprint.make({
   params: {
-    path: 'infra',
+    path: INFRA_TAB_PATH,
     title: 'Infra',
     filter: isStackyardAvailable,
     loader: () =>
@@ -41,12 +48,30 @@ const infraSummaryCard = EntityCardBlueprint.make({
   },
 });
 
+// With a title and an icon the page is also the sidebar's "Stackyard" item.
+const platformPage = PageBlueprint.make({
+  params: {
+    path: PLATFORM_PAGE_PATH,
+    title: 'Stackyard',
+    icon: <LayersIcon fontSize="inherit" />,
+    routeRef: platformPageRouteRef,
+    loader: () =>
+      import('./components/platform/PlatformPage').then(m => (
+        <m.PlatformContent />
+      )),
+  },
+});
+
 /**
- * Stackyard's Infra tab for the new frontend system: an "Infra" entity tab
- * and an overview card on entities with Stackyard annotations.
+ * Stackyard for the new frontend system: an "Infra" entity tab and an
+ * overview card on entities with Stackyard annotations, and the platform
+ * page (every environment, orphan stacks) with its sidebar item.
  */
 export const stackyardFrontendPlugin = createFrontendPlugin({
   pluginId: 'stackyard',
+  title: 'Stackyard',
+  icon: <LayersIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [stackyardApi, infraContent, infraSummaryCard],
+  routes: { platform: platformPageRouteRef },
+  extensions: [stackyardApi, infraContent, infraSummaryCard, platformPage],
 });

@@ -4,6 +4,7 @@ import type {
   Environment,
   EnvironmentDetails,
   Operation,
+  Orphan,
   StackResourcesResponse,
 } from '@stackyard/plugin-stackyard-common';
 import {
@@ -103,8 +104,29 @@ export function mockStackyardApi(
       Promise<DriftReport>,
       Parameters<StackyardApi['getDrift']>
     >(async () => ({ resources: [] })),
+    listOrphans: jest.fn(async () => ({ items: [] as Orphan[] })),
+    teardownOrphan: jest.fn(),
   };
   return api;
+}
+
+/** An orphan stack: tagged for an entity the catalog does not have. */
+export function anOrphan(patch: Partial<Orphan> = {}): Orphan {
+  const stackName = patch.stackName ?? 'gone-dev';
+  return {
+    id: `orphan-${stackName}`,
+    kind: 'missing-entity',
+    target: 'sandbox',
+    accountId: '123456789012',
+    region: 'eu-west-1',
+    stackName,
+    stackStatus: 'CREATE_COMPLETE',
+    reason: 'The catalog has no entity component:default/gone',
+    entityRef: 'component:default/gone',
+    protected: false,
+    firstSeenAt: '2026-01-10T10:00:00Z',
+    ...patch,
+  };
 }
 
 export function aSocketConnection(

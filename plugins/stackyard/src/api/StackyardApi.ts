@@ -2,8 +2,9 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { StackyardClient } from '@stackyard/plugin-stackyard-common';
 
 /**
- * What the Infra tab needs from the stackyard-backend API; implemented by
- * `StackyardClient` from `@stackyard/plugin-stackyard-common`.
+ * What the Infra tab and the platform page need from the stackyard-backend
+ * API; implemented by `StackyardClient` from
+ * `@stackyard/plugin-stackyard-common`.
  */
 export type StackyardApi = Pick<
   StackyardClient,
@@ -19,9 +20,11 @@ export type StackyardApi = Pick<
   | 'rotateConnectionKey'
   | 'checkDrift'
   | 'getDrift'
+  | 'listOrphans'
+  | 'teardownOrphan'
 >;
 
-/** The Infra tab's client of the stackyard-backend API. */
+/** The plugin's client of the stackyard-backend API. */
 export const stackyardApiRef = createApiRef<StackyardApi>({
   id: 'plugin.stackyard.api',
 });

@@ -1,21 +1,11 @@
-import Button from '@material-ui/core/Button';
-import Tooltip from '@material-ui/core/Tooltip';
 import DeleteIcon from '@material-ui/icons/Delete';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   stackyardEnvironmentDeletePermission,
   type Environment,
 } from '@stackyard/plugin-stackyard-common';
-import { makeStyles } from '@material-ui/core/styles';
+import { BlockableButton } from './BlockableButton';
 import { teardownBlockedReason } from './teardownBlockedReason';
-
-const useStyles = makeStyles(theme => ({
-  blocked: {
-    color: theme.palette.action.disabled,
-    borderColor: theme.palette.action.disabledBackground,
-    cursor: 'not-allowed',
-  },
-}));
 
 /**
  * Asks for a teardown (the caller opens the confirm dialog); blocked, with the reason in a tooltip (and
@@ -27,39 +17,22 @@ export function TeardownButton(props: {
   onTeardown: (environment: Environment) => void;
 }) {
   const { environment, onTeardown } = props;
-  const classes = useStyles();
   const permission = usePermission({
     permission: stackyardEnvironmentDeletePermission,
     resourceRef: environment.entityRef,
   });
   if (environment.status === 'deleted') return null;
   const reason = teardownBlockedReason(environment, permission);
-  const reasonId = `teardown-reason-${environment.id}`;
-  // Blocked, the button stays focusable (aria-disabled rather than
-  // disabled) so keyboard and pointer users both get the tooltip.
   return (
-    <>
-      <Tooltip title={reason ?? ''}>
-        <Button
-          variant="outlined"
-          color={reason ? 'default' : 'secondary'}
-          size="small"
-          startIcon={<DeleteIcon aria-hidden />}
-          aria-disabled={reason ? true : undefined}
-          aria-describedby={reason ? reasonId : undefined}
-          className={reason ? classes.blocked : undefined}
-          onClick={() => {
-            if (!reason) onTeardown(environment);
-          }}
-        >
-          Tear down
-        </Button>
-      </Tooltip>
-      {reason && (
-        <span id={reasonId} hidden>
-          {reason}
-        </span>
-      )}
-    </>
+    <BlockableButton
+      reason={reason}
+      variant="outlined"
+      color={reason ? 'default' : 'secondary'}
+      size="small"
+      startIcon={<DeleteIcon aria-hidden />}
+      onClick={() => onTeardown(environment)}
+    >
+      Tear down
+    </BlockableButton>
   );
 }
