@@ -188,16 +188,19 @@ export class DriftChecker {
       if (Date.now() + delay > deadline) {
         return {
           state: 'failed',
-          reason: `drift detection ${detectionId} was still running after ${Math.round(
-            this.polling.timeoutMs / 1000,
-          )} s`,
+          reason: `drift detection ${detectionId} was still running after ${
+            this.polling.timeoutMs / 1000
+          } s`,
         };
       }
-      await new Promise(resolve => setTimeout(resolve, delay));
+      await sleep(delay);
       delay = Math.min(delay * 2, this.polling.maxDelayMs);
     }
   }
 }
+
+const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
 
 /** Drifted resources first (deleted, modified), then by logical id. */
 function sortDrifts(drifts: ResourceDrift[]): ResourceDrift[] {
