@@ -39,6 +39,17 @@ export interface Config {
      * @default ['prod', 'production']
      */
     protectedStages?: string[];
+    /** The platform team's view of every environment and orphan stack. */
+    platform?: {
+      /**
+       * Group refs, e.g. `group:default/platform-team`, whose members may
+       * tear down orphan stacks (stacks with Stackyard tags that no catalog
+       * entity owns): the shipped permission policy grants them
+       * `stackyard.orphan.delete`.
+       * @default [] (nobody)
+       */
+      adminGroups?: string[];
+    };
     /** Drift checks (CloudFormation drift detection) of aws environments. */
     drift?: {
       /**

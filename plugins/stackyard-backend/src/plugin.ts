@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { stackyardPermissions } from '@stackyard/plugin-stackyard-common';
@@ -33,6 +34,7 @@ export const stackyardPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
         signals: signalsServiceRef,
+        catalog: catalogServiceRef,
         auth: coreServices.auth,
         events: eventsServiceRef,
         lifecycle: coreServices.lifecycle,
@@ -72,9 +74,13 @@ export const stackyardPlugin = createBackendPlugin({
                 stats.failedAccountRegions +
                 stats.discovered >
               0;
+            const missing =
+              stats.missingEntities === undefined
+                ? 'entities not checked'
+                : `${stats.missingEntities} entities missing from the catalog`;
             (eventful ? logger.info : logger.debug).call(
               logger,
-              `Reconciled ${stats.environments} environments in ${stats.accountRegions} account/regions: ${stats.changed} changed, ${stats.expired} expired, ${stats.failedAccountRegions} failed, ${stats.discovered} discovered, ${stats.orphanCandidates} orphan candidates`,
+              `Reconciled ${stats.environments} environments in ${stats.accountRegions} account/regions: ${stats.changed} changed, ${stats.expired} expired, ${stats.failedAccountRegions} failed, ${stats.discovered} discovered, ${stats.orphanCandidates} orphan candidates, ${missing}`,
             );
           },
         });

@@ -7,6 +7,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EventsService } from '@backstage/plugin-events-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type express from 'express';
@@ -16,6 +17,7 @@ import { CloudFormationStacks } from './aws/CloudFormationStacks';
 import { CloudWatchAlarms } from './aws/CloudWatchAlarms';
 import type { StackyardOptions } from './config/readOptions';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
+import { DatabaseOrphanStore } from './database/DatabaseOrphanStore';
 import { CloudFormationDrift } from './drift/CloudFormationDrift';
 import { DriftChecker, DriftPolling } from './drift/DriftChecker';
 import { DriftStore } from './drift/DriftStore';
@@ -23,6 +25,7 @@ import {
   EnvironmentNotifier,
   SignalsEnvironmentNotifier,
 } from './notify/EnvironmentNotifier';
+import { CatalogEntityPresence } from './reconciler/EntityPresence';
 import { OperationTracker } from './reconciler/OperationTracker';
 import { Reconciler } from './reconciler/Reconciler';
 import { StackResourceInventory } from './reconciler/StackResourceInventory';
@@ -48,6 +51,11 @@ export type StackyardServicesOptions = {
   auth: AuthService;
   httpAuth: HttpAuthService;
   events: EventsService;
+  /**
+   * The catalog, asked (with the plugin's own credentials) which
+   * environments' entities still exist; without it none is flagged missing.
+   */
+  catalog?: CatalogService;
   /** Carries live updates to browsers; not used when `notifier` is given. */
   signals?: SignalsService;
   aws: {
@@ -69,6 +77,8 @@ export type StackyardServicesOptions = {
 /** Stackyard's services, wired to each other. */
 export type StackyardServices = {
   store: DatabaseEnvironmentStore;
+  /** Stacks with Stackyard tags that no catalog entity owns. */
+  orphans: DatabaseOrphanStore;
   stacks: CloudFormationStacks;
   alarms: CloudWatchAlarms;
   notifier: EnvironmentNotifier;
@@ -100,6 +110,10 @@ export async function createStackyardServices(
     database: deps.database,
     protectedStages: options.protectedStages,
     eventRetention: options.eventRetention,
+  });
+  const orphans = DatabaseOrphanStore.create({
+    knex: await deps.database.getClient(),
+    protectedStages: options.protectedStages,
   });
   const clients = DefaultAwsClientFactory.create({
     credentialsManager: deps.aws.credentialsManager,
@@ -136,6 +150,10 @@ export async function createStackyardServices(
     teardown,
     notifier,
     logger,
+    orphans,
+    entities: deps.catalog
+      ? CatalogEntityPresence.create({ catalog: deps.catalog, auth: deps.auth })
+      : undefined,
     defaultTtlHours: options.defaultTtlHours,
     now,
   });
@@ -170,12 +188,16 @@ export async function createStackyardServices(
     teardown,
     notifier,
     resources,
+    orphans,
     drift,
     targets,
+    stacks,
+    defaultTtlHours: options.defaultTtlHours,
     maxExtensionHours: options.maxExtensionHours,
   });
   return {
     store,
+    orphans,
     stacks,
     alarms,
     notifier,

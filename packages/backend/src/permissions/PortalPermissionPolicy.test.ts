@@ -10,6 +10,7 @@ import {
   stackyardEnvironmentDriftCheckPermission,
   stackyardEnvironmentExtendPermission,
   stackyardEnvironmentSocketManagePermission,
+  stackyardOrphanDeletePermission,
   stackyardPermissions,
 } from '@stackyard/plugin-stackyard-common';
 import { PortalPermissionPolicy } from './PortalPermissionPolicy';
@@ -85,16 +86,67 @@ describe('PortalPermissionPolicy', () => {
     });
   });
 
-  it('limits every permission Stackyard defines to owners (none left open)', async () => {
+  it('limits every permission Stackyard defines to owners or platform admins (none left open)', async () => {
     for (const permission of stackyardPermissions) {
       const decision = await policy.handle(
         { permission },
         userOwning('user:default/guest'),
       );
+      const expected =
+        permission === stackyardOrphanDeletePermission
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.CONDITIONAL;
       expect([permission.name, decision.result]).toEqual([
         permission.name,
-        AuthorizeResult.CONDITIONAL,
+        expected,
       ]);
     }
+  });
+
+  describe('tearing down orphan stacks', () => {
+    const admins = new PortalPermissionPolicy({
+      platformAdminGroups: ['group:default/platform-team'],
+    });
+    const orphanDelete = { permission: stackyardOrphanDeletePermission };
+
+    it('is granted to members of a platform admin group', async () => {
+      const decision = await admins.handle(
+        orphanDelete,
+        userOwning('user:default/alice', 'group:default/platform-team'),
+      );
+      expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+    });
+
+    it('matches group refs without regard to case', async () => {
+      const policyWithMixedCase = new PortalPermissionPolicy({
+        platformAdminGroups: ['group:default/Platform-Team'],
+      });
+      const decision = await policyWithMixedCase.handle(
+        orphanDelete,
+        userOwning('user:default/alice', 'group:default/platform-team'),
+      );
+      expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+    });
+
+    it('is denied to everyone else, owners of entities included', async () => {
+      for (const user of [
+        userOwning('user:default/bob', 'group:default/orders-team'),
+        // A user named like the group is not its member.
+        userOwning('user:default/platform-team'),
+        undefined,
+      ]) {
+        expect(await admins.handle(orphanDelete, user)).toEqual({
+          result: AuthorizeResult.DENY,
+        });
+      }
+    });
+
+    it('is denied to everybody when no admin group is configured', async () => {
+      const decision = await policy.handle(
+        orphanDelete,
+        userOwning('user:default/alice', 'group:default/platform-team'),
+      );
+      expect(decision).toEqual({ result: AuthorizeResult.DENY });
+    });
   });
 });

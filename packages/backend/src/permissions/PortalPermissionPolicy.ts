@@ -14,14 +14,29 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
-import { stackyardPermissions } from '@stackyard/plugin-stackyard-common';
+import {
+  stackyardOrphanDeletePermission,
+  stackyardPermissions,
+} from '@stackyard/plugin-stackyard-common';
 
 /**
  * Permissions only an entity's owners are granted: deleting the entity, and
  * every Stackyard mutation of its environments (deploy, extend, socket
  * management, teardown).
  */
-const OWNERS_ONLY = [catalogEntityDeletePermission, ...stackyardPermissions];
+const OWNERS_ONLY = [
+  catalogEntityDeletePermission,
+  ...stackyardPermissions.filter(p => p !== stackyardOrphanDeletePermission),
+];
+
+/** What the policy is configured with. */
+export type PortalPermissionPolicyOptions = {
+  /**
+   * Group refs (`stackyard.platform.adminGroups`) whose members may tear
+   * down orphan stacks. @default [] (nobody)
+   */
+  platformAdminGroups?: readonly string[];
+};
 
 /**
  * The portal's permission policy.
@@ -29,18 +44,37 @@ const OWNERS_ONLY = [catalogEntityDeletePermission, ...stackyardPermissions];
  * Reading and creating are open to every signed-in user; deleting catalog
  * entities, and every change to an entity's Stackyard environments
  * (deploying, extending a preview, managing its preview sockets, tearing
- * down), are limited to the entity's owners. (Stackyard itself refuses
- * teardown of protected environments, whoever asks.)
+ * down), are limited to the entity's owners. Tearing down orphan stacks
+ * (whose entity is not in the catalog, so has no owners) is limited to
+ * members of the platform admin groups. (Stackyard itself refuses teardown
+ * of protected environments, whoever asks.)
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
+  private readonly platformAdminGroups: ReadonlySet<string>;
+
+  constructor(options: PortalPermissionPolicyOptions = {}) {
+    this.platformAdminGroups = new Set(
+      (options.platformAdminGroups ?? []).map(lower),
+    );
+  }
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    if (isPermission(request.permission, stackyardOrphanDeletePermission)) {
+      return this.platformAdminsOnly(user);
+    }
     if (OWNERS_ONLY.some(p => isPermission(request.permission, p))) {
       return this.ownersOnly(request, user);
     }
     return { result: AuthorizeResult.ALLOW };
+  }
+
+  private platformAdminsOnly(user?: PolicyQueryUser): PolicyDecision {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    const admin = claims.some(ref => this.platformAdminGroups.has(lower(ref)));
+    return { result: admin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
   }
 
   private ownersOnly(
@@ -60,3 +94,5 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     );
   }
 }
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');

@@ -1,16 +1,24 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { readStackyardConfig } from '@stackyard/plugin-stackyard-node';
 import { PortalPermissionPolicy } from './PortalPermissionPolicy';
 
-/** Installs {@link PortalPermissionPolicy} as the permission backend's policy. */
+/**
+ * Installs {@link PortalPermissionPolicy} as the permission backend's
+ * policy, with the platform admin groups of `stackyard.platform.adminGroups`.
+ */
 export const permissionPolicyModule = createBackendModule({
   pluginId: 'permission',
   moduleId: 'portal-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new PortalPermissionPolicy());
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        const { platformAdminGroups } = readStackyardConfig(config);
+        policy.setPolicy(new PortalPermissionPolicy({ platformAdminGroups }));
       },
     });
   },

@@ -1,5 +1,6 @@
 import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { PermissionsService } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { Knex } from 'knex';
@@ -31,6 +32,8 @@ export async function createReplica(options: {
   permissions?: PermissionsService;
   now?: () => Date;
   extraTargets?: Target[];
+  /** The catalog the reconciler asks which entities exist. */
+  catalog?: CatalogService;
   /** At most this many drift checks per account. @default 2 */
   maxDriftChecksPerAccount?: number;
 }) {
@@ -65,6 +68,7 @@ export async function createReplica(options: {
     mountPath: '',
     notifier,
     now: options.now,
+    catalog: options.catalog,
     // The loopback endpoint answers a detection's status at once.
     driftPolling: { initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 5000 },
   });

@@ -130,6 +130,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
           request.templateVersion ?? existing?.template_version ?? null,
         branch: request.branch ?? existing?.branch ?? null,
         commit: request.commit ?? existing?.commit ?? null,
+        cost_center: request.costCenter ?? existing?.cost_center ?? null,
         protected: request.protected ?? Boolean(existing?.protected),
         updated_at: now,
         expires_at: request.expiresAt
@@ -258,6 +259,27 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     if (filter.status) query.where('status', filter.status);
     if (filter.target) query.where('target', filter.target);
     if (filter.stage) query.where('stage', filter.stage);
+    if (filter.templateName) query.where('template_name', filter.templateName);
+    if (filter.costCenter) query.where('cost_center', filter.costCenter);
+    if (filter.expiringWithinHours !== undefined) {
+      const until = new Date(Date.now() + filter.expiringWithinHours * 3600_000);
+      query
+        .whereNotNull('expires_at')
+        .where('expires_at', '<=', until)
+        .whereNot('status', 'deleted');
+    }
+    if (filter.entityMissing !== undefined) {
+      if (filter.entityMissing) query.whereNotNull('entity_missing_since');
+      else query.whereNull('entity_missing_since');
+    }
+    if (filter.drifted !== undefined) {
+      if (filter.drifted) query.where('drift_status', 'drifted');
+      else {
+        query.where(q =>
+          q.whereNull('drift_status').orWhereNot('drift_status', 'drifted'),
+        );
+      }
+    }
     if (filter.cursor) {
       const cursor = decodeCursor(filter.cursor);
       const after = new Date(cursor.createdAt);
@@ -290,6 +312,61 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       .whereNot('status', 'deleted')
       .orderBy('id');
     return rows.map(r => this.env(r));
+  }
+
+  async listEntityRefsInUse(): Promise<string[]> {
+    const rows = await this.db(ENVIRONMENTS)
+      .distinct('entity_ref')
+      .whereNot('status', 'deleted')
+      .orderBy('entity_ref');
+    return rows.map(r => r.entity_ref as string);
+  }
+
+  async markMissingEntities(
+    missing: string[],
+    since: Date,
+  ): Promise<Environment[]> {
+    const missingSet = new Set(missing);
+    const flag: string[] = [];
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      const rows = await this.db<EnvironmentRow>(ENVIRONMENTS)
+        .select('id')
+        .whereIn('entity_ref', missing.slice(i, i + CHUNK))
+        .whereNull('entity_missing_since')
+        .whereNot('status', 'deleted');
+      flag.push(...rows.map(r => r.id));
+    }
+    // Few rows are flagged at any time: read them all, clear the returned.
+    const flagged = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .select('id', 'entity_ref')
+      .whereNotNull('entity_missing_since');
+    const clear = flagged
+      .filter(r => !missingSet.has(r.entity_ref))
+      .map(r => r.id);
+    const now = new Date();
+    for (const [ids, value] of [
+      [flag, since],
+      [clear, null],
+    ] as const) {
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        await this.db(ENVIRONMENTS)
+          .whereIn('id', ids.slice(i, i + CHUNK))
+          .update({ entity_missing_since: value, updated_at: now });
+      }
+    }
+    return this.environmentsById([...flag, ...clear]);
+  }
+
+  private async environmentsById(ids: string[]): Promise<Environment[]> {
+    const result: Environment[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db<EnvironmentRow>(ENVIRONMENTS).whereIn(
+        'id',
+        ids.slice(i, i + CHUNK),
+      );
+      result.push(...rows.map(r => this.env(r)));
+    }
+    return result;
   }
 
   async listExpired(now: Date): Promise<Environment[]> {
@@ -511,6 +588,9 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     }
     if (observed.terminationProtection !== undefined) {
       candidates.termination_protection = observed.terminationProtection;
+    }
+    if (observed.costCenter !== undefined) {
+      candidates.cost_center = observed.costCenter;
     }
     for (const [key, value] of Object.entries(candidates)) {
       const current = (row as Record<string, unknown>)[key];

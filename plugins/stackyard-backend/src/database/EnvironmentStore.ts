@@ -17,6 +17,14 @@ export type EnvironmentFilter = {
   status?: EnvironmentStatus;
   target?: string;
   stage?: string;
+  templateName?: string;
+  costCenter?: string;
+  /** Only environments expiring within this many hours from now. */
+  expiringWithinHours?: number;
+  /** `true`: only those whose entity is missing from the catalog; `false`: the others. */
+  entityMissing?: boolean;
+  /** `true`: only those whose last drift check found drift; `false`: the others. */
+  drifted?: boolean;
   limit: number;
   cursor?: string;
 };
@@ -30,6 +38,8 @@ export type ObservedEnvironment = {
   stackId?: string;
   outputs?: Record<string, string>;
   terminationProtection?: boolean;
+  /** The stack's `CostCenter` tag, when it has one. */
+  costCenter?: string;
   alarms: EnvironmentAlarm[];
 };
 
@@ -57,7 +67,7 @@ export type TeardownClaim =
 /** Stackyard's environment state. */
 export interface EnvironmentStore {
   registerDeployment(options: {
-    /** `branch`/`commit` are kept when a registration leaves them out. */
+    /** `branch`/`commit`/`costCenter` are kept when a registration leaves them out. */
     request: RegisterDeploymentRequest & {
       status: DeploymentStatus;
       branch?: string;
@@ -75,6 +85,17 @@ export interface EnvironmentStore {
 
   /** Environments the reconciler compares with AWS (not deleted, aws targets). */
   listTrackedAwsEnvironments(): Promise<Environment[]>;
+
+  /** The entity refs of environments not deleted, each once. */
+  listEntityRefsInUse(): Promise<string[]>;
+
+  /**
+   * Records which entities the catalog lacks: environments (not deleted) of
+   * `missing` entities get `entityMissingSince` = `since` unless already
+   * set; those of other entities have it cleared. Returns the environments
+   * that changed.
+   */
+  markMissingEntities(missing: string[], since: Date): Promise<Environment[]>;
 
   /** Non-protected, not deleted environments whose expiry has passed. */
   listExpired(now: Date): Promise<Environment[]>;

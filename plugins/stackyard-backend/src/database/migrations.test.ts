@@ -20,6 +20,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'stackyard_socket_connections',
       'stackyard_stack_resources',
       'stackyard_drift_resources',
+      'stackyard_orphan_stacks',
     ]) {
       expect(await knex.schema.hasTable(table)).toBe(true);
     }
@@ -38,6 +39,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     expect(await knex.schema.hasTable('stackyard_environments')).toBe(false);
     expect(await knex.schema.hasTable('stackyard_socket_apis')).toBe(false);
     expect(await knex.schema.hasTable('stackyard_stack_resources')).toBe(false);
+    expect(await knex.schema.hasTable('stackyard_orphan_stacks')).toBe(false);
     expect(await knex.schema.hasTable('stackyard_drift_resources')).toBe(false);
   });
 

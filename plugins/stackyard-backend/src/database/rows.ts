@@ -34,6 +34,8 @@ export type EnvironmentRow = {
   template_version: string | null;
   branch: string | null;
   commit: string | null;
+  cost_center?: string | null;
+  entity_missing_since?: Date | string | number | null;
   protected: boolean | number;
   termination_protection: boolean | number;
   created_by: string;
@@ -159,6 +161,8 @@ export function toEnvironment(
     commit: opt(row.commit),
     protected: reason !== undefined,
     protectionReason: reason,
+    costCenter: opt(row.cost_center ?? null),
+    entityMissingSince: iso(row.entity_missing_since ?? null),
     createdBy: row.created_by,
     createdAt: toDate(row.created_at).toISOString(),
     updatedAt: toDate(row.updated_at).toISOString(),

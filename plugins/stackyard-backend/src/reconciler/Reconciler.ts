@@ -2,6 +2,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import {
   DISCOVERY_ACTOR,
+  STACKYARD_TAG_KEYS,
+  entityRefSchema,
   type Environment,
   type EnvironmentAlarm,
 } from '@stackyard/plugin-stackyard-common';
@@ -13,9 +15,11 @@ import type {
   EnvironmentStore,
   ObservedEnvironment,
 } from '../database/EnvironmentStore';
+import type { OrphanSighting, OrphanStore } from '../database/OrphanStore';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import type { TeardownService } from '../teardown/TeardownService';
-import { readDiscoveryTags } from './discovery';
+import { costCenterOf, readDiscoveryTags } from './discovery';
+import type { EntityPresence } from './EntityPresence';
 import { environmentStatusOf } from './stackStatus';
 
 /** What one reconcile cycle did. */
@@ -33,6 +37,8 @@ export type ReconcileStats = {
    * with the stack name, or a name another entity's row holds.
    */
   orphanCandidates: number;
+  /** Entities of environments the catalog lacks (unknown when it could not be asked). */
+  missingEntities?: number;
 };
 
 type DiscoveryCounts = {
@@ -49,6 +55,13 @@ export type ReconcilerOptions = {
   teardown: TeardownService;
   notifier: EnvironmentNotifier;
   logger: LoggerService;
+  /** Where stacks with Stackyard tags that cannot be adopted are listed. */
+  orphans: OrphanStore;
+  /**
+   * Which environments' entities the catalog lacks; without it, no
+   * environment is flagged.
+   */
+  entities?: EntityPresence;
   /** Lifetime of discovered ephemeral stacks tagged `stackyard:ttl-hours=default`. */
   defaultTtlHours: number;
   now?: () => Date;
@@ -63,7 +76,9 @@ export type ReconcilerOptions = {
  * Stacks missing from CloudFormation are marked deleted; expired previews
  * are torn down. Every aws target's account and region is listed, so
  * Stackyard-tagged stacks deployed outside the portal (CI, laptops) are
- * discovered from the same pages at no extra DescribeStacks call.
+ * discovered from the same pages at no extra DescribeStacks call; those
+ * that cannot be adopted are listed as orphans. One batched catalog lookup
+ * per cycle flags environments whose entity is gone (nothing is deleted).
  */
 export class Reconciler {
   static create(options: ReconcilerOptions): Reconciler {
@@ -115,6 +130,18 @@ export class Reconciler {
     for (const environment of changed) {
       await this.options.notifier.environmentChanged(environment);
     }
+    // A discovered row is news even when its first observation changed
+    // nothing: its entity's Infra tab has never seen it.
+    const notified = new Set(changed.map(e => e.id));
+    for (const id of discovered) {
+      if (notified.has(id)) continue;
+      const environment = await store.getEnvironment(id);
+      if (environment) {
+        await this.options.notifier.environmentChanged(environment);
+      }
+    }
+    const missingEntities = await this.checkEntities();
+    await this.options.orphans.syncMissingEntities(this.now());
     const expired = await this.teardownExpired(startedAt);
     return {
       environments: environments.length,
@@ -124,7 +151,47 @@ export class Reconciler {
       failedAccountRegions: failed,
       discovered: counts.discoveredIds.length,
       orphanCandidates: counts.orphanCandidates,
+      missingEntities,
     };
+  }
+
+  /**
+   * Flags the environments whose entity the catalog lacks and clears the
+   * flag of those whose entity is back; returns how many entities are
+   * missing. A catalog that cannot be asked changes nothing.
+   */
+  private async checkEntities(): Promise<number | undefined> {
+    const { store, entities, notifier, logger } = this.options;
+    if (!entities) return undefined;
+    let missing: string[];
+    try {
+      missing = await entities.missingOf(await store.listEntityRefsInUse());
+    } catch (error) {
+      logger.warn(
+        `Could not ask the catalog which entities exist; no environment is flagged or cleared this cycle: ${error}`,
+      );
+      return undefined;
+    }
+    for (const environment of await store.markMissingEntities(
+      missing,
+      this.now(),
+    )) {
+      await notifier.environmentChanged(environment);
+    }
+    return missing.length;
+  }
+
+  /** The names of every aws target in `target`'s account and region. */
+  private targetNamesLike(target: AwsTarget): string[] {
+    return [...this.options.targets.values()]
+      .filter(
+        (t): t is AwsTarget =>
+          t.type === 'aws' &&
+          t.accountId === target.accountId &&
+          t.region === target.region &&
+          (t.endpoint ?? '') === (target.endpoint ?? ''),
+      )
+      .map(t => t.name);
   }
 
   private groupByAccountRegion(environments: Environment[]) {
@@ -162,10 +229,19 @@ export class Reconciler {
     // Awaited below; kept from being unhandled if listing the stacks fails.
     alarmsListed?.catch(() => undefined);
     const stacks = await this.options.stacks.listStacks(target);
+    const sightings: OrphanSighting[] = [];
     const members = [
       ...tracked,
-      ...(await this.discover(target, tracked, stacks, counts)),
+      ...(await this.discover(target, tracked, stacks, counts, sightings)),
     ];
+    // Every stack of the account/region was listed: the orphans seen now
+    // are all there are.
+    await this.options.orphans.recordUnreadable({
+      target,
+      targetNames: this.targetNamesLike(target),
+      sightings,
+      now: this.now(),
+    });
     if (members.length === 0) return [];
     const alarms = await (alarmsListed ??
       this.options.alarms.listAlarms(target));
@@ -192,19 +268,33 @@ export class Reconciler {
     tracked: Environment[],
     stacks: StackSummary[],
     counts: DiscoveryCounts,
+    sightings: OrphanSighting[],
   ): Promise<Environment[]> {
-    const { store, logger, defaultTtlHours } = this.options;
+    const { store, defaultTtlHours } = this.options;
     const trackedByName = new Map(tracked.map(e => [e.stackName, e]));
     const found: Environment[] = [];
-    const notAdopted = (stackName: string, reason: string) => {
+    const notAdopted = (stack: StackSummary, reason: string) => {
       counts.orphanCandidates += 1;
-      // Warned once per stack and reason; an orphan stays one every cycle.
-      const key = `${target.accountId}/${target.region}/${stackName}: ${reason}`;
-      if (this.warnedOrphans.has(key)) return;
-      this.warnedOrphans.add(key);
-      logger.warn(
-        `Stack ${stackName} in account ${target.accountId} ${target.region} carries Stackyard tags but is not adopted: ${reason}`,
+      this.warnNotAdopted(target, stack.stackName, reason);
+    };
+    const orphaned = (stack: StackSummary, reason: string) => {
+      notAdopted(stack, reason);
+      // A stack on its way out is no orphan to act on.
+      if (stack.stackStatus === 'DELETE_COMPLETE') return;
+      const entityRef = entityRefSchema.safeParse(
+        stack.tags[STACKYARD_TAG_KEYS.entityRef],
       );
+      sightings.push({
+        stackName: stack.stackName,
+        stackId: stack.stackId || undefined,
+        stackStatus: stack.stackStatus,
+        reason,
+        entityRef: entityRef.success
+          ? entityRef.data.toLocaleLowerCase('en-US')
+          : undefined,
+        stageTag: stack.tags[STACKYARD_TAG_KEYS.stage] || undefined,
+        terminationProtection: stack.terminationProtection,
+      });
     };
     for (const stack of stacks) {
       const verdict = readDiscoveryTags(stack, defaultTtlHours);
@@ -217,20 +307,20 @@ export class Reconciler {
             existing.entityRef
         ) {
           notAdopted(
-            stack.stackName,
+            stack,
             `its tags name ${verdict.stack.entityRef}, but the stack belongs to ${existing.entityRef}`,
           );
         }
         continue;
       }
       if (verdict.kind === 'orphan') {
-        notAdopted(stack.stackName, verdict.reason);
+        orphaned(stack, verdict.reason);
         continue;
       }
       const status = environmentStatusOf(stack.stackStatus);
       // A stack on its way out is not worth a row.
       if (status === 'deleting' || status === 'deleted') continue;
-      const { entityRef, prefix, stage, branch, commit, expiresAt } =
+      const { entityRef, prefix, stage, branch, commit, costCenter, expiresAt } =
         verdict.stack;
       try {
         const { environment } = await store.registerDeployment({
@@ -247,6 +337,7 @@ export class Reconciler {
             expiresAt: expiresAt?.toISOString(),
             branch,
             commit,
+            costCenter,
           },
           target,
           actor: DISCOVERY_ACTOR,
@@ -255,10 +346,20 @@ export class Reconciler {
         found.push(environment);
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
-        notAdopted(stack.stackName, error.message);
+        orphaned(stack, error.message);
       }
     }
     return found;
+  }
+
+  /** Warned once per stack and reason; an orphan stays one every cycle. */
+  private warnNotAdopted(target: AwsTarget, stackName: string, reason: string) {
+    const key = `${target.accountId}/${target.region}/${stackName}: ${reason}`;
+    if (this.warnedOrphans.has(key)) return;
+    this.warnedOrphans.add(key);
+    this.options.logger.warn(
+      `Stack ${stackName} in account ${target.accountId} ${target.region} carries Stackyard tags but is not adopted: ${reason}`,
+    );
   }
 
   private async teardownExpired(now: Date): Promise<number> {
@@ -299,6 +400,7 @@ function observation(
     stackId: stack.stackId || undefined,
     outputs: stack.outputs,
     terminationProtection: stack.terminationProtection,
+    costCenter: costCenterOf(stack),
     alarms,
   };
 }

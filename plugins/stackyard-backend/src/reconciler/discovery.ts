@@ -5,6 +5,15 @@ import {
 } from '@stackyard/plugin-stackyard-common';
 import type { StackSummary } from '../aws/CloudFormationStacks';
 
+/** The tag of the cost center every ServiceStack carries. */
+export const COST_CENTER_TAG = 'CostCenter';
+
+/** The stack's `CostCenter` tag, when it has a usable one. */
+export function costCenterOf(stack: Pick<StackSummary, 'tags'>) {
+  const value = stack.tags[COST_CENTER_TAG]?.trim();
+  return value ? value.slice(0, 256) : undefined;
+}
+
 /** What a stack's Stackyard tags say about the environment it is. */
 export type DiscoveredStack = {
   entityRef: string;
@@ -12,6 +21,7 @@ export type DiscoveredStack = {
   stage: string;
   branch?: string;
   commit?: string;
+  costCenter?: string;
   /** Set for ephemeral stages (a `stackyard:ttl-hours` tag). */
   expiresAt?: Date;
 };
@@ -90,6 +100,7 @@ export function readDiscoveryTags(
       stage,
       branch: tags[STACKYARD_TAG_KEYS.branch] || undefined,
       commit: tags[STACKYARD_TAG_KEYS.commit] || undefined,
+      costCenter: costCenterOf(stack),
       expiresAt,
     },
   };

@@ -7,6 +7,7 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import type { JsonObject, JsonValue } from '@backstage/config';
@@ -42,6 +43,11 @@ export type GuardedMutation = {
     entityRef: string,
     refusal: string,
   ): Promise<void>;
+  /**
+   * Decides a basic `permission` (one about no entity) for the caller;
+   * throws a NotAllowedError saying `refusal` when denied.
+   */
+  authorizeBasic(permission: BasicPermission, refusal: string): Promise<void>;
   /** Adds facts to the audit event (recorded on success and on failure). */
   record(meta: Record<string, JsonValue | undefined>): void;
 };
@@ -107,6 +113,15 @@ export class EnvironmentGuard {
         if (
           !(await this.isAllowed(permission, entityRef, options.credentials))
         ) {
+          throw new NotAllowedError(refusal);
+        }
+      },
+      authorizeBasic: async (permission, refusal) => {
+        meta.permission = permission.name;
+        const [decision] = await this.permissions.authorize([{ permission }], {
+          credentials: options.credentials,
+        });
+        if (decision.result !== AuthorizeResult.ALLOW) {
           throw new NotAllowedError(refusal);
         }
       },

@@ -18,6 +18,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
+import type { OrphanStore } from '../database/OrphanStore';
 import type { DriftChecker } from '../drift/DriftChecker';
 import { addDriftRoutes } from '../drift/driftRoutes';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
@@ -26,7 +27,10 @@ import type { PreviewSocketHost } from '../sockets/PreviewSocketHost';
 import { addManagementRoutes, addSocketRoutes } from '../sockets/socketRoutes';
 import { UpgradeHook, attachOnRequest } from '../sockets/upgradeHook';
 import type { TeardownService } from '../teardown/TeardownService';
+import type { StackGateway } from '../aws/CloudFormationStacks';
+import { checkCiStack } from './ciStackCheck';
 import type { EnvironmentGuard } from './EnvironmentGuard';
+import { addOrphanRoutes } from './orphanRoutes';
 import { idSchema, listQuerySchema, parseInput } from './validation';
 
 /** Dependencies of {@link createRouter}. */
@@ -39,9 +43,15 @@ export type RouterOptions = {
   notifier: EnvironmentNotifier;
   /** Resource lists of stacks, read from CloudFormation on demand. */
   resources: StackResourceInventory;
+  /** Stacks with Stackyard tags that no catalog entity owns. */
+  orphans: OrphanStore;
   /** Drift checks (`/environments/{id}/drift`); the routes are left out without it. */
   drift?: DriftChecker;
   targets: ReadonlyMap<string, Target>;
+  /** Where a CI registration for an aws target is checked against its stack. */
+  stacks: Pick<StackGateway, 'describeStack'>;
+  /** Lifetime of previews whose stack leaves it to the portal (`stackyard.previews.defaultTtlHours`). */
+  defaultTtlHours: number;
   /** Longest extension of a preview's expiry, in hours. */
   maxExtensionHours: number;
   /** Preview sockets: hosted WebSocket APIs, their upgrade hook and inspector. */
@@ -131,8 +141,28 @@ export async function createRouter(
           entityRef,
           `You may not deploy environments of ${entityRef}: that needs the stackyard.environment.deploy permission (granted to its owners)`,
         );
+        // CI (a service token, no user) records only a stack that is
+        // deployed and tagged for the entity.
+        const inAws =
+          caller.principal.type === 'service' && target.type === 'aws'
+            ? await checkCiStack({
+                stacks: options.stacks,
+                target,
+                request,
+                defaultTtlHours: options.defaultTtlHours,
+              })
+            : undefined;
+        if (inAws) g.record({ checkedInAws: true });
         const registered = await store.registerDeployment({
-          request,
+          request: inAws
+            ? {
+                ...request,
+                stackId: inAws.stackId,
+                expiresAt: request.expiresAt ?? inAws.expiresAt,
+                branch: request.branch ?? inAws.branch,
+                commit: request.commit ?? inAws.commit,
+              }
+            : request,
           target,
           actor: g.actor,
         });
@@ -239,6 +269,14 @@ export async function createRouter(
   if (options.drift) {
     addDriftRoutes(router, { httpAuth, store, guard, checker: options.drift });
   }
+
+  addOrphanRoutes(router, {
+    httpAuth,
+    orphans: options.orphans,
+    store,
+    guard,
+    teardown,
+  });
 
   router.get('/operations/:id', async (req, res) => {
     await credentials(req);

@@ -47,6 +47,17 @@ export interface TeardownService {
 
   /** Tears down an expired preview on Stackyard's own behalf (audited). */
   teardownExpired(environment: Environment): Promise<TeardownResult>;
+
+  /**
+   * Starts (or joins) the teardown of an environment whose caller has
+   * already authorized and audits the request (orphan teardown): refuses
+   * protected environments, deletes the stack and leaves it to be followed
+   * like every teardown.
+   */
+  teardownAuthorized(
+    environment: Environment,
+    actor: string,
+  ): Promise<TeardownResult>;
 }
 
 /** Actor recorded for teardowns of expired previews. */
@@ -140,6 +151,13 @@ export class DefaultTeardownService implements TeardownService {
       await audit.fail({ error: error as Error });
       throw error;
     }
+  }
+
+  teardownAuthorized(
+    environment: Environment,
+    actor: string,
+  ): Promise<TeardownResult> {
+    return this.start(environment, actor);
   }
 
   private async auditOutcome(

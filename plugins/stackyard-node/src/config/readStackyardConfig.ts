@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '@backstage/config';
 import { DriftConfig, readDriftConfig } from './drift';
+import { readPlatformAdminGroups } from './platformAdmins';
 import { readProtectedStages } from './protectedStages';
 import { Target, readTargets } from './targets';
 
@@ -12,6 +13,8 @@ export interface StackyardConfig {
   readonly protectedStages: readonly string[];
   /** Absolute directory for `stackyard:publish:local`, when configured. */
   readonly localPublishDirectory?: string;
+  /** Group refs (lower case) whose members may tear down orphan stacks. */
+  readonly platformAdminGroups: readonly string[];
   /** Scheduled drift checks per target, and how many run at once per account. */
   readonly drift: DriftConfig;
 }
@@ -31,6 +34,7 @@ export function readStackyardConfig(config: Config): StackyardConfig {
     targets,
     protectedStages: readProtectedStages(config),
     localPublishDirectory: dir ? resolve(dir) : undefined,
+    platformAdminGroups: readPlatformAdminGroups(config),
     drift: readDriftConfig(config, targets),
   };
 }
