@@ -29,6 +29,9 @@ const OWNERS_ONLY = [
   ...stackyardPermissions.filter(p => p !== stackyardOrphanDeletePermission),
 ];
 
+/** Refs compare without regard to case, as the catalog's do. */
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
 /** What the policy is configured with. */
 export type PortalPermissionPolicyOptions = {
   /**
@@ -94,5 +97,3 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     );
   }
 }
-
-const lower = (ref: string) => ref.toLocaleLowerCase('en-US');

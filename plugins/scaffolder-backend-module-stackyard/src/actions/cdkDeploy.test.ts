@@ -143,6 +143,7 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
       statusReason: LOCAL_PREVIEW_LABEL,
       templateName: 'serverless-service',
       templateVersion: '1.0.0',
+      costCenter: 'cc-1234',
       outputs: { Preview: 'Local preview: not deployed to AWS' },
     });
     expect(ready.resources?.['AWS::Lambda::Function']).toBe(1);

@@ -262,6 +262,7 @@ export function createCdkDeployAction(options: {
         stackResources: synthesizedResources(result.templates[stackName]),
         templateName: manifest.service.template?.name,
         templateVersion: manifest.service.template?.version,
+        costCenter: manifest.service.costCenter,
       };
       const record = (key: string, request: RegisterDeploymentRequest) =>
         ctx.checkpoint({
