@@ -37,4 +37,39 @@ describe('stackyardPlugin', () => {
       { id: 'stackyard-reconcile', scope: 'global' },
     ]);
   });
+
+  it('schedules drift checks, globally, when stackyard.drift.schedule names a target', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    await startTestBackend({
+      features: [
+        stackyardPlugin,
+        scheduler.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            stackyard: {
+              targets: [
+                {
+                  name: 'sandbox',
+                  type: 'aws',
+                  accountId: '123456789012',
+                  region: 'eu-west-1',
+                },
+              ],
+              drift: { schedule: { frequency: { hours: 24 } } },
+            },
+          },
+        }),
+      ],
+    });
+    const drift = scheduler.scheduleTask.mock.calls
+      .map(([task]) => task)
+      .find(task => task.id === 'stackyard-drift');
+    expect(drift).toMatchObject({
+      scope: 'global',
+      frequency: { minutes: 5 },
+    });
+    await expect(drift!.fn(new AbortController().signal)).resolves.toBe(
+      undefined,
+    );
+  });
 });
