@@ -44,10 +44,7 @@ describe('PortalPermissionPolicy', () => {
       'tearing down Stackyard environments',
       stackyardEnvironmentDeletePermission,
     ],
-    [
-      'deploying Stackyard environments',
-      stackyardEnvironmentDeployPermission,
-    ],
+    ['deploying Stackyard environments', stackyardEnvironmentDeployPermission],
     [
       'extending Stackyard preview environments',
       stackyardEnvironmentExtendPermission,

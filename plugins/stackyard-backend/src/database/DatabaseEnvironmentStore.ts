@@ -262,7 +262,9 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     if (filter.templateName) query.where('template_name', filter.templateName);
     if (filter.costCenter) query.where('cost_center', filter.costCenter);
     if (filter.expiringWithinHours !== undefined) {
-      const until = new Date(Date.now() + filter.expiringWithinHours * 3600_000);
+      const until = new Date(
+        Date.now() + filter.expiringWithinHours * 3600_000,
+      );
       query
         .whereNotNull('expires_at')
         .where('expires_at', '<=', until)

@@ -289,9 +289,7 @@ export class DatabaseOrphanStore implements OrphanStore {
         updated_at: now,
         entity_missing_since: now,
       });
-      await tx(ORPHANS)
-        .where({ id: orphan.id })
-        .update({ environment_id: id });
+      await tx(ORPHANS).where({ id: orphan.id }).update({ environment_id: id });
       return id;
     });
   }

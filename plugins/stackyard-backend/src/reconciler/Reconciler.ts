@@ -320,8 +320,15 @@ export class Reconciler {
       const status = environmentStatusOf(stack.stackStatus);
       // A stack on its way out is not worth a row.
       if (status === 'deleting' || status === 'deleted') continue;
-      const { entityRef, prefix, stage, branch, commit, costCenter, expiresAt } =
-        verdict.stack;
+      const {
+        entityRef,
+        prefix,
+        stage,
+        branch,
+        commit,
+        costCenter,
+        expiresAt,
+      } = verdict.stack;
       try {
         const { environment } = await store.registerDeployment({
           request: {

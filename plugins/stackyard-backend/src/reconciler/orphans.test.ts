@@ -96,9 +96,9 @@ describe.each(databases.eachSupportedId())(
       // The next cycle keeps each orphan, first seen as before.
       await replica.reconciler.reconcileOnce();
       const second = await replica.orphans.listOrphans({ limit: 50 });
-      expect(
-        second.items.map(o => [o.id, o.firstSeenAt]).sort(),
-      ).toEqual(first.items.map(o => [o.id, o.firstSeenAt]).sort());
+      expect(second.items.map(o => [o.id, o.firstSeenAt]).sort()).toEqual(
+        first.items.map(o => [o.id, o.firstSeenAt]).sort(),
+      );
 
       // Deleted outside Stackyard: no longer an orphan.
       server.cloudFormation.stacks.get('wo-50-dev')!.status =
@@ -215,8 +215,7 @@ describe.each(databases.eachSupportedId())(
         limit: 10,
       });
       expect(present2.items.map(e => e.id)).toEqual([discovered.id]);
-      const [orphan] = (await replica.orphans.listOrphans({ limit: 10 }))
-        .items;
+      const [orphan] = (await replica.orphans.listOrphans({ limit: 10 })).items;
       expect(orphan).toMatchObject({
         kind: 'missing-entity',
         stackName: 'orders-dev',

@@ -24,7 +24,9 @@ describe('readPlatformAdminGroups', () => {
       expect(() =>
         readPlatformAdminGroups(
           new ConfigReader({
-            stackyard: { platform: { adminGroups: ['group:default/ok', value] } },
+            stackyard: {
+              platform: { adminGroups: ['group:default/ok', value] },
+            },
           }),
         ),
       ).toThrow(
