@@ -96,9 +96,15 @@ export class DriftChecker {
     if (claim.kind === 'running')
       return { environment: current, started: false };
     await this.deps.notifier.environmentChanged(current);
-    const run = this.run(current, target).finally(() =>
-      this.inFlight.delete(run),
-    );
+    // Runs after the request is answered; a failure to record the outcome
+    // (the database gone) is logged, never an unhandled rejection.
+    const run = this.run(current, target)
+      .catch(error =>
+        this.deps.logger.error(
+          `Drift check of ${current.stackName} could not be recorded: ${error}`,
+        ),
+      )
+      .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
     return { environment: current, started: true };
   }
