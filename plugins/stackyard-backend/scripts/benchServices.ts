@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import type { Knex } from 'knex';
 import { readOptions } from '../src/config/readOptions';
@@ -13,11 +14,13 @@ import {
 /**
  * The plugin's own wiring (createStackyardServices) for the benchmarks: the
  * given database and targets, AWS at the loopback endpoint, permissive
- * permissions, recording auditor and notifier, warnings-only logs.
+ * permissions, recording auditor and notifier, warnings-only logs, and
+ * the catalog given (none: no entity checks).
  */
 export function createBenchServices(
   knex: Knex,
   targets: Map<string, Target>,
+  catalog?: CatalogService,
 ): ReturnType<typeof createStackyardServices> {
   const { auditor } = recordingAuditor();
   const { notifier } = recordingNotifier();
@@ -38,5 +41,6 @@ export function createBenchServices(
     aws: loopbackAwsClients,
     mountPath: '',
     notifier,
+    catalog,
   });
 }

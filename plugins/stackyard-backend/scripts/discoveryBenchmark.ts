@@ -7,17 +7,25 @@
  *
  * 5,000 stacks across 2 accounts x 2 regions (four loopback endpoints, one
  * target each), 1,000 of them Stackyard-tagged (a fifth of those previews),
- * no rows. One reconcile cycle discovers them; the next finds nothing new.
- * Prints per cycle: duration, discovered, AWS calls, and RSS growth.
+ * no rows; 50 of their entities are not in the catalog, and 20 further
+ * stacks carry Stackyard tags that do not parse (orphans). One reconcile
+ * cycle discovers them; the next finds nothing new. Prints per cycle:
+ * duration, discovered, orphans, missing entities, catalog and AWS calls,
+ * and RSS growth.
  */
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { loopbackTarget } from '../src/__testUtils__/loopbackAws';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createBenchServices } from './benchServices';
 import { withDatabase } from './benchDatabase';
 
 const STACKS = 5_000;
 const TAGGED = 1_000;
+/** Tagged stacks whose entity is not in the catalog. */
+const MISSING_ENTITIES = 50;
+/** Of the untagged stacks, these carry Stackyard tags that do not parse. */
+const UNREADABLE = 20;
 const PAIRS = [
   { account: '111111111111', region: 'eu-west-1' },
   { account: '111111111111', region: 'us-east-1' },
@@ -33,6 +41,8 @@ function seedStacks(endpoints: LoopbackAws[]) {
   endpoints.forEach((aws, p) => {
     for (let i = 0; i < perPair; i++) {
       const tagged = i < taggedPerPair;
+      const unreadable =
+        !tagged && i < taggedPerPair + UNREADABLE / endpoints.length;
       const prefix = `svc${p}x${i}`;
       const stage = tagged && i % 5 === 0 ? 'preview' : 'dev';
       aws.cloudFormation.addStack({
@@ -53,6 +63,12 @@ function seedStacks(endpoints: LoopbackAws[]) {
                 ? { 'stackyard:ttl-hours': 'default' }
                 : {}),
             }
+          : unreadable
+          ? {
+              'stackyard:entity-ref': 'not an entity ref',
+              'stackyard:prefix': prefix,
+              'stackyard:stage': stage,
+            }
           : { Project: 'other-team' },
       });
       if (tagged) {
@@ -66,6 +82,33 @@ function seedStacks(endpoints: LoopbackAws[]) {
   });
 }
 
+/**
+ * A catalog that has every bench entity but the first MISSING_ENTITIES,
+ * answering getEntitiesByRefs by lookup (the reconciler's one question).
+ */
+function benchCatalog() {
+  const state = { calls: 0 };
+  const missing = new Set<string>();
+  for (let n = 0; missing.size < MISSING_ENTITIES; n++) {
+    const p = n % PAIRS.length;
+    missing.add(`component:default/svc-${p}-${Math.floor(n / PAIRS.length)}`);
+  }
+  const catalog = {
+    async getEntitiesByRefs({ entityRefs }: { entityRefs: string[] }) {
+      state.calls += 1;
+      return {
+        items: entityRefs.map(ref => {
+          if (missing.has(ref)) return undefined;
+          const [kind, rest] = ref.split(':');
+          const [namespace, name] = rest.split('/');
+          return { apiVersion: 'v1', kind, metadata: { namespace, name } };
+        }),
+      };
+    },
+  } as unknown as CatalogService;
+  return { catalog, state };
+}
+
 async function main() {
   const endpoints = await Promise.all(PAIRS.map(p => LoopbackAws.start(p)));
   try {
@@ -76,7 +119,12 @@ async function main() {
           loopbackTarget(aws, `aws-${i}`),
         ]),
       );
-      const { reconciler, sockets } = await createBenchServices(knex, targets);
+      const { catalog, state } = benchCatalog();
+      const { reconciler, sockets } = await createBenchServices(
+        knex,
+        targets,
+        catalog,
+      );
       seedStacks(endpoints);
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
@@ -87,6 +135,7 @@ async function main() {
       );
       for (const cycle of ['first (discovers)', 'next (nothing new)']) {
         endpoints.forEach(aws => aws.resetCalls());
+        state.calls = 0;
         const started = performance.now();
         const stats = await reconciler.reconcileOnce();
         const ms = performance.now() - started;
@@ -102,11 +151,13 @@ async function main() {
             stats.discovered
           } discovered, ${stats.environments} tracked before, ${
             stats.changed
-          } changed, ${
-            stats.orphanCandidates
-          } orphan candidates, AWS calls ${JSON.stringify(
-            calls,
-          )}, RSS growth ${mb(process.memoryUsage().rss - rssBefore)}`,
+          } changed, ${stats.orphanCandidates} orphan candidates, ${
+            stats.missingEntities
+          } entities missing from the catalog (${
+            state.calls
+          } catalog calls), AWS calls ${JSON.stringify(calls)}, RSS growth ${mb(
+            process.memoryUsage().rss - rssBefore,
+          )}`,
         );
       }
       await sockets.close();
