@@ -1,4 +1,5 @@
 import { StackyardApiError, StackyardClient } from './client';
+import { listEnvironmentsQuerySchema } from './schemas';
 
 function clientAnswering(status: number, body: unknown) {
   const fetch = jest.fn(async (_url: string, _init?: RequestInit) => ({
@@ -51,6 +52,39 @@ describe('StackyardClient', () => {
     expect(fetch.mock.calls[0][0]).toBe(
       'http://backend/api/stackyard/environments?entityRef=component%3Adefault%2Forders&limit=10',
     );
+  });
+
+  it('sends boolean filters as true/false, which the backend parses back', async () => {
+    const { client, fetch } = clientAnswering(200, { items: [] });
+    await client.listEnvironments({
+      entityMissing: true,
+      drifted: false,
+      expiringWithinHours: 24,
+    });
+    const url = new URL(fetch.mock.calls[0][0]);
+    expect(url.search).toBe(
+      '?entityMissing=true&drifted=false&expiringWithinHours=24',
+    );
+    expect(
+      listEnvironmentsQuerySchema.parse(Object.fromEntries(url.searchParams)),
+    ).toMatchObject({
+      entityMissing: true,
+      drifted: false,
+      expiringWithinHours: 24,
+    });
+  });
+
+  it('lists orphans and tears one down', async () => {
+    const { client, fetch } = clientAnswering(200, { items: [] });
+    await client.listOrphans({ target: 'sandbox', limit: 2 });
+    await client.teardownOrphan('orphan 1', { token: 'user-token' });
+    expect(fetch.mock.calls.map(([url, init]) => [url, init?.method])).toEqual([
+      ['http://backend/api/stackyard/orphans?target=sandbox&limit=2', 'GET'],
+      ['http://backend/api/stackyard/orphans/orphan%201/teardown', 'POST'],
+    ]);
+    expect(fetch.mock.calls[1][1]?.headers).toMatchObject({
+      Authorization: 'Bearer user-token',
+    });
   });
 
   it('throws the backend error message and status', async () => {
