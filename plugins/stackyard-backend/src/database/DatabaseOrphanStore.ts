@@ -18,8 +18,9 @@ const ENVIRONMENTS = 'stackyard_environments';
 const CHUNK = 200;
 
 /**
- * The entity ref of an environment created to tear down a stack whose tags
- * name no readable entity: no catalog entity owns it.
+ * The entity ref of an environment created to tear down an orphan stack:
+ * its tags are not trusted to name its owner (that is why it is an orphan),
+ * so its teardown is attributed to no entity.
  */
 export const ORPHAN_ENTITY_REF = 'stackyard:orphan';
 
@@ -265,7 +266,7 @@ export class DatabaseOrphanStore implements OrphanStore {
       const id = randomUUID();
       await tx(ENVIRONMENTS).insert({
         id,
-        entity_ref: orphan.entity_ref ?? ORPHAN_ENTITY_REF,
+        entity_ref: ORPHAN_ENTITY_REF,
         target: orphan.target,
         target_type: 'aws',
         account_id: orphan.account_id,

@@ -151,6 +151,7 @@ describe.each(databases.eachSupportedId())(
         operation.environmentId,
       );
       expect(environment).toMatchObject({
+        entityRef: 'stackyard:orphan',
         stackName: 'wo-70-dev',
         status: 'deleting',
         createdBy: 'user:default/ada',
@@ -175,6 +176,20 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', adminHeader);
       expect(again.status).toBe(202);
       expect(again.body.operation.id).toBe(operation.id);
+
+      // While it is deleted, the next cycle keeps listing it once, with the
+      // environment that follows its teardown.
+      await replica.reconciler.reconcileOnce();
+      const during = (
+        await replica.orphans.listOrphans({ limit: 50 })
+      ).items.filter(o => o.stackName === 'wo-70-dev');
+      expect(during).toEqual([
+        expect.objectContaining({
+          id: target.id,
+          kind: 'unreadable-tags',
+          environmentId: operation.environmentId,
+        }),
+      ]);
 
       server.cloudFormation.completeDeletion('wo-70-dev');
       await replica.tracker.trackOnce();
