@@ -5,6 +5,7 @@
 // would name packages/backend/app-config.yaml, which does not exist.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,9 +36,28 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ],
     { stdio: 'inherit', cwd: repoRoot },
   );
+  // The packages stackyard:publish:local packs into each repository it
+  // publishes: packed now, in the background at low priority, so that the
+  // first wizard run need not (a no-op when they are packed already).
+  const pack = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('pack-stackyard.mjs', import.meta.url))],
+    { stdio: ['ignore', 'inherit', 'inherit'], cwd: repoRoot },
+  );
+  try {
+    setPriority(pack.pid, 19);
+  } catch {
+    // Not allowed here: it packs at normal priority.
+  }
   // A process manager may signal only this process: pass it on.
   for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => child.kill(signal));
+    process.on(signal, () => {
+      child.kill(signal);
+      pack.kill(signal);
+    });
   }
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on('exit', (code, signal) => {
+    pack.kill();
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 }

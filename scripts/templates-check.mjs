@@ -3,7 +3,9 @@
 // files, renders it again with hostile answers (which must change no file's
 // shape, or be refused by the scaffolder's validation), synthesizes it
 // through the safety policy, serves its WebSocket API (if it has one) with the
-// stackyard-ws emulator and runs the generated repository's own tests. Exits
+// stackyard-ws emulator, runs the generated repository's own tests, then
+// publishes it as the wizard does (this monorepo's packages packed into it)
+// and runs `npm ci && npm test` in a clone outside this monorepo. Exits
 // non-zero when any template fails.
 //
 //   node scripts/templates-check.mjs [--report <file.json>] [name ...]
@@ -13,7 +15,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTemplate } from './templates-check/checkTemplate.mjs';
 import { startPortal } from './templates-check/portal.mjs';
-import { repoRoot } from './templates-check/require.mjs';
+import { repoRoot, requireTs } from './templates-check/require.mjs';
 
 const seconds = ms => `${(ms / 1000).toFixed(1)}s`;
 
@@ -50,6 +52,21 @@ async function main() {
   const selected = names.length > 0 ? names : all;
 
   const started = Date.now();
+  // The standalone stage publishes with this monorepo's packages packed:
+  // packing (up to a minute when their sources changed) starts now, beside
+  // the first template's other stages, and the publish waits for it.
+  const { ensurePacks, listWorkspacePackages, templateDependencyNames } =
+    requireTs(
+      join(repoRoot, 'plugins/scaffolder-backend-module-stackyard/src/packs'),
+    );
+  const workspace = listWorkspacePackages(repoRoot);
+  ensurePacks({
+    root: repoRoot,
+    names: templateDependencyNames(repoRoot).filter(n => workspace.has(n)),
+    log: line => console.log(`  (packing) ${line}`),
+  }).catch(() => {
+    // The standalone stage reports it, as the first publish packs again.
+  });
   console.log(`Starting the scaffolder (dry-run API) ...`);
   const portal = await startPortal();
   console.log(`  ready in ${seconds(Date.now() - started)}`);
@@ -60,8 +77,9 @@ async function main() {
       const result = await checkTemplate({
         templateDir: join(templatesDir, name),
         portal,
+        standalone: true,
         onStage: (stage, ms, ok) =>
-          console.log(`  ${ok ? '✓' : '✗'} ${stage.padEnd(8)} ${seconds(ms)}`),
+          console.log(`  ${ok ? '✓' : '✗'} ${stage.padEnd(10)} ${seconds(ms)}`),
       });
       results.push(result);
       const total = Object.values(result.timings).reduce((a, b) => a + b, 0);
@@ -74,6 +92,16 @@ async function main() {
           } rendered unchanged in shape, ${
             result.hostile.refused
           } refused by validation (${seconds(total)})`,
+        );
+        const { testsPassed, vendored, timings } = result.standalone;
+        console.log(
+          `    standalone: npm ci with ${vendored.join(
+            ', ',
+          )} vendored, ${testsPassed} test(s) passed outside this monorepo (${Object.entries(
+            timings,
+          )
+            .map(([step, ms]) => `${step} ${seconds(ms)}`)
+            .join(', ')})`,
         );
         const { skipped, proven } = result.emulator;
         for (const line of skipped ? [`skipped: ${skipped}`] : proven) {

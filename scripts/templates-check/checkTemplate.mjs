@@ -1,7 +1,9 @@
 // Checks one template the way a platform team's change must hold up:
 // render (scaffolder dry-run) → rendered files → hostile answers →
 // synth + safety policy → its WebSocket API served by the emulator → the
-// generated repository's own tests. Stops at the first failing stage.
+// generated repository's own tests → (with `standalone`) the repository
+// published as the wizard publishes it, installed and tested outside this
+// monorepo. Stops at the first failing stage.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -14,6 +16,7 @@ import {
 import { EmulatorFailure, checkEmulator } from './emulator.mjs';
 import { runGeneratedTests } from './generatedTests.mjs';
 import { hostileProblems } from './hostile.mjs';
+import { StandaloneFailure, checkStandalone } from './standalone.mjs';
 import { requireTs } from './require.mjs';
 
 export const VALUES_FILE = 'check-values.yaml';
@@ -41,9 +44,15 @@ function dryRunFailures(body) {
  * @param {string} options.templateDir a folder holding template.yaml and check-values.yaml
  * @param {{ dryRun(body: object): Promise<{status: number, body: any}> }} options.portal
  * @param {(stage: string, ms: number, ok: boolean) => void} [options.onStage]
+ * @param {boolean} [options.standalone] also publish the repository and install and test it outside this monorepo
  * @returns {Promise<{ name: string, ok: boolean, stage?: string, problems: string[], timings: Record<string, number>, testsPassed?: number, hostile?: { rendered: number, refused: number }, emulator?: { skipped?: string, proven: string[] } }>}
  */
-export async function checkTemplate({ templateDir, portal, onStage }) {
+export async function checkTemplate({
+  templateDir,
+  portal,
+  onStage,
+  standalone = false,
+}) {
   const name = basename(templateDir);
   const timings = {};
   let out;
@@ -174,6 +183,17 @@ export async function checkTemplate({ templateDir, portal, onStage }) {
       }
       return passed;
     });
+
+    const standaloneResult = standalone
+      ? await stage('standalone', async () => {
+          try {
+            return await checkStandalone(out, values.name);
+          } catch (error) {
+            if (error instanceof StandaloneFailure) fail(error.message);
+            throw error;
+          }
+        })
+      : undefined;
     return {
       name,
       ok: true,
@@ -182,6 +202,7 @@ export async function checkTemplate({ templateDir, portal, onStage }) {
       testsPassed,
       hostile,
       emulator,
+      standalone: standaloneResult,
     };
   } catch (error) {
     if (!(error instanceof StageFailure)) throw error;

@@ -3,20 +3,22 @@
 // The entry script of a sandbox process (see src/sandbox/SandboxPool.ts). It
 // runs under Node's permission model: native addons cannot load, so from
 // source TypeScript is compiled by sucrase (plain JavaScript), resolved
-// through @backstage/cli, a dev dependency.
+// through @backstage/cli, a dev dependency. A checkout runs its sources, so a
+// leftover build never runs stale code; the published package holds only the
+// build (package.json `files`).
 const fs = require('fs');
 const path = require('path');
 
-const built = path.resolve(__dirname, '../dist/index.cjs.js');
+const sources = path.resolve(__dirname, '../src/sandbox/child.ts');
 let lib;
-if (fs.existsSync(built)) {
-  lib = require(built);
-} else {
+if (fs.existsSync(sources)) {
   const cli = path.dirname(require.resolve('@backstage/cli/package.json'));
   require(require.resolve('sucrase/dist/register', {
     paths: [cli],
   })).registerTS();
-  lib = require('../src/sandbox/child.ts');
+  lib = require(sources);
+} else {
+  lib = require('../dist/index.cjs.js');
 }
 
 lib.runSandboxChild().catch(error => {

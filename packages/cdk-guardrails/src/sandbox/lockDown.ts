@@ -1,10 +1,13 @@
 /* eslint-disable no-restricted-imports */
-import * as dgram from 'dgram';
-import * as dns from 'dns';
-import * as http2 from 'http2';
-import * as net from 'net';
-import * as os from 'os';
-import * as tls from 'tls';
+// Default imports: the modules themselves. A bundled namespace import is a
+// frozen copy (the built package's dist/), so replacing its functions would
+// throw, and would not reach the module that job code requires.
+import dgram from 'dgram';
+import dns from 'dns';
+import http2 from 'http2';
+import net from 'net';
+import os from 'os';
+import tls from 'tls';
 
 function denied(what: string) {
   return function deny(): never {

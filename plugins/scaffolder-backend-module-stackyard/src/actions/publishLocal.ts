@@ -6,6 +6,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { quoteValue } from '@stackyard/plugin-stackyard-common';
 import type { StackyardActionsConfig } from '../lib/config';
 import { git } from '../lib/git';
+import { vendorWorkspacePackages } from '../packs';
 import { examples } from './publishLocal.examples';
 
 /** The ID of {@link createPublishLocalAction}'s action. */
@@ -23,8 +24,10 @@ const AUTHOR_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
  * wizard runs end to end with no Git host. The repository keeps a checked-out
  * tree that pushes update (receive.denyCurrentBranch=updateInstead), so it
  * can be cloned and pushed to like a remote while the catalog reads its
- * catalog-info.yaml from disk. Git runs with argument arrays, never a shell,
- * and without hooks.
+ * catalog-info.yaml from disk. Packages of this monorepo the repository
+ * depends on are packed into it (`vendor/stackyard/*.tgz`, referenced with
+ * `file:`, with a package-lock.json), so that `npm ci` works in a clone.
+ * Git and npm run with argument arrays, never a shell, and git without hooks.
  */
 export function createPublishLocalAction(options: {
   config: StackyardActionsConfig;
@@ -142,6 +145,17 @@ export function createPublishLocalAction(options: {
               `A repository ${quoteValue(
                 repoName,
               )} already exists in the local publish directory`,
+            );
+          }
+          // Packages of this monorepo (no registry may have them) go into
+          // the repository, so that it installs and runs its CI on its own.
+          const vendor = await vendorWorkspacePackages({
+            dir: source,
+            log: line => ctx.logger.info(line),
+          });
+          if (vendor.skipped) {
+            ctx.logger.warn(
+              `Not vendoring this monorepo's packages (${vendor.skipped}): the repository installs them from the npm registry`,
             );
           }
           mkdirSync(directory, { recursive: true });
