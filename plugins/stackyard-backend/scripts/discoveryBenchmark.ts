@@ -35,14 +35,44 @@ const PAIRS = [
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/** The tags of the bench's stack `i` of account/region `p`. */
+function tagsOf(
+  p: number,
+  i: number,
+  prefix: string,
+  stage: string,
+  kind: 'tagged' | 'unreadable' | 'other',
+): Record<string, string> {
+  if (kind === 'other') return { Project: 'other-team' };
+  if (kind === 'unreadable') {
+    return {
+      'stackyard:entity-ref': 'not an entity ref',
+      'stackyard:prefix': prefix,
+      'stackyard:stage': stage,
+    };
+  }
+  return {
+    Project: 'bench',
+    'stackyard:entity-ref': `component:default/svc-${p}-${i}`,
+    'stackyard:template': 'service@1.0.0',
+    'stackyard:prefix': prefix,
+    'stackyard:stage': stage,
+    'stackyard:branch': `feature/bench-${i}`,
+    'stackyard:commit': '0123456789abcdef0123456789abcdef01234567',
+    ...(stage === 'preview' ? { 'stackyard:ttl-hours': 'default' } : {}),
+  };
+}
+
 function seedStacks(endpoints: LoopbackAws[]) {
   const perPair = STACKS / endpoints.length;
   const taggedPerPair = TAGGED / endpoints.length;
+  const unreadablePerPair = UNREADABLE / endpoints.length;
   endpoints.forEach((aws, p) => {
     for (let i = 0; i < perPair; i++) {
       const tagged = i < taggedPerPair;
-      const unreadable =
-        !tagged && i < taggedPerPair + UNREADABLE / endpoints.length;
+      let kind: 'tagged' | 'unreadable' | 'other' = 'other';
+      if (tagged) kind = 'tagged';
+      else if (i < taggedPerPair + unreadablePerPair) kind = 'unreadable';
       const prefix = `svc${p}x${i}`;
       const stage = tagged && i % 5 === 0 ? 'preview' : 'dev';
       aws.cloudFormation.addStack({
@@ -50,26 +80,7 @@ function seedStacks(endpoints: LoopbackAws[]) {
         status: 'CREATE_COMPLETE',
         creationTime: new Date(),
         outputs: { Url: `https://${prefix}.example.test` },
-        tags: tagged
-          ? {
-              Project: 'bench',
-              'stackyard:entity-ref': `component:default/svc-${p}-${i}`,
-              'stackyard:template': 'service@1.0.0',
-              'stackyard:prefix': prefix,
-              'stackyard:stage': stage,
-              'stackyard:branch': `feature/bench-${i}`,
-              'stackyard:commit': '0123456789abcdef0123456789abcdef01234567',
-              ...(stage === 'preview'
-                ? { 'stackyard:ttl-hours': 'default' }
-                : {}),
-            }
-          : unreadable
-          ? {
-              'stackyard:entity-ref': 'not an entity ref',
-              'stackyard:prefix': prefix,
-              'stackyard:stage': stage,
-            }
-          : { Project: 'other-team' },
+        tags: tagsOf(p, i, prefix, stage, kind),
       });
       if (tagged) {
         aws.cloudWatch.alarms.push({
