@@ -137,6 +137,34 @@ describe('DriftPanel', () => {
     ]);
   });
 
+  it('without a live update, asks again while the check runs until it finished', async () => {
+    const { api, environment } = renderPanel(true);
+    api.checkDrift.mockResolvedValue({
+      drift: { status: 'checking', checkedAt: '2026-11-30T12:04:00Z' },
+      started: true,
+    });
+    api.getDrift
+      .mockResolvedValueOnce({
+        drift: { status: 'checking', checkedAt: '2026-11-30T12:04:00Z' },
+        resources: [],
+      })
+      .mockResolvedValue(drifted);
+    await userEvent.click(await findPermittedButton('Check drift'));
+    expect(await screen.findByText('Checking drift…')).toBeInTheDocument();
+    // DRIFT_POLL_MS later, the report says the check finished.
+    expect(
+      await screen.findByRole(
+        'table',
+        { name: 'Drifted resources' },
+        { timeout: 5000 },
+      ),
+    ).toBeInTheDocument();
+    expect(api.getDrift).toHaveBeenCalledWith(environment.id);
+    expect(screen.getByRole('status')).toHaveTextContent(
+      /2 of its resources changed outside CloudFormation/,
+    );
+  }, 10_000);
+
   it('shows the last result of an in-sync stack without resources', async () => {
     const { api } = renderPanel(true, {
       drift: {

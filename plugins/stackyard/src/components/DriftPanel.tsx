@@ -131,21 +131,16 @@ function DriftedResources(props: { resources: ResourceDrift[] }) {
 export function DriftPanel(props: { environment: Environment }) {
   const { environment } = props;
   const api = useApi(stackyardApiRef);
-  const report = useDriftReport(environment);
   const [started, setStarted] = useState<EnvironmentDrift>();
   const [error, setError] = useState<string>();
+  const { drift, resources } = useDriftReport(environment, started);
   if (!canDrift(environment)) return null;
-  // The newest of: what the check request answered, the report, the row.
-  const drift = [started, report.value?.drift, environment.drift]
-    .filter((d): d is EnvironmentDrift => !!d)
-    .sort((a, b) => (b.checkedAt ?? '').localeCompare(a.checkedAt ?? ''))[0];
   const checking = drift?.status === 'checking';
 
   const check = async () => {
     setError(undefined);
     try {
       setStarted((await api.checkDrift(environment.id)).drift);
-      report.retry();
     } catch (e) {
       setError(`Could not check drift: ${(e as Error).message}`);
     }
@@ -172,9 +167,7 @@ export function DriftPanel(props: { environment: Environment }) {
           {error}
         </Typography>
       )}
-      {!checking && report.value && (
-        <DriftedResources resources={report.value.resources} />
-      )}
+      {!checking && resources && <DriftedResources resources={resources} />}
     </Box>
   );
 }
