@@ -18,6 +18,7 @@ export type Deployment = {
   templateVersion?: string;
   protected?: boolean;
   expiresAt?: string;
+  costCenter?: string;
   /** A WebSocket API the backend hosts for a local preview. */
   websocket?: {
     routes: Record<string, { integration: { type: 'http'; url: string } }>;

@@ -8,4 +8,6 @@ export const postgresPortalVariables = {
   baseUrl: 'STACKYARD_E2E_POSTGRES_BASE_URL',
   /** Its `stackyard.scaffolder.localPublishDirectory`. */
   publishDirectory: 'STACKYARD_E2E_POSTGRES_PUBLISH_DIRECTORY',
+  /** The loopback AWS endpoint of its `e2e-aws` target. */
+  awsEndpoint: 'STACKYARD_E2E_POSTGRES_AWS_ENDPOINT',
 } as const;

@@ -5,6 +5,7 @@ import { freePort, postgresConnectionStrings } from '@stackyard/test-support';
 import { artifactsDir, repoRoot } from './paths';
 import { postgresPortalVariables } from './postgresPortal';
 import { startBackend } from './startBackend';
+import { seedNonAdminAccount, startLoopbackAws } from './startLoopbackAws';
 import { stopProcessGroup } from './stopProcessGroup';
 import { waitForReady } from './waitForReady';
 
@@ -34,11 +35,20 @@ export async function startPostgresPortal() {
   const publishDirectory = mkdtempSync(
     resolve(tmpdir(), 'stackyard-e2e-pg-repos-'),
   );
+  const aws = await startLoopbackAws(
+    mkdtempSync(resolve(tmpdir(), 'stackyard-e2e-pg-aws-')),
+    seedNonAdminAccount,
+  );
   const child = startBackend({
     logFile: resolve(artifactsDir, 'backend-postgres.log'),
     // After the e2e config, so its PostgreSQL connection replaces the
     // e2e config's in-memory one.
-    extraArgs: ['--config', resolve(repoRoot, 'app-config.production.yaml')],
+    extraArgs: [
+      '--config',
+      resolve(repoRoot, 'app-config.production.yaml'),
+      '--config',
+      aws.configFile,
+    ],
     env: {
       POSTGRES_HOST: url.hostname,
       POSTGRES_PORT: url.port || '5432',
@@ -50,10 +60,14 @@ export async function startPostgresPortal() {
       APP_CONFIG_backend_listen_port: String(port),
       APP_CONFIG_backend_cors_origin: baseUrl,
       APP_CONFIG_stackyard_scaffolder_localPublishDirectory: publishDirectory,
+      APP_CONFIG_stackyard_platform_adminGroups: JSON.stringify([
+        'group:default/e2e-nobody',
+      ]),
     },
   });
   process.env[postgresPortalVariables.baseUrl] = baseUrl;
   process.env[postgresPortalVariables.publishDirectory] = publishDirectory;
+  process.env[postgresPortalVariables.awsEndpoint] = aws.fake.url;
 
   return {
     child,
@@ -62,6 +76,9 @@ export async function startPostgresPortal() {
       waitForReady(`${baseUrl}/.backstage/health/v1/readiness`, child, {
         timeoutMs: 180_000,
       }),
-    stop: () => stopProcessGroup(child),
+    stop: async () => {
+      await stopProcessGroup(child);
+      await aws.fake.stop();
+    },
   };
 }

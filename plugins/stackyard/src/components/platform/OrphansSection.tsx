@@ -15,6 +15,7 @@ import { Timestamp } from '../Timestamp';
 import { CursorPager } from './CursorPager';
 import { OrphanTeardownButton } from './OrphanTeardownButton';
 import { OrphanTeardownDialog } from './OrphanTeardownDialog';
+import { usePlatformTableStyles } from './platformTableStyles';
 
 const kinds: Record<OrphanKind, string> = {
   'missing-entity': 'Entity not in the catalog',
@@ -33,6 +34,7 @@ export function OrphansSection(props: {
   progressIntervalMs?: number;
 }) {
   const pages = useOrphans();
+  const classes = usePlatformTableStyles();
   // Kept here, not in the row: the row leaves the list once the stack is
   // gone while the dialog still reports the teardown's end.
   const [tearingDown, setTearingDown] = useState<Orphan>();
@@ -62,7 +64,11 @@ export function OrphansSection(props: {
         </Typography>
       )}
       {!pages.error && pages.items.length > 0 && (
-        <Table size="small" aria-label="Orphan stacks">
+        <Table
+          size="small"
+          aria-label="Orphan stacks"
+          className={classes.table}
+        >
           <TableHead>
             <TableRow>
               <TableCell>Stack</TableCell>
@@ -79,7 +85,9 @@ export function OrphansSection(props: {
           <TableBody>
             {pages.items.map(orphan => (
               <TableRow key={orphan.id} data-testid="orphan">
-                <TableCell>{orphan.stackName}</TableCell>
+                <TableCell className={classes.nowrap}>
+                  {orphan.stackName}
+                </TableCell>
                 <TableCell>
                   <Typography variant="body2" component="div">
                     {kinds[orphan.kind]}
@@ -98,7 +106,7 @@ export function OrphansSection(props: {
                 <TableCell>
                   <Timestamp iso={orphan.firstSeenAt} />
                 </TableCell>
-                <TableCell>
+                <TableCell className={classes.nowrap}>
                   <OrphanTeardownButton
                     orphan={orphan}
                     onTeardown={setTearingDown}

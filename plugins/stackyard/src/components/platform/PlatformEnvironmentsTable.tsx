@@ -10,6 +10,7 @@ import { useInfraTabLink } from '../../hooks/useInfraTabLink';
 import { StatusBadge } from '../StatusBadge';
 import { Timestamp } from '../Timestamp';
 import { EnvironmentMarks } from './EnvironmentMarks';
+import { usePlatformTableStyles } from './platformTableStyles';
 
 const where = (environment: Environment) =>
   [environment.target, environment.accountId, environment.region]
@@ -25,8 +26,9 @@ export function PlatformEnvironmentsTable(props: {
   environments: Environment[];
 }) {
   const infraTab = useInfraTabLink();
+  const classes = usePlatformTableStyles();
   return (
-    <Table size="small" aria-label="Environments">
+    <Table size="small" aria-label="Environments" className={classes.table}>
       <TableHead>
         <TableRow>
           <TableCell>Stack</TableCell>
@@ -45,7 +47,7 @@ export function PlatformEnvironmentsTable(props: {
           const link = infraTab(environment.entityRef);
           return (
             <TableRow key={environment.id} data-testid="platform-environment">
-              <TableCell>
+              <TableCell className={classes.nowrap}>
                 {link ? (
                   <Link to={link}>{environment.stackName}</Link>
                 ) : (
