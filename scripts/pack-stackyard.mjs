@@ -4,23 +4,20 @@
 // versions and a hash of their sources. stackyard:publish:local copies the
 // tarballs into each repository it publishes; it packs on first use when
 // they are missing or stale (up to a minute, shown in the task log), which
-// running this ahead avoids. `npm start` runs it in the background.
+// running this ahead avoids, as it also resolves each template's
+// package-lock.json. `npm start` runs it in the background.
 //
 // The tarballs are what a registry would get: `npm publish <tarball>`.
 import { join } from 'node:path';
 import { repoRoot, requireTs } from './templates-check/require.mjs';
 
-const { ensurePacks, listWorkspacePackages, templateDependencyNames } =
-  requireTs(
-    join(repoRoot, 'plugins/scaffolder-backend-module-stackyard/src/packs'),
-  );
+const { packForTemplates } = requireTs(
+  join(repoRoot, 'plugins/scaffolder-backend-module-stackyard/src/packs'),
+);
 
-const workspace = listWorkspacePackages(repoRoot);
-const names = templateDependencyNames(repoRoot).filter(n => workspace.has(n));
 const started = Date.now();
-ensurePacks({
+packForTemplates({
   root: repoRoot,
-  names,
   log: message => console.log(`pack:stackyard: ${message}`),
 }).then(
   set => {

@@ -55,14 +55,11 @@ async function main() {
   // The standalone stage publishes with this monorepo's packages packed:
   // packing (up to a minute when their sources changed) starts now, beside
   // the first template's other stages, and the publish waits for it.
-  const { ensurePacks, listWorkspacePackages, templateDependencyNames } =
-    requireTs(
-      join(repoRoot, 'plugins/scaffolder-backend-module-stackyard/src/packs'),
-    );
-  const workspace = listWorkspacePackages(repoRoot);
-  ensurePacks({
+  const { packForTemplates } = requireTs(
+    join(repoRoot, 'plugins/scaffolder-backend-module-stackyard/src/packs'),
+  );
+  packForTemplates({
     root: repoRoot,
-    names: templateDependencyNames(repoRoot).filter(n => workspace.has(n)),
     log: line => console.log(`  (packing) ${line}`),
   }).catch(() => {
     // The standalone stage reports it, as the first publish packs again.

@@ -29,6 +29,16 @@ export default async function globalSetup() {
     throw new Error(`Building packages/app failed (exit ${build.status})`);
   }
 
+  // The packages publish:local packs into each published repository: packed
+  // now (a no-op when current), so the wizard tests' tasks do not pack them.
+  const pack = spawnSync(process.execPath, ['scripts/pack-stackyard.mjs'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  if (pack.status !== 0) {
+    throw new Error(`npm run pack:stackyard failed (exit ${pack.status})`);
+  }
+
   // The `aws` target's CloudFormation and CloudWatch: a loopback endpoint
   // speaking their wire protocols, which the backend reads through the SDK.
   const aws = await startLoopbackAws(

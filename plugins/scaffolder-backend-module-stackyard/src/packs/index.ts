@@ -3,9 +3,8 @@
 export { ensurePacks, defaultPackCacheDir } from './packCache';
 export type { PackSet } from './packCache';
 export type { PackedPackage } from './buildPacks';
-export { templateDependencyNames } from './templateDependencies';
+export { packForTemplates } from './packForTemplates';
 export { VENDOR_DIR, vendorPacks } from './vendorPacks';
 export { vendorWorkspacePackages } from './vendorWorkspacePackages';
 export type { VendorResult } from './vendorWorkspacePackages';
-export { listWorkspacePackages } from './workspacePackages';
 export { childEnv } from './run';

@@ -6,7 +6,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import type { PackSet } from './packCache';
 import { childEnv, run } from './run';
 
@@ -15,6 +15,9 @@ import { childEnv, run } from './run';
 const NAME = '@stackyard/lockfile-placeholder';
 
 const withName = (json: any, name: unknown) => ({ ...json, name });
+
+/** Lockfiles being resolved by this process, by cache file. */
+const resolving = new Map<string, Promise<void>>();
 
 /**
  * Writes `<dir>/package-lock.json` for `<dir>/package.json` (whose
@@ -36,14 +39,31 @@ export async function writeLockfile(
     .digest('hex')
     .slice(0, 20);
   const cached = join(set.dir, 'locks', `${key}.json`);
-  const target = join(dir, 'package-lock.json');
-  if (existsSync(cached)) {
-    const lock = JSON.parse(readFileSync(cached, 'utf8'));
-    lock.name = packageJson.name;
-    lock.packages[''] = withName(lock.packages[''], packageJson.name);
-    writeFileSync(target, `${JSON.stringify(lock, null, 2)}\n`);
-    return;
+  if (!existsSync(cached)) {
+    let pending = resolving.get(cached);
+    if (!pending) {
+      pending = resolveInto(dir, cached, log).finally(() =>
+        resolving.delete(cached),
+      );
+      resolving.set(cached, pending);
+    }
+    await pending;
   }
+  const lock = JSON.parse(readFileSync(cached, 'utf8'));
+  lock.name = packageJson.name;
+  lock.packages[''] = withName(lock.packages[''], packageJson.name);
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    `${JSON.stringify(lock, null, 2)}\n`,
+  );
+}
+
+/** Resolves the lockfile of `dir` and keeps it, without its name, as `cached`. */
+async function resolveInto(
+  dir: string,
+  cached: string,
+  log: (message: string) => void,
+): Promise<void> {
   log('Resolving package-lock.json (npm install --package-lock-only)');
   await run(
     'npm',
@@ -58,10 +78,10 @@ export async function writeLockfile(
     ],
     { cwd: dir, env: childEnv(), timeoutMs: 180_000 },
   );
-  const lock = JSON.parse(readFileSync(target, 'utf8'));
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
   lock.name = NAME;
   lock.packages[''] = withName(lock.packages[''], NAME);
-  mkdirSync(join(set.dir, 'locks'), { recursive: true });
+  mkdirSync(dirname(cached), { recursive: true });
   const partial = `${cached}.${process.pid}`;
   writeFileSync(partial, `${JSON.stringify(lock, null, 2)}\n`);
   renameSync(partial, cached);

@@ -10,6 +10,7 @@ import {
 } from 'fs';
 import { basename, join } from 'path';
 import { buildPacks, type PackedPackage } from './buildPacks';
+import { withLock } from './cacheLock';
 import { sourceHash } from './sourceHash';
 import {
   type WorkspacePackage,
@@ -33,76 +34,9 @@ export function defaultPackCacheDir(root: string): string {
 
 // Bump when the way packs are made changes, so older packs are not reused.
 const PACK_FORMAT = 1;
-const LOCK_POLL_MS = 500;
-const LOCK_TIMEOUT_MS = 15 * 60_000;
 const KEEP_OLD_PACKS_MS = 60 * 60_000;
 
 const inFlight = new Map<string, Promise<PackSet>>();
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Holds `<cacheDir>/.lock` (a directory: creating one is atomic) while `fn`
- * runs, so that processes sharing the cache (two portals, a portal and
- * `npm run pack:stackyard`) build one at a time. A lock whose process is gone
- * is taken over.
- */
-async function withLock<T>(
-  cacheDir: string,
-  log: (message: string) => void,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const lock = join(cacheDir, '.lock');
-  const owner = join(lock, 'pid');
-  const started = Date.now();
-  let said = false;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(owner, String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let pid = NaN;
-    try {
-      pid = Number(readFileSync(owner, 'utf8'));
-    } catch {
-      // Just created: its owner has not written its pid yet.
-    }
-    const abandoned =
-      (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) ||
-      (!Number.isInteger(pid) && Date.now() - statSync(lock).mtimeMs > 10_000);
-    if (abandoned) {
-      rmSync(lock, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() - started > LOCK_TIMEOUT_MS) {
-      throw new Error(
-        `Waited ${
-          LOCK_TIMEOUT_MS / 60_000
-        } minutes for another process (pid ${pid}) packing Stackyard's packages; remove ${lock} if it is gone`,
-      );
-    }
-    if (!said) {
-      log(`Waiting for another process (pid ${pid}) packing the same packages`);
-      said = true;
-    }
-    await new Promise(resolve => setTimeout(resolve, LOCK_POLL_MS));
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 function readPackSet(dir: string): PackSet | undefined {
   const index = join(dir, 'packs.json');
