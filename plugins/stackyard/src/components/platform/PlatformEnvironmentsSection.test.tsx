@@ -199,6 +199,37 @@ describe('PlatformEnvironmentsSection', () => {
     ]);
   });
 
+  it('starts again at page 1 when the filters change', async () => {
+    const all = Array.from({ length: 30 }, (_, i) =>
+      anEnvironment({ prefix: `svc-${100 + i}` }),
+    );
+    const api = mockStackyardApi(all);
+    api.listEnvironments.mockImplementation(async query => {
+      const start = query?.cursor ? Number(query.cursor) : 0;
+      const end = start + (query?.limit ?? 50);
+      return {
+        items: all.slice(start, end),
+        nextCursor: end < all.length ? String(end) : undefined,
+      };
+    });
+    renderSection(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Next page' }),
+    );
+    await screen.findByRole('link', { name: 'svc-125-dev' });
+
+    await userEvent.type(screen.getByLabelText('Stage'), 'dev');
+    await screen.findByRole('link', { name: 'svc-100-dev' });
+    expect(api.listEnvironments).toHaveBeenLastCalledWith({
+      stage: 'dev',
+      limit: PLATFORM_PAGE_SIZE,
+      cursor: undefined,
+    });
+    expect(
+      screen.getByRole('navigation', { name: 'Environment pages' }),
+    ).toHaveTextContent('Page 1');
+  });
+
   it("shows the backend's error and retries", async () => {
     const api = mockStackyardApi([anEnvironment()]);
     api.listEnvironments.mockRejectedValueOnce(
