@@ -23,6 +23,16 @@ const queueUrl = (name: string) =>
 type Stack = Omit<StackSeed, 'id'>;
 
 /**
+ * The Stackyard tags a deploy gives a stack: the backend records a
+ * deployment a CI token registers only for a stack tagged for its entity.
+ */
+const deployedFor = (entity: string, prefix: string, stage: string) => ({
+  'stackyard:entity-ref': `component:default/${entity}`,
+  'stackyard:prefix': prefix,
+  'stackyard:stage': stage,
+});
+
+/**
  * What CloudFormation holds for the stacks the Infra tab tests register on
  * the `aws` target, by stack name. Resources are in ListStackResources
  * order, not the order the tab shows.
@@ -31,6 +41,7 @@ export const stacks: Record<string, Stack> = {
   'ie2e-dev': {
     name: 'ie2e-dev',
     status: 'UPDATE_COMPLETE',
+    tags: deployedFor('infra-e2e-owned', 'ie2e', 'dev'),
     outputs: {
       ApiUrl: 'https://ie2e-dev.example.com',
       SocketUrl: 'wss://ie2e-dev.example.com/live',
@@ -61,13 +72,23 @@ export const stacks: Record<string, Stack> = {
   'ie2e-prod': {
     name: 'ie2e-prod',
     status: 'UPDATE_COMPLETE',
+    tags: deployedFor('infra-e2e-owned', 'ie2e', 'prod'),
     terminationProtection: true,
   },
-  'ie2e-7-dev': { name: 'ie2e-7-dev', status: 'CREATE_COMPLETE' },
-  'fe2e-dev': { name: 'fe2e-dev', status: 'CREATE_COMPLETE' },
+  'ie2e-7-dev': {
+    name: 'ie2e-7-dev',
+    status: 'CREATE_COMPLETE',
+    tags: deployedFor('infra-e2e-owned', 'ie2e-7', 'dev'),
+  },
+  'fe2e-dev': {
+    name: 'fe2e-dev',
+    status: 'CREATE_COMPLETE',
+    tags: deployedFor('infra-e2e-foreign', 'fe2e', 'dev'),
+  },
   'se2e-qa': {
     name: 'se2e-qa',
     status: 'CREATE_COMPLETE',
+    tags: deployedFor('infra-e2e-sockets', 'se2e', 'qa'),
     resources: [
       {
         logicalId: 'Jobs',

@@ -126,22 +126,119 @@ describe.each(databases.eachSupportedId())(
       expect(res.body.error.message).toMatch(/service token/);
     });
 
-    it('accepts a service token (CI)', async () => {
+    /** CI: an external-access service token, no user. */
+    const ciHeader = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('external:ci'),
+      targetPluginId: 'stackyard',
+    });
+    /** The tags `stackyard deploy` gives the stack of `deployment`. */
+    const deployedTags = {
+      'stackyard:entity-ref': 'component:default/orders',
+      'stackyard:prefix': 'orders',
+      'stackyard:stage': 'dev',
+      'stackyard:branch': 'main',
+      'stackyard:commit': 'abc1234',
+    };
+
+    it('accepts a service token (CI) for a stack deployed and tagged for the entity, taking its id, branch and commit from AWS', async () => {
       const { app } = await setup();
+      const stack = server.cloudFormation.addStack({
+        name: 'orders-dev',
+        status: 'CREATE_COMPLETE',
+        tags: deployedTags,
+      });
       const res = await request(app)
         .post('/environments')
-        .set(
-          'Authorization',
-          mockCredentials.service.header({
-            onBehalfOf: mockCredentials.service('external:ci'),
-            targetPluginId: 'stackyard',
-          }),
-        )
-        .send(deployment);
+        .set('Authorization', ciHeader)
+        .send({ ...deployment, stackId: 'arn:aws:cloudformation:forged' });
       conforms('POST', '/environments', res);
       expect(res.status).toBe(201);
-      expect(res.body.environment.createdBy).toBe('service:external:ci');
+      expect(res.body.environment).toMatchObject({
+        createdBy: 'service:external:ci',
+        stackId: stack.id,
+        branch: 'main',
+        commit: 'abc1234',
+      });
+      expect(server.callCount.DescribeStacks).toBe(1);
     });
+
+    it('gives a CI-registered preview the expiry its ttl tag implies', async () => {
+      const { app } = await setup();
+      const created = new Date(Date.now() - 3_600_000);
+      server.cloudFormation.addStack({
+        name: 'orders-preview',
+        status: 'CREATE_COMPLETE',
+        creationTime: created,
+        tags: {
+          ...deployedTags,
+          'stackyard:stage': 'preview',
+          'stackyard:ttl-hours': '24',
+        },
+      });
+      const res = await request(app)
+        .post('/environments')
+        .set('Authorization', ciHeader)
+        .send({ ...deployment, stage: 'preview', stackName: 'orders-preview' });
+      expect(res.status).toBe(201);
+      expect(res.body.environment.expiresAt).toBe(
+        new Date(created.getTime() + 24 * 3_600_000).toISOString(),
+      );
+    });
+
+    it('refuses a CI registration of a stack that is not deployed (400), recording nothing', async () => {
+      const { app, store } = await setup();
+      const res = await request(app)
+        .post('/environments')
+        .set('Authorization', ciHeader)
+        .send(deployment);
+      conforms('POST', '/environments', res);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /Stack "orders-dev" does not exist in account 123456789012, region eu-west-1 \(target "sandbox"\)/,
+      );
+      expect((await store.listEnvironments({ limit: 10 })).items).toEqual([]);
+    });
+
+    it.each([
+      [
+        'another entity',
+        { 'stackyard:entity-ref': 'component:default/billing' },
+        /tagged for "component:default\/billing"/,
+      ],
+      [
+        'no entity tag',
+        { 'stackyard:entity-ref': undefined },
+        /has no stackyard:entity-ref tag/,
+      ],
+      [
+        'another stage',
+        { 'stackyard:stage': 'prod' },
+        /name "orders-prod", not "orders-dev"/,
+      ],
+    ])(
+      'refuses a CI registration of a stack tagged with %s (403), recording nothing',
+      async (_, patch, message) => {
+        const { app, store } = await setup();
+        const tags = Object.fromEntries(
+          Object.entries({ ...deployedTags, ...patch }).filter(
+            (e): e is [string, string] => e[1] !== undefined,
+          ),
+        );
+        server.cloudFormation.addStack({
+          name: 'orders-dev',
+          status: 'CREATE_COMPLETE',
+          tags,
+        });
+        const res = await request(app)
+          .post('/environments')
+          .set('Authorization', ciHeader)
+          .send(deployment);
+        conforms('POST', '/environments', res);
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toMatch(message);
+        expect((await store.listEnvironments({ limit: 10 })).items).toEqual([]);
+      },
+    );
 
     it('rejects invalid deployments with every problem (400)', async () => {
       const { app } = await setup();
