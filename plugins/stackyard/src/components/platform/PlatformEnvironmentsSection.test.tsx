@@ -2,15 +2,23 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import { StackyardApiError } from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef } from '../../api/StackyardApi';
 import { anEnvironment, mockStackyardApi } from '../../__testUtils__/fixtures';
 import { PLATFORM_PAGE_SIZE } from '../../hooks/usePlatformEnvironments';
 import { PlatformEnvironmentsSection } from './PlatformEnvironmentsSection';
 
-function renderSection(api: ReturnType<typeof mockStackyardApi>) {
+function renderSection(
+  api: ReturnType<typeof mockStackyardApi>,
+  signals?: SignalApi,
+) {
+  const apis = [
+    [stackyardApiRef, api],
+    ...(signals ? [[signalApiRef, signals]] : []),
+  ] as const;
   return renderInTestApp(<PlatformEnvironmentsSection filterDebounceMs={0} />, {
-    apis: [[stackyardApiRef, api]],
+    apis: apis as any,
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });
 }
@@ -228,6 +236,53 @@ describe('PlatformEnvironmentsSection', () => {
     expect(
       screen.getByRole('navigation', { name: 'Environment pages' }),
     ).toHaveTextContent('Page 1');
+  });
+
+  it("follows each row's entity channel: a signal about a row refetches it", async () => {
+    const channels: string[] = [];
+    const deliver = new Map<string, (message: object) => void>();
+    const signals: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        channels.push(channel);
+        deliver.set(channel, onMessage as (message: object) => void);
+        return { unsubscribe: () => {} };
+      },
+    };
+    const prod = anEnvironment({ stage: 'prod' });
+    const other = anEnvironment({
+      prefix: 'pay',
+      entityRef: 'component:default/Payments',
+    });
+    const api = mockStackyardApi([prod, other]);
+    renderSection(api, signals);
+    await screen.findByRole('link', { name: 'wo-prod' });
+    expect(new Set(channels)).toEqual(
+      new Set([
+        'stackyard:entity:component:default/work-orders-api',
+        'stackyard:entity:component:default/payments',
+      ]),
+    );
+
+    api.getEnvironment.mockResolvedValue({
+      environment: { ...prod, status: 'deleting' },
+      operations: [],
+      recentEvents: [],
+    });
+    deliver.get('stackyard:entity:component:default/work-orders-api')!({
+      kind: 'environment',
+      environmentId: prod.id,
+      status: 'deleting',
+    });
+    await waitFor(() =>
+      expect(
+        within(row('wo-prod')!).getByTestId('environment-status'),
+      ).toHaveTextContent('Deleting'),
+    );
+    expect(api.getEnvironment).toHaveBeenCalledTimes(1);
+    expect(api.getEnvironment).toHaveBeenCalledWith(prod.id);
+    expect(
+      within(row('pay-dev')!).getByTestId('environment-status'),
+    ).toHaveTextContent('Ready');
   });
 
   it("shows the backend's error and retries", async () => {

@@ -7,6 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import { Link } from '@backstage/core-components';
 import type { Environment } from '@stackyard/plugin-stackyard-common';
 import { useInfraTabLink } from '../../hooks/useInfraTabLink';
+import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { StatusBadge } from '../StatusBadge';
 import { Timestamp } from '../Timestamp';
 import { EnvironmentMarks } from './EnvironmentMarks';
@@ -20,12 +21,12 @@ const where = (environment: Environment) =>
 /**
  * One row per environment, of any entity: the stack (linked to its
  * entity's Infra tab), where it runs, status, template, cost center,
- * expiry, and drift / missing-entity marks.
+ * expiry, and drift / missing-entity marks. Rows follow their entity's
+ * live updates.
  */
 export function PlatformEnvironmentsTable(props: {
   environments: Environment[];
 }) {
-  const infraTab = useInfraTabLink();
   const classes = usePlatformTableStyles();
   return (
     <Table size="small" aria-label="Environments" className={classes.table}>
@@ -43,57 +44,67 @@ export function PlatformEnvironmentsTable(props: {
         </TableRow>
       </TableHead>
       <TableBody>
-        {props.environments.map(environment => {
-          const link = infraTab(environment.entityRef);
-          return (
-            <TableRow key={environment.id} data-testid="platform-environment">
-              <TableCell className={classes.nowrap}>
-                {link ? (
-                  <Link to={link}>{environment.stackName}</Link>
-                ) : (
-                  environment.stackName
-                )}
-              </TableCell>
-              <TableCell>
-                <Typography variant="body2" component="span">
-                  {environment.entityRef}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                {environment.targetType === 'local'
-                  ? `${environment.target} (local preview)`
-                  : where(environment)}
-              </TableCell>
-              <TableCell>{environment.stage}</TableCell>
-              <TableCell>
-                <StatusBadge
-                  status={environment.status}
-                  stackStatus={environment.stackStatus}
-                  reason={environment.statusReason}
-                />
-              </TableCell>
-              <TableCell>
-                {environment.templateName
-                  ? [environment.templateName, environment.templateVersion]
-                      .filter(Boolean)
-                      .join(' ')
-                  : '—'}
-              </TableCell>
-              <TableCell>{environment.costCenter ?? '—'}</TableCell>
-              <TableCell>
-                {environment.expiresAt ? (
-                  <Timestamp iso={environment.expiresAt} />
-                ) : (
-                  '—'
-                )}
-              </TableCell>
-              <TableCell>
-                <EnvironmentMarks environment={environment} />
-              </TableCell>
-            </TableRow>
-          );
-        })}
+        {props.environments.map(environment => (
+          <PlatformEnvironmentRow
+            key={environment.id}
+            environment={environment}
+          />
+        ))}
       </TableBody>
     </Table>
+  );
+}
+
+/** One environment's row, kept live by its entity's signals. */
+function PlatformEnvironmentRow(props: { environment: Environment }) {
+  const environment = useLiveEnvironment(props.environment);
+  const link = useInfraTabLink()(environment.entityRef);
+  const classes = usePlatformTableStyles();
+  return (
+    <TableRow data-testid="platform-environment">
+      <TableCell className={classes.nowrap}>
+        {link ? (
+          <Link to={link}>{environment.stackName}</Link>
+        ) : (
+          environment.stackName
+        )}
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2" component="span">
+          {environment.entityRef}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        {environment.targetType === 'local'
+          ? `${environment.target} (local preview)`
+          : where(environment)}
+      </TableCell>
+      <TableCell>{environment.stage}</TableCell>
+      <TableCell>
+        <StatusBadge
+          status={environment.status}
+          stackStatus={environment.stackStatus}
+          reason={environment.statusReason}
+        />
+      </TableCell>
+      <TableCell>
+        {environment.templateName
+          ? [environment.templateName, environment.templateVersion]
+              .filter(Boolean)
+              .join(' ')
+          : '—'}
+      </TableCell>
+      <TableCell>{environment.costCenter ?? '—'}</TableCell>
+      <TableCell>
+        {environment.expiresAt ? (
+          <Timestamp iso={environment.expiresAt} />
+        ) : (
+          '—'
+        )}
+      </TableCell>
+      <TableCell>
+        <EnvironmentMarks environment={environment} />
+      </TableCell>
+    </TableRow>
   );
 }
