@@ -11,7 +11,7 @@ import { readDiscoveryTags } from '../reconciler/discovery';
 /** What the stack in AWS adds to a CI registration. */
 export type CiStackFacts = Pick<
   RegisterDeploymentRequest,
-  'stackId' | 'expiresAt' | 'branch' | 'commit'
+  'stackId' | 'outputs' | 'expiresAt' | 'branch' | 'commit'
 >;
 
 /**
@@ -20,9 +20,9 @@ export type CiStackFacts = Pick<
  * and region, and its Stackyard tags must name the entity, prefix and stage
  * registered. A token that leaks can then record only stacks that are
  * really deployed and tagged for that entity (which discovery would adopt
- * anyway), never plant environments. Returns what AWS says that the
- * request may leave out: the stack id, the expiry its ttl tag implies, the
- * branch and commit.
+ * anyway), never plant environments, and what AWS knows replaces what the
+ * request says: the stack id, its outputs, the expiry its ttl tag implies,
+ * and its branch and commit tags.
  */
 export async function checkCiStack(options: {
   stacks: Pick<StackGateway, 'describeStack'>;
@@ -72,6 +72,7 @@ export async function checkCiStack(options: {
   }
   return {
     stackId: stack.stackId,
+    outputs: stack.outputs,
     expiresAt: tagged.expiresAt?.toISOString(),
     branch: tagged.branch,
     commit: tagged.commit,

@@ -140,22 +140,29 @@ describe.each(databases.eachSupportedId())(
       'stackyard:commit': 'abc1234',
     };
 
-    it('accepts a service token (CI) for a stack deployed and tagged for the entity, taking its id, branch and commit from AWS', async () => {
+    it('accepts a service token (CI) for a stack deployed and tagged for the entity, taking its id, outputs, branch and commit from AWS', async () => {
       const { app } = await setup();
       const stack = server.cloudFormation.addStack({
         name: 'orders-dev',
         status: 'CREATE_COMPLETE',
         tags: deployedTags,
+        outputs: { Url: 'https://orders-dev.example.com' },
       });
       const res = await request(app)
         .post('/environments')
         .set('Authorization', ciHeader)
-        .send({ ...deployment, stackId: 'arn:aws:cloudformation:forged' });
+        .send({
+          ...deployment,
+          stackId: 'arn:aws:cloudformation:forged',
+          outputs: { Url: 'https://phishing.example.com' },
+          branch: 'forged',
+        });
       conforms('POST', '/environments', res);
       expect(res.status).toBe(201);
       expect(res.body.environment).toMatchObject({
         createdBy: 'service:external:ci',
         stackId: stack.id,
+        outputs: { Url: 'https://orders-dev.example.com' },
         branch: 'main',
         commit: 'abc1234',
       });

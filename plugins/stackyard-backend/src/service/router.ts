@@ -158,9 +158,10 @@ export async function createRouter(
             ? {
                 ...request,
                 stackId: inAws.stackId,
+                outputs: inAws.outputs,
                 expiresAt: request.expiresAt ?? inAws.expiresAt,
-                branch: request.branch ?? inAws.branch,
-                commit: request.commit ?? inAws.commit,
+                branch: inAws.branch ?? request.branch,
+                commit: inAws.commit ?? request.commit,
               }
             : request,
           target,
