@@ -50,6 +50,11 @@ export type GuardedMutation = {
   authorizeBasic(permission: BasicPermission, refusal: string): Promise<void>;
   /** Adds facts to the audit event (recorded on success and on failure). */
   record(meta: Record<string, JsonValue | undefined>): void;
+  /**
+   * Records the request as failed although it answers normally (e.g. an
+   * operation that was accepted and then failed at once).
+   */
+  recordFailure(error: Error): void;
 };
 
 /**
@@ -105,6 +110,7 @@ export class EnvironmentGuard {
       request: options.request,
       meta: defined(meta),
     });
+    let failure: Error | undefined;
     const guard: GuardedMutation = {
       actor,
       authorize: async (permission, entityRef, refusal) => {
@@ -126,10 +132,17 @@ export class EnvironmentGuard {
         }
       },
       record: facts => Object.assign(meta, facts),
+      recordFailure: error => {
+        failure = error;
+      },
     };
     try {
       const result = await mutation(guard);
-      await audit.success({ meta: defined(meta) });
+      if (failure) {
+        await audit.fail({ meta: defined(meta), error: failure });
+      } else {
+        await audit.success({ meta: defined(meta) });
+      }
       return result;
     } catch (error) {
       await audit.fail({ meta: defined(meta), error: error as Error });

@@ -204,6 +204,30 @@ describe.each(databases.eachSupportedId())(
       expect(items.map(o => o.stackName)).not.toContain('wo-70-dev');
     });
 
+    it('answers with the failed operation, audited as failed, when CloudFormation refuses DeleteStack (loopback)', async () => {
+      const { replica, orphan } = await replicaWithOrphans();
+      server.throttle.DeleteStack = 100;
+      const res = await request(replica.app)
+        .post(`/orphans/${orphan('wo-70-dev').id}/teardown`)
+        .set('Authorization', adminHeader);
+      expect(res.status).toBe(202);
+      expect(res.body.operation).toMatchObject({
+        state: 'failed',
+        error: expect.stringMatching(/CloudFormation refused DeleteStack/),
+      });
+      expect(server.cloudFormation.stacks.get('wo-70-dev')?.status).toBe(
+        'CREATE_COMPLETE',
+      );
+      expect(
+        replica.auditEvents.filter(e => e.eventId === 'orphan-teardown'),
+      ).toEqual([
+        expect.objectContaining({
+          outcome: 'fail',
+          error: expect.stringMatching(/CloudFormation refused DeleteStack/),
+        }),
+      ]);
+    });
+
     it("tears down a discovered environment whose entity left the catalog through the environment's own row", async () => {
       const { replica, orphan } = await replicaWithOrphans();
       const target = orphan('wo-73-dev');

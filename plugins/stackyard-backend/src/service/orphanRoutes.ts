@@ -97,8 +97,12 @@ export function addOrphanRoutes(
           operationId: result.operation.id,
           started: result.started,
           operationState: result.operation.state,
-          operationError: result.operation.error,
         });
+        if (result.operation.state === 'failed') {
+          g.recordFailure(
+            new Error(result.operation.error ?? 'Teardown failed'),
+          );
+        }
         return result;
       },
     );
