@@ -1,5 +1,5 @@
 import type { StackSummary } from '../aws/CloudFormationStacks';
-import { readDiscoveryTags } from './discovery';
+import { costCenterOf, readDiscoveryTags } from './discovery';
 
 const stack = (
   stackName: string,
@@ -77,5 +77,26 @@ describe('readDiscoveryTags', () => {
     const verdict = readDiscoveryTags(stack(name, tagged(extra)), 72);
     expect(verdict.kind).toBe('orphan');
     expect(verdict.kind === 'orphan' && verdict.reason).toMatch(reason);
+  });
+});
+
+describe('costCenterOf', () => {
+  it("reads the stack's CostCenter tag, trimmed; blank or absent is none", () => {
+    expect(costCenterOf(stack('a-dev', { CostCenter: ' cc-1234 ' }))).toBe(
+      'cc-1234',
+    );
+    expect(costCenterOf(stack('a-dev', { CostCenter: '  ' }))).toBeUndefined();
+    expect(costCenterOf(stack('a-dev', {}))).toBeUndefined();
+  });
+
+  it('is carried by an adoptable stack', () => {
+    const verdict = readDiscoveryTags(
+      stack('wo-42-preview', tagged({ CostCenter: 'cc-9' })),
+      72,
+    );
+    expect(verdict).toMatchObject({
+      kind: 'adoptable',
+      stack: { costCenter: 'cc-9' },
+    });
   });
 });
