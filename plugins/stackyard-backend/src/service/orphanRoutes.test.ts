@@ -341,16 +341,17 @@ describe.each(databases.eachSupportedId())(
       expect(invalid.status).toBe(400);
     });
 
-    it('filters environments by template, cost center, expiry window and missing entity', async () => {
+    it('filters environments by template, cost center, expiry window, missing entity and drift', async () => {
       const { replica } = await replicaWithOrphans();
       const target = loopbackTarget(server);
       const soon = new Date(Date.now() + 2 * 3600_000).toISOString();
       const later = new Date(Date.now() + 48 * 3600_000).toISOString();
+      const ids: Record<string, string> = {};
       for (const [prefix, extra] of [
         ['a', { templateName: 'service', costCenter: 'cc-1', expiresAt: soon }],
         ['b', { templateName: 'worker', costCenter: 'cc-2', expiresAt: later }],
       ] as const) {
-        await replica.store.registerDeployment({
+        const { environment } = await replica.store.registerDeployment({
           request: {
             entityRef: 'component:default/gone',
             target: 'sandbox',
@@ -363,7 +364,18 @@ describe.each(databases.eachSupportedId())(
           target,
           actor: 'user:default/ada',
         });
+        ids[prefix] = environment.id;
       }
+      await replica.drift.store.finish(
+        ids.a,
+        { drifted: true, driftedResources: 1, resources: [] },
+        new Date(),
+      );
+      await replica.drift.store.finish(
+        ids.b,
+        { drifted: false, driftedResources: 0, resources: [] },
+        new Date(),
+      );
       const names = async (query: string) => {
         const res = conforms(
           'get',
@@ -387,7 +399,10 @@ describe.each(databases.eachSupportedId())(
         'a-preview',
         'b-preview',
       ]);
-      expect(await names('drifted=true')).toEqual([]);
+      expect(await names('drifted=true')).toEqual(['a-preview']);
+      expect(await names('drifted=false&stage=preview')).toEqual(['b-preview']);
+      // Never checked counts as not drifted.
+      expect(await names('drifted=false&stage=dev')).toEqual(['wo-73-dev']);
       const bad = await request(replica.app)
         .get('/environments?entityMissing=yes')
         .set('Authorization', eveHeader);
