@@ -247,6 +247,29 @@ describe.each(databases.eachSupportedId())(
       },
     );
 
+    it('stores the branch and commit a deployment names, keeps them when a later one leaves them out, and refuses ones no stack tag could hold', async () => {
+      const { app } = await setup();
+      const first = await register(app, {
+        ...deployment,
+        branch: 'feature/orders-42-x',
+        commit: '0123456789abcdef0123456789abcdef01234567',
+      });
+      expect(first.status).toBe(201);
+      const again = await register(app, deployment);
+      expect(again.body.environment).toMatchObject({
+        branch: 'feature/orders-42-x',
+        commit: '0123456789abcdef0123456789abcdef01234567',
+      });
+      const refused = await register(app, {
+        ...deployment,
+        branch: 'feature/$(reboot)',
+        commit: 'c'.repeat(300),
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toMatch(/branch: .*stackyard:branch/);
+      expect(refused.body.error.message).toMatch(/commit: /);
+    });
+
     it('rejects invalid deployments with every problem (400)', async () => {
       const { app } = await setup();
       const res = await register(app, {
