@@ -339,9 +339,11 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       flag.push(...rows.map(r => r.id));
     }
     // Few rows are flagged at any time: read them all, clear the returned.
+    // Deleted environments were not asked about and keep their last flag.
     const flagged = await this.db<EnvironmentRow>(ENVIRONMENTS)
       .select('id', 'entity_ref')
-      .whereNotNull('entity_missing_since');
+      .whereNotNull('entity_missing_since')
+      .whereNot('status', 'deleted');
     const clear = flagged
       .filter(r => !missingSet.has(r.entity_ref))
       .map(r => r.id);

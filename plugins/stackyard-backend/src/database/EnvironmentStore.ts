@@ -90,10 +90,10 @@ export interface EnvironmentStore {
   listEntityRefsInUse(): Promise<string[]>;
 
   /**
-   * Records which entities the catalog lacks: environments (not deleted) of
-   * `missing` entities get `entityMissingSince` = `since` unless already
-   * set; those of other entities have it cleared. Returns the environments
-   * that changed.
+   * Records which entities the catalog lacks, on environments not deleted:
+   * those of `missing` entities get `entityMissingSince` = `since` unless
+   * already set; the others have it cleared. Returns the environments that
+   * changed.
    */
   markMissingEntities(missing: string[], since: Date): Promise<Environment[]>;
 
