@@ -21,6 +21,16 @@ const { childEnv } = requireTs(
 
 export class StandaloneFailure extends Error {}
 
+// The light entry reads manifests without loading the CDK.
+const LIGHT_ENTRY = `
+const { loadManifest } = require('@stackyard/cdk-guardrails/manifest');
+const manifest = loadManifest('stackyard.yaml');
+process.stdout.write(JSON.stringify({
+  service: manifest.service.name,
+  cdkLoaded: Object.keys(require.cache).some(file => file.includes('/aws-cdk-lib/')),
+}));
+`;
+
 const SANDBOX_SYNTH = `
 const { SandboxPool, synthInSandbox } = require('@stackyard/cdk-guardrails');
 const pool = SandboxPool.create({ prewarm: false });
@@ -126,6 +136,16 @@ export async function checkStandalone(renderedDir, name) {
     if (!resolved.startsWith(join(clone, 'node_modules') + sep)) {
       throw new StandaloneFailure(
         `@stackyard/cdk-guardrails resolved to ${resolved}, not inside the clone's node_modules`,
+      );
+    }
+    const light = JSON.parse(
+      await exec(process.execPath, ['-e', LIGHT_ENTRY], { cwd: clone }),
+    );
+    if (light.service !== name || light.cdkLoaded) {
+      throw new StandaloneFailure(
+        `@stackyard/cdk-guardrails/manifest from the installed package: ${JSON.stringify(
+          light,
+        )}`,
       );
     }
     const output = await exec('npm', ['test'], { cwd: clone });
