@@ -147,6 +147,23 @@ async function waitFor<T>(
   }
 }
 
+// The wizard's local publish packs this monorepo's packages into the
+// repository it publishes: packed (and each template's lockfile resolved)
+// once here, a no-op when current, so the wizard tests' budgets do not
+// include a first build after a source change.
+beforeAll(
+  () =>
+    new Promise<void>((done, fail) => {
+      execFile(
+        process.execPath,
+        [resolve(repoRoot, 'scripts/pack-stackyard.mjs')],
+        { cwd: repoRoot, timeout: 300_000 },
+        error => (error ? fail(error) : done()),
+      );
+    }),
+  300_000,
+);
+
 describe.each(databases)('portal backend on $name', ({ database }) => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let stop: () => Promise<void>;
@@ -462,6 +479,17 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
     });
     expect(log).toContain('sample-dev is a local preview on target local');
     expect(readdirSync(publishDir)).toContain('billing-api');
+    // It installs on its own: this monorepo's packages are packed into it.
+    const published = join(publishDir, 'billing-api');
+    const { devDependencies } = JSON.parse(
+      readFileSync(join(published, 'package.json'), 'utf8'),
+    );
+    const tarball =
+      /^file:vendor\/stackyard\/(stackyard-cdk-guardrails-[\d.]+\.tgz)$/.exec(
+        devDependencies['@stackyard/cdk-guardrails'],
+      )?.[1];
+    expect(readdirSync(join(published, 'vendor/stackyard'))).toContain(tarball);
+    expect(readdirSync(published)).toContain('package-lock.json');
     expect(log).toContain('Registered component:default/billing-api');
     const registered = await waitFor(async () => {
       const res = await request(server)
