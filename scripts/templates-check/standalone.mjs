@@ -3,8 +3,9 @@
 // packed into it), cloned into a temp directory outside this monorepo, it
 // installs with `npm ci` and passes `npm test` with none of the monorepo's
 // modules (no NODE_PATH, no TypeScript transform), its `stackyard` bin
-// synthesizes it, and so does the library's sandbox. npm reads registry metadata and tarballs from its cache
-// first (--prefer-offline). Arguments are arrays, never a shell line.
+// synthesizes it, and so does the library's sandbox. npm reads registry
+// metadata and tarballs from its cache first (--prefer-offline). Arguments
+// are arrays, never a shell line.
 import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -21,11 +22,18 @@ const { childEnv } = requireTs(
 
 export class StandaloneFailure extends Error {}
 
+/** The JSON a script below printed after `RESULT `, whatever else it wrote. */
+const resultOf = output => {
+  const line = /^RESULT (.*)$/m.exec(output);
+  if (!line) throw new StandaloneFailure(`no result in:\n${output}`);
+  return JSON.parse(line[1]);
+};
+
 // The light entry reads manifests without loading the CDK.
 const LIGHT_ENTRY = `
 const { loadManifest } = require('@stackyard/cdk-guardrails/manifest');
 const manifest = loadManifest('stackyard.yaml');
-process.stdout.write(JSON.stringify({
+process.stdout.write('\\nRESULT ' + JSON.stringify({
   service: manifest.service.name,
   cdkLoaded: Object.keys(require.cache).some(file => file.includes('/aws-cdk-lib/')),
 }));
@@ -37,7 +45,7 @@ const pool = SandboxPool.create({ prewarm: false });
 synthInSandbox(pool, { appDir: process.cwd(), prefix: 'standalone', stage: 'dev' }).then(
   async result => {
     await pool.close();
-    process.stdout.write(JSON.stringify({
+    process.stdout.write('\\nRESULT ' + JSON.stringify({
       stacks: result.stacks.length,
       findings: result.findings.length,
     }));
@@ -138,7 +146,7 @@ export async function checkStandalone(renderedDir, name) {
         `@stackyard/cdk-guardrails resolved to ${resolved}, not inside the clone's node_modules`,
       );
     }
-    const light = JSON.parse(
+    const light = resultOf(
       await exec(process.execPath, ['-e', LIGHT_ENTRY], { cwd: clone }),
     );
     if (light.service !== name || light.cdkLoaded) {
@@ -168,7 +176,7 @@ export async function checkStandalone(renderedDir, name) {
     lap('stackyard synth');
     // The sandbox that runs repository code (manifest extensions) starts
     // from the packed package too: its child process runs the built bundle.
-    const sandboxed = JSON.parse(
+    const sandboxed = resultOf(
       await exec(process.execPath, ['-e', SANDBOX_SYNTH], { cwd: clone }),
     );
     lap('sandbox');
