@@ -99,7 +99,9 @@ export async function ensurePacks(options: {
         log(
           `Packing ${packages
             .map(p => `${p.name}@${p.version}`)
-            .join(', ')} (once per change of their sources)`,
+            .join(
+              ', ',
+            )}: up to a minute, once per change of their sources (npm run pack:stackyard does it ahead)`,
         );
         const work = join(
           cacheDir,
