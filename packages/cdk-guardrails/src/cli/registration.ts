@@ -86,6 +86,12 @@ export async function registerDeployment(options: {
         message: `${e.status} ${e.message} (${hintFor(e.status)})`,
       };
     }
+    if (e instanceof SyntaxError) {
+      return {
+        status: 'failed',
+        message: `the answer from ${base} is not JSON (is STACKYARD_PORTAL_URL the portal's base URL?)`,
+      };
+    }
     const cause = (e as { cause?: { message?: string } }).cause?.message;
     return {
       status: 'failed',
