@@ -10,6 +10,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { stackyardPlugin } from '../plugin';
+import { startOidcIssuer } from '../__testUtils__/oidcIssuer';
 
 jest.setTimeout(240_000);
 
@@ -19,6 +20,8 @@ const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const CI_TOKEN = 'ci-static-token-for-stackyard-0123456789';
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+const AUDIENCE = 'https://portal.example.com';
 
 /** The CLI as CI installs it, and the service it deploys. */
 const guardrails = dirname(
@@ -62,8 +65,9 @@ function stackyardDeploy(
 }
 
 describe.each(databases.eachSupportedId())(
-  'stackyard deploy registering with a real backend on %s (Backstage external access with a static token; toolkit-lib deploys to a loopback AWS endpoint)',
+  'stackyard deploy registering with a real backend on %s (Backstage external access: a static token, and a GitHub-style OIDC token verified by JWKS; toolkit-lib deploys to a loopback AWS endpoint)',
   databaseId => {
+    let oidc: Awaited<ReturnType<typeof startOidcIssuer>>;
     let aws: LoopbackAws;
     let backend: { server: Server; stop(): Promise<void> };
     let portalUrl: string;
@@ -72,6 +76,7 @@ describe.each(databases.eachSupportedId())(
     beforeAll(async () => {
       aws = await LoopbackAws.start({ account: ACCOUNT, region: REGION });
       aws.bootstrap();
+      oidc = await startOidcIssuer();
       const started = await startTestBackend({
         features: [
           stackyardPlugin,
@@ -89,6 +94,19 @@ describe.each(databases.eachSupportedId())(
                     {
                       type: 'static',
                       options: { token: CI_TOKEN, subject: 'github-ci' },
+                      accessRestrictions: [{ plugin: 'stackyard' }],
+                    },
+                    // As documented for GitHub Actions, with the keys of
+                    // a loopback issuer.
+                    {
+                      type: 'jwks',
+                      options: {
+                        url: oidc.jwksUrl,
+                        issuer: GITHUB_ISSUER,
+                        algorithm: 'RS256',
+                        audience: AUDIENCE,
+                        subjectPrefix: 'github',
+                      },
                       accessRestrictions: [{ plugin: 'stackyard' }],
                     },
                   ],
@@ -127,6 +145,7 @@ describe.each(databases.eachSupportedId())(
     afterAll(async () => {
       await backend?.stop();
       await aws?.stop();
+      await oidc?.close();
     });
 
     beforeEach(() => {
@@ -199,6 +218,52 @@ describe.each(databases.eachSupportedId())(
       );
       expect((await environments(CI_TOKEN)).body.items).toHaveLength(before);
       expect((await environments('a-wrong-token-0123456789')).status).toBe(401);
+    });
+
+    it("registers with the job's OIDC token (jwks), and refuses one minted for another audience (401) while the deploy succeeds", async () => {
+      const subject = 'repo:acme/mailer:ref:refs/heads/feature/wo-44-x';
+      const good = await stackyardDeploy(aws, appDir, {
+        STACKYARD_PORTAL_URL: portalUrl,
+        STACKYARD_TOKEN: oidc.token({
+          iss: GITHUB_ISSUER,
+          aud: AUDIENCE,
+          sub: subject,
+        }),
+        GITHUB_REF_NAME: 'feature/wo-44-x',
+      });
+      expect(good.code).toBe(0);
+      expect(good.stderr).toMatch(/Registered wo-44-dev with the portal/);
+      const listed = await environments(CI_TOKEN);
+      expect(
+        listed.body.items.find(
+          (e: { stackName: string }) => e.stackName === 'wo-44-dev',
+        ),
+      ).toMatchObject({
+        createdBy: `service:external:github:${subject}`,
+        branch: 'feature/wo-44-x',
+      });
+
+      const other = await stackyardDeploy(aws, appDir, {
+        STACKYARD_PORTAL_URL: portalUrl,
+        STACKYARD_TOKEN: oidc.token({
+          iss: GITHUB_ISSUER,
+          aud: 'https://elsewhere.example.com',
+          sub: subject,
+        }),
+        GITHUB_REF_NAME: 'feature/wo-45-x',
+      });
+      expect(other.code).toBe(0);
+      expect(aws.cloudFormation.stacks.get('wo-45-dev')?.status).toBe(
+        'CREATE_COMPLETE',
+      );
+      expect(other.stderr).toMatch(
+        /The deploy of wo-45-dev succeeded, but registering it with the portal failed: 401 /,
+      );
+      expect(
+        (await environments(CI_TOKEN)).body.items.map(
+          (e: { stackName: string }) => e.stackName,
+        ),
+      ).not.toContain('wo-45-dev');
     });
   },
 );
