@@ -174,6 +174,15 @@ export async function checkStandalone(renderedDir, name) {
       { cwd: clone },
     );
     lap('stackyard synth');
+    // A repository with the emulator gets its CLI from the packed package too.
+    const emulatorBin = join(clone, 'node_modules', '.bin', 'stackyard-ws');
+    if (existsSync(emulatorBin)) {
+      const help = await exec(emulatorBin, ['--help'], { cwd: clone });
+      if (!/^Usage: stackyard-ws/m.test(help)) {
+        throw new StandaloneFailure(`stackyard-ws --help printed:\n${help}`);
+      }
+      lap('stackyard-ws');
+    }
     // The sandbox that runs repository code (manifest extensions) starts
     // from the packed package too: its child process runs the built bundle.
     const sandboxed = resultOf(
