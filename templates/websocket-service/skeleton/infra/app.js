@@ -1,6 +1,8 @@
 'use strict';
 
-// The CDK app CI deploys: the stack comes from stackyard.yaml through
+// The service as a plain CDK app, for the AWS CDK CLI (`npx cdk diff --app
+// "node infra/app.js"`); CI deploys with `stackyard deploy`, which builds
+// the same stack and checks it first. The stack comes from stackyard.yaml through
 // @stackyard/cdk-guardrails, named <prefix>-<stage> with the prefix from the
 // branch (feature/<project>-42-x → <project>-42) or the PREFIX override.
 const path = require('node:path');
