@@ -1,0 +1,2 @@
+exports.handler = async () => 'ok';
+exports.healthy = () => true;

@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { authorEnv, git } from '../git';
+import { PRISTINE_BRANCH } from '../origin';
+import { findTemplateVersion, renderTemplate } from '../renderTemplate';
+
+const author = { name: 'Test', email: 'test@example.com' };
+
+/**
+ * A repository as stackyard:publish:local leaves it: the render as the first
+ * commit of main, which the pristine branch also points at, and the render's
+ * files checked out (pushes update them).
+ */
+export async function publishService(options: {
+  templateDirs: string[];
+  template: string;
+  version: string;
+  answers: Record<string, unknown>;
+  repoDir: string;
+  pristine?: boolean;
+}): Promise<string> {
+  const { repoDir } = options;
+  mkdirSync(repoDir, { recursive: true });
+  const source = mkdtempSync(join(tmpdir(), 'stackyard-publish-'));
+  try {
+    await renderTemplate({
+      template: findTemplateVersion(
+        options.templateDirs,
+        options.template,
+        options.version,
+      ),
+      answers: options.answers,
+      outDir: source,
+    });
+    await git(['init', '--quiet', '--initial-branch', 'main', repoDir]);
+    await git([
+      '-C',
+      repoDir,
+      'config',
+      'receive.denyCurrentBranch',
+      'updateInstead',
+    ]);
+    await git(['init', '--quiet', '--initial-branch', 'main'], { cwd: source });
+    await git(['add', '--all', '--', '.'], { cwd: source });
+    await git(['commit', '--quiet', '--no-verify', '-m', 'Initial commit'], {
+      cwd: source,
+      env: authorEnv(author),
+    });
+    const refs = ['HEAD:refs/heads/main'];
+    if (options.pristine !== false)
+      refs.push(`HEAD:refs/heads/${PRISTINE_BRANCH}`);
+    await git(['push', '--quiet', repoDir, ...refs], { cwd: source });
+    return await git(['rev-parse', 'HEAD'], { cwd: source });
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+  }
+}
+
+/** Commits what `change` does to a clone of `repoDir`'s main and pushes it. */
+export async function commitToMain(
+  repoDir: string,
+  change: (dir: string) => void,
+  message = 'Service change',
+): Promise<string> {
+  const clone = mkdtempSync(join(tmpdir(), 'stackyard-edit-'));
+  try {
+    await git(['clone', '--quiet', '--', repoDir, clone]);
+    change(clone);
+    await git(['add', '--all', '--', '.'], { cwd: clone });
+    await git(['commit', '--quiet', '--no-verify', '-m', message], {
+      cwd: clone,
+      env: authorEnv(author),
+    });
+    await git(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], {
+      cwd: clone,
+    });
+    return await git(['rev-parse', 'HEAD'], { cwd: clone });
+  } finally {
+    rmSync(clone, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+import { execFile } from 'child_process';
+
+/** A git failure, with what git said. */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | string | undefined,
+    readonly stdout: string,
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+/**
+ * Runs git with an argument array (never a shell) and returns its stdout.
+ * No hooks, templates or system configuration of the repository ever run.
+ */
+export function git(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-c', 'core.hooksPath=/dev/null', '-c', 'init.templateDir=', ...args],
+      {
+        cwd: options.cwd,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: process.env.HOME ?? '/tmp',
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_CONFIG_NOSYSTEM: '1',
+          ...options.env,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(
+            new GitError(
+              `git ${args[0]} failed: ${
+                String(stderr).trim() || error.message
+              }`,
+              error.code ?? undefined,
+              String(stdout),
+            ),
+          );
+        } else {
+          resolve(String(stdout).trimEnd());
+        }
+      },
+    );
+  });
+}
+
+/** Author and committer variables for `git commit`. */
+export function authorEnv(author: { name: string; email: string }) {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  };
+}
