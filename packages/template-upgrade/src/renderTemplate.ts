@@ -32,24 +32,34 @@ function load(dir: string): TemplateVersion | undefined {
   };
 }
 
-/** Every version of every template under `templateDirs` (current ones and `versions/<v>/`). */
+/**
+ * Every version of every template in `templateDirs`: each is a template's
+ * own folder (holding template.yaml) or a folder of such folders; a
+ * template's earlier versions are in its `versions/<version>/`.
+ */
 export function listTemplateVersions(
   templateDirs: readonly string[],
 ): TemplateVersion[] {
   const found: TemplateVersion[] = [];
+  const addTemplate = (dir: string) => {
+    const current = load(dir);
+    if (!current) return;
+    found.push(current);
+    const versions = join(dir, 'versions');
+    if (!existsSync(versions)) return;
+    for (const v of readdirSync(versions)) {
+      const old = load(join(versions, v));
+      if (old) found.push(old);
+    }
+  };
   for (const root of templateDirs) {
     if (!existsSync(root)) continue;
+    if (existsSync(join(root, 'template.yaml'))) {
+      addTemplate(root);
+      continue;
+    }
     for (const entry of readdirSync(root, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      const current = load(join(root, entry.name));
-      if (!current) continue;
-      found.push(current);
-      const versions = join(root, entry.name, 'versions');
-      if (!existsSync(versions)) continue;
-      for (const v of readdirSync(versions)) {
-        const old = load(join(versions, v));
-        if (old) found.push(old);
-      }
+      if (entry.isDirectory()) addTemplate(join(root, entry.name));
     }
   }
   return found;

@@ -36,9 +36,8 @@ export interface UpgradeServiceOptions {
   /** The generated repository (a git repository; for locally published services its directory). Only branches are added to it. */
   readonly repoDir: string;
   /**
-   * Folders holding templates: each `<dir>/<name>/template.yaml` is the
-   * template's current version and `<dir>/<name>/versions/<version>/` its
-   * earlier ones.
+   * Template folders (holding template.yaml: the current version, and
+   * `versions/<version>/` with earlier ones), or folders of them.
    */
   readonly templateDirs: readonly string[];
   /** The version to upgrade to; default: the template's current version. */
@@ -57,8 +56,15 @@ export interface UpgradeServiceOptions {
   readonly testEnv?: Record<string, string>;
   /** Where manifest extensions (repository code) are synthesized; without it such a service's policy check fails with a reason. */
   readonly sandbox?: SandboxPool;
-  /** Called after the merge on the upgrade branch's work tree, e.g. to pack dependencies again; files it changes are committed separately. */
-  readonly afterMerge?: (dir: string) => Promise<void>;
+  /**
+   * Called after a merge without conflicts on the upgrade branch's work
+   * tree with the files the upgrade changes, e.g. to pack dependencies
+   * again; what it changes is committed separately.
+   */
+  readonly afterMerge?: (
+    dir: string,
+    merge: { changedFiles: string[] },
+  ) => Promise<void>;
   /** Author and committer of the commits made. */
   readonly author?: { name: string; email: string };
   readonly onProgress?: (event: {

@@ -286,8 +286,17 @@ export async function upgradeService(
       return settled;
     });
 
-    if (options.afterMerge) {
-      await options.afterMerge(clone);
+    if (options.afterMerge && conflicts.length > 0) {
+      say('merge', 'Follow-up steps (e.g. packing) not run: resolve the conflicts first');
+    } else if (options.afterMerge) {
+      const changedFiles = (
+        await git(['diff', '--name-only', `origin/${base}`, 'HEAD'], {
+          cwd: clone,
+        })
+      )
+        .split('\n')
+        .filter(Boolean);
+      await options.afterMerge(clone, { changedFiles });
       const changed = await git(['status', '--porcelain'], { cwd: clone });
       if (changed) {
         await git(['add', '--all', '--', '.'], { cwd: clone });

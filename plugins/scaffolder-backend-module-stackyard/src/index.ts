@@ -25,6 +25,10 @@ export {
   PUBLISH_LOCAL_ACTION_ID,
 } from './actions/publishLocal';
 export {
+  createTemplateUpgradeAction,
+  TEMPLATE_UPGRADE_ACTION_ID,
+} from './actions/templateUpgrade';
+export {
   createCatalogRegisterLocalAction,
   CATALOG_REGISTER_LOCAL_ACTION_ID,
   LOCAL_REPO_LOCATION_TYPE,

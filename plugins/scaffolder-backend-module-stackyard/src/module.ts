@@ -10,15 +10,18 @@ import { createCdkDestroyAction } from './actions/cdkDestroy';
 import { createCdkSynthAction } from './actions/cdkSynth';
 import { createPrefixResolveAction } from './actions/prefixResolve';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { createTemplateUpgradeAction } from './actions/templateUpgrade';
 import { ToolkitCdkDeployer } from './deploy/ToolkitCdkDeployer';
 import { readStackyardActionsConfig } from './lib/config';
 import { BackendStackyardEnvironments } from './lib/environments';
 import { catalogTemplates } from './lib/extensions';
+import { monorepoTemplateDirs } from './lib/templateDirs';
 
 /**
  * The Stackyard scaffolder actions: `stackyard:prefix:resolve`,
  * `stackyard:cdk:synth`, `stackyard:cdk:deploy`, `stackyard:cdk:destroy`,
- * `stackyard:publish:local` and `stackyard:catalog:register-local`.
+ * `stackyard:publish:local`, `stackyard:catalog:register-local` and
+ * `stackyard:template:upgrade`.
  */
 export const scaffolderModuleStackyard = createBackendModule({
   pluginId: 'scaffolder',
@@ -79,6 +82,15 @@ export const scaffolderModuleStackyard = createBackendModule({
             config: actionsConfig,
             auth,
             discovery,
+          }),
+          createTemplateUpgradeAction({
+            config: actionsConfig,
+            templateDirs: monorepoTemplateDirs(),
+            sandbox,
+            defaultAuthor: {
+              name: config.getOptionalString('scaffolder.defaultAuthor.name'),
+              email: config.getOptionalString('scaffolder.defaultAuthor.email'),
+            },
           }),
         );
       },

@@ -1,4 +1,5 @@
 import {
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -108,6 +109,54 @@ describe('stackyard:publish:local (real git)', () => {
     } finally {
       rmSync(clone, { recursive: true, force: true });
     }
+  });
+
+  it('keeps the render of a service that records its template on the stackyard/template branch', async () => {
+    mkdirSync(join(workspace.path, '.stackyard'));
+    writeFileSync(
+      join(workspace.path, '.stackyard', 'template.json'),
+      JSON.stringify({ template: 'tiny', version: '1.0.0', answers: {} }),
+    );
+    await action.handler(
+      createMockActionContext({ input, workspacePath: workspace.path }),
+    );
+    const repoPath = join(publishDir, 'orders');
+    const pristine = await git([
+      '-C',
+      repoPath,
+      'rev-parse',
+      'stackyard/template',
+    ]);
+    // The first commit of main is the render: what upgrades merge against.
+    const first = await git([
+      '-C',
+      repoPath,
+      'rev-list',
+      '--max-parents=0',
+      'main',
+    ]);
+    expect(pristine).toBe(first);
+    expect(
+      await git([
+        '-C',
+        repoPath,
+        'show',
+        'stackyard/template:.stackyard/template.json',
+      ]),
+    ).toContain('"version":"1.0.0"');
+  });
+
+  it('adds no stackyard/template branch for a service that records no template', async () => {
+    await action.handler(
+      createMockActionContext({ input, workspacePath: workspace.path }),
+    );
+    const branches = await git([
+      '-C',
+      join(publishDir, 'orders'),
+      'branch',
+      '--format=%(refname:short)',
+    ]);
+    expect(branches).toBe('main');
   });
 
   it('refuses to overwrite an existing repository', async () => {

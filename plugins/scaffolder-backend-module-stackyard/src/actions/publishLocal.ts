@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync } from 'fs';
+import { join } from 'path';
 import { pathToFileURL } from 'url';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { quoteValue } from '@stackyard/plugin-stackyard-common';
+import { ORIGIN_FILE, PRISTINE_BRANCH } from '@stackyard/template-upgrade';
 import type { StackyardActionsConfig } from '../lib/config';
 import { git } from '../lib/git';
 import { vendorWorkspacePackages } from '../packs';
@@ -19,7 +21,7 @@ const AUTHOR_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
 
 /**
  * `stackyard:publish:local`: publishes the workspace (or a directory of it)
- * as the first commit of a new git repository
+ * as a new git repository
  * `<stackyard.scaffolder.localPublishDirectory>/<repoName>`, so that the
  * wizard runs end to end with no Git host. The repository keeps a checked-out
  * tree that pushes update (receive.denyCurrentBranch=updateInstead), so it
@@ -27,6 +29,9 @@ const AUTHOR_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
  * catalog-info.yaml from disk. Packages of this monorepo the repository
  * depends on are packed into it (`vendor/stackyard/*.tgz`, referenced with
  * `file:`, with a package-lock.json), so that `npm ci` works in a clone.
+ * The first commit is the render; when it records its template
+ * (`.stackyard/template.json`), the branch `stackyard/template` keeps it
+ * pristine for template upgrades. Packing is a second commit.
  * Git and npm run with argument arrays, never a shell, and git without hooks.
  */
 export function createPublishLocalAction(options: {
@@ -147,17 +152,6 @@ export function createPublishLocalAction(options: {
               )} already exists in the local publish directory`,
             );
           }
-          // Packages of this monorepo (no registry may have them) go into
-          // the repository, so that it installs and runs its CI on its own.
-          const vendor = await vendorWorkspacePackages({
-            dir: source,
-            log: line => ctx.logger.info(line),
-          });
-          if (vendor.skipped) {
-            ctx.logger.warn(
-              `Not vendoring this monorepo's packages (${vendor.skipped}): the repository installs them from the npm registry`,
-            );
-          }
           mkdirSync(directory, { recursive: true });
           await git(['init', '--initial-branch', branch, repoPath]);
           // Pushes to the checked-out branch update the files on disk.
@@ -180,9 +174,40 @@ export function createPublishLocalAction(options: {
             cwd: source,
             env,
           });
-          await git(['push', '--', repoPath, `HEAD:refs/heads/${branch}`], {
-            cwd: source,
+          // The render as the template made it, kept on a branch of its
+          // own: template upgrades merge the next version's render into
+          // the repository against it (a three-way merge).
+          const rendered = await git(['rev-parse', 'HEAD'], { cwd: source });
+          const refs = [`HEAD:refs/heads/${branch}`];
+          if (existsSync(join(source, ORIGIN_FILE))) {
+            refs.push(`${rendered}:refs/heads/${PRISTINE_BRANCH}`);
+          }
+          // Packages of this monorepo (no registry may have them) go into
+          // the repository, so that it installs and runs its CI on its own;
+          // in a commit after the render, which the pristine branch does not
+          // hold, so upgrades never merge packed files.
+          const vendor = await vendorWorkspacePackages({
+            dir: source,
+            log: line => ctx.logger.info(line),
           });
+          if (vendor.skipped) {
+            ctx.logger.warn(
+              `Not vendoring this monorepo's packages (${vendor.skipped}): the repository installs them from the npm registry`,
+            );
+          }
+          await git(['add', '--all', '--', '.'], { cwd: source });
+          if (await git(['status', '--porcelain'], { cwd: source })) {
+            await git(
+              [
+                'commit',
+                '--no-verify',
+                '--message',
+                "Pack this monorepo's packages into vendor/stackyard",
+              ],
+              { cwd: source, env },
+            );
+          }
+          await git(['push', '--', repoPath, ...refs], { cwd: source });
           return git(['rev-parse', 'HEAD'], { cwd: source });
         },
       });

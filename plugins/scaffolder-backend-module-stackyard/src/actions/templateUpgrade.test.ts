@@ -1,0 +1,147 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { ConfigReader } from '@backstage/config';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  findTemplateVersion,
+  renderTemplate,
+} from '@stackyard/template-upgrade';
+import yaml from 'yaml';
+import { readStackyardActionsConfig } from '../lib/config';
+import { git } from '../lib/git';
+import { createTemplateUpgradeAction } from './templateUpgrade';
+import { examples } from './templateUpgrade.examples';
+
+jest.setTimeout(120_000);
+
+const templateDirs = [resolve(__dirname, '../../../../templates')];
+const inputOf = (i: number) => yaml.parse(examples[i].example).steps[0].input;
+const author = {
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
+
+/** serverless-service 1.0.0 published as stackyard:publish:local leaves it, plus an edit of its owners. */
+async function publishOrders(publishDir: string) {
+  const repoPath = join(publishDir, 'orders');
+  await renderTemplate({
+    template: findTemplateVersion(templateDirs, 'serverless-service', '1.0.0'),
+    answers: {
+      name: 'orders',
+      description: 'Orders',
+      owner: 'group:default/team-a',
+      system: 'system:default/shop',
+      project: 'orders',
+      costCenter: 'cc-1',
+    },
+    outDir: repoPath,
+  });
+  const run = (...args: string[]) =>
+    execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
+      cwd: repoPath,
+      env: { ...author, PATH: process.env.PATH },
+    });
+  run('init', '--quiet', '--initial-branch', 'main');
+  run('config', 'receive.denyCurrentBranch', 'updateInstead');
+  run('add', '--all');
+  run('commit', '--quiet', '-m', 'Initial commit');
+  run('branch', 'stackyard/template');
+  const readme = join(repoPath, 'README.md');
+  writeFileSync(readme, `${readFileSync(readme, 'utf8')}\nOn call: team A.\n`);
+  run('commit', '--quiet', '-am', 'Say who is on call');
+  return repoPath;
+}
+
+describe('stackyard:template:upgrade (real git, real templates)', () => {
+  let publishDir: string;
+  let action: ReturnType<typeof createTemplateUpgradeAction>;
+  beforeEach(() => {
+    publishDir = mkdtempSync(join(tmpdir(), 'stackyard-upgrades-'));
+    action = createTemplateUpgradeAction({
+      config: readStackyardActionsConfig(
+        new ConfigReader({
+          stackyard: { scaffolder: { localPublishDirectory: publishDir } },
+        }),
+      ),
+      templateDirs,
+    });
+  });
+  afterEach(() => rmSync(publishDir, { recursive: true, force: true }));
+
+  it("runs the first example: serverless-service 1.0.0 → current, the owners' edit kept, tests and policy pass", async () => {
+    const repoPath = await publishOrders(publishDir);
+    const main = await git(['-C', repoPath, 'rev-parse', 'main']);
+    const ctx = createMockActionContext({
+      input: inputOf(0),
+      workspacePath: publishDir,
+    });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'branch',
+      'stackyard/upgrade-1.1.0',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('fromVersion', '1.0.0');
+    expect(ctx.output).toHaveBeenCalledWith('conflicts', []);
+    expect(ctx.output).toHaveBeenCalledWith('policyPassed', true);
+    expect(ctx.output).toHaveBeenCalledWith('testsPassed', true);
+    const manifest = await git([
+      '-C',
+      repoPath,
+      'show',
+      'stackyard/upgrade-1.1.0:stackyard.yaml',
+    ]);
+    expect(manifest).toContain('maxMessageAgeMinutes: 15');
+    const readme = await git([
+      '-C',
+      repoPath,
+      'show',
+      'stackyard/upgrade-1.1.0:README.md',
+    ]);
+    expect(readme).toContain('On call: team A.');
+    expect(await git(['-C', repoPath, 'rev-parse', 'main'])).toBe(main);
+  });
+
+  it('runs the second example: the given answer is recorded, tests not run', async () => {
+    const repoPath = await publishOrders(publishDir);
+    const ctx = createMockActionContext({
+      input: inputOf(1),
+      workspacePath: publishDir,
+    });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('testsPassed', null);
+    const origin = JSON.parse(
+      await git([
+        '-C',
+        repoPath,
+        'show',
+        'stackyard/upgrade-1.1.0:.stackyard/template.json',
+      ]),
+    );
+    expect(origin).toMatchObject({
+      version: '1.1.0',
+      answers: { owner: 'group:default/team-b', maxJobAgeMinutes: 15 },
+    });
+  });
+
+  it.each([
+    [{ repoUrl: 'github.com?owner=a&repo=b' }, InputError, /not supported yet/],
+    [{ repoName: '../etc' }, InputError, /repoName "..\/etc" is not allowed/],
+    [{ repoName: 'missing' }, NotFoundError, /No repository "missing"/],
+  ])('refuses %j', async (input, type, message) => {
+    const error = await action
+      .handler(
+        createMockActionContext({
+          input: { runTests: true, ...input },
+          workspacePath: publishDir,
+        }),
+      )
+      .catch(e => e);
+    expect(error).toBeInstanceOf(type);
+    expect(error.message).toMatch(message);
+  });
+});
