@@ -66,6 +66,8 @@ export { startWebSocketApiServer } from './standalone';
 export type { StandaloneServer, StandaloneServerOptions } from './standalone';
 export type { ChannelFrame } from './channels';
 export { startManifestServer } from './manifest/startManifestServer';
+export { resolveHandler } from './manifest/resolveHandler';
+export type { ResolvedHandler } from './manifest/resolveHandler';
 export type { ManifestServerOptions } from './manifest/startManifestServer';
 export { runCli } from './cli/runCli';
 export type { CliOutput } from './cli/runCli';

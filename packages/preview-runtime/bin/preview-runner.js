@@ -1,0 +1,33 @@
+'use strict';
+
+// The entry script of a preview's runner process (see src/startPreview.ts).
+// It runs under Node's permission model: native addons cannot load, so from
+// source TypeScript is compiled by sucrase (plain JavaScript), resolved
+// through @backstage/cli, a dev dependency. A checkout runs its sources; the
+// published package holds only the build (package.json `files`).
+const fs = require('fs');
+const path = require('path');
+
+const sources = path.resolve(__dirname, '../src/runner/runnerMain.ts');
+let lib;
+if (fs.existsSync(sources)) {
+  const cli = path.dirname(require.resolve('@backstage/cli/package.json'));
+  require(require.resolve('sucrase/dist/register', {
+    paths: [cli],
+  })).registerTS();
+  lib = require(sources);
+} else {
+  lib = require('../dist/index.cjs.js');
+}
+
+// Here, not in TypeScript: compiled, import() would become require().
+lib
+  .runPreviewRunner(url => import(url))
+  .catch(error => {
+    process.stderr.write(
+      `preview runner: ${
+        error && error.message ? error.message.split('\n')[0] : error
+      }\n`,
+    );
+    process.exit(70);
+  });

@@ -1,0 +1,52 @@
+'use strict';
+
+// A function of the tests: each event's `action` tries one thing, returning
+// what happened; hostile actions try to get out of the sandbox.
+const fs = require('fs');
+
+exports.handler = async (event, context) => {
+  switch (event.action) {
+    case 'env':
+      return { env: { ...process.env }, functionName: context.functionName, remaining: context.getRemainingTimeInMillis() };
+    case 'log':
+      console.log(`hello from ${context.functionName}`);
+      console.error('to stderr');
+      return 'logged';
+    case 'throw': {
+      const error = new TypeError('job is broken');
+      throw error;
+    }
+    case 'send': {
+      const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
+      const sqs = new SQSClient({});
+      await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_JOBS, MessageBody: event.body }));
+      return 'sent';
+    }
+    case 'get': {
+      const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+      const { DynamoDBDocumentClient, GetCommand } = require('@aws-sdk/lib-dynamodb');
+      const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+      const { Item } = await ddb.send(new GetCommand({ TableName: process.env.TABLE_ITEMS, Key: { id: event.id } }));
+      return Item ?? null;
+    }
+    case 'read':
+      return fs.readFileSync(event.path, 'utf8');
+    case 'write':
+      fs.writeFileSync(event.path, 'x');
+      return 'written';
+    case 'spawn':
+      return require('child_process').execFileSync('/bin/echo', ['escaped']).toString();
+    case 'connect':
+      return await fetch(event.url).then(r => r.status);
+    case 'sleep':
+      await new Promise(r => setTimeout(r, event.ms));
+      return 'slept';
+    case 'allocate': {
+      console.log('allocating without bound');
+      const hold = [];
+      for (;;) hold.push(new Array(1e6).fill(hold.length));
+    }
+    default:
+      return { echo: event };
+  }
+};

@@ -1,0 +1,53 @@
+import { synthService } from '@stackyard/cdk-guardrails';
+import { loadManifest } from '@stackyard/cdk-guardrails/manifest';
+import { cpSync, mkdtempSync, realpathSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+
+// eslint-disable-next-line no-restricted-syntax
+const fixtures = resolve(__dirname, '../__fixtures__');
+// eslint-disable-next-line no-restricted-syntax
+const skeleton = resolve(
+  __dirname,
+  '../../../../templates/serverless-service/skeleton',
+);
+
+/**
+ * A checkout of a service built from the serverless template's handlers
+ * (intake, worker) plus the tests' probe function, and its synthesized
+ * template, through the same synth the portal uses.
+ */
+export async function serverlessFixture(): Promise<{
+  root: string;
+  checkoutDir: string;
+  workDir: string;
+  template: unknown;
+  manifest: unknown;
+}> {
+  const root = realpathSync(
+    mkdtempSync(join(tmpdir(), 'preview-runtime-test-')),
+  );
+  const checkoutDir = join(root, 'checkout');
+  cpSync(join(skeleton, 'functions'), join(checkoutDir, 'functions'), {
+    recursive: true,
+  });
+  cpSync(join(fixtures, 'probe'), join(checkoutDir, 'functions', 'probe'), {
+    recursive: true,
+  });
+  cpSync(join(fixtures, 'stackyard.yaml'), join(checkoutDir, 'stackyard.yaml'));
+  const manifest = loadManifest(join(checkoutDir, 'stackyard.yaml'));
+  const synth = await synthService({
+    appDir: checkoutDir,
+    prefix: 'sample',
+    stage: 'dev',
+    manifest,
+  });
+  const workDir = join(root, 'work');
+  return {
+    root,
+    checkoutDir,
+    workDir,
+    template: synth.templates[synth.stackName],
+    manifest,
+  };
+}

@@ -1,0 +1,267 @@
+import { permissionFlags } from '@stackyard/cdk-guardrails/sandbox';
+import { spawn } from 'child_process';
+import { mkdirSync, readFileSync, realpathSync } from 'fs';
+import { join } from 'path';
+import { createInterface } from 'readline';
+import { buildPlan } from './plan/buildPlan';
+import type { FromRunner, LogFrame, ToRunner } from './runner/protocol';
+import { MAX_LOG_LINE } from './runner/protocol';
+import { RUNNER_LOG } from './runner/logCapture';
+import { runnerCode } from './sandbox/runnerAccess';
+import type {
+  InvokeResult,
+  PreviewLogLine,
+  PreviewQueue,
+  PreviewTable,
+  RunningPreview,
+  StartPreviewOptions,
+} from './types';
+
+/** Lines kept for `onExit`. */
+const LAST_LINES = 50;
+
+/** Why a preview could not start or went away. */
+export class PreviewRuntimeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreviewRuntimeError';
+  }
+}
+
+function residentMb(pid: number): number | undefined {
+  try {
+    const pages = Number(
+      readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1],
+    );
+    return (pages * 4096) / 2 ** 20;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseLine(
+  line: string,
+  stream: 'stdout' | 'stderr',
+): Omit<PreviewLogLine, 'at'> {
+  if (stream === 'stdout' && line.startsWith('{"f":')) {
+    try {
+      const frame = JSON.parse(line) as LogFrame;
+      if (typeof frame.f === 'string' && typeof frame.t === 'string') {
+        return {
+          fn: frame.f.slice(0, 64),
+          stream: frame.s === 'stderr' ? 'stderr' : 'stdout',
+          text: frame.t.slice(0, MAX_LOG_LINE),
+        };
+      }
+    } catch {
+      // not a frame: the line as it is
+    }
+  }
+  return { fn: RUNNER_LOG, stream, text: line.slice(0, MAX_LOG_LINE) };
+}
+
+/**
+ * Starts one preview: a runner process under Node's permission model (reads
+ * only the checkout and the runtime's own modules, writes only `workDir`, no
+ * child processes or workers, no network but its engines and the URLs of
+ * `env`), an environment built from nothing (no variable of the backend's,
+ * no credentials), a heap cap; in it the service's functions, its tables on
+ * dynalite and its queues, as the synthesized template defines them.
+ * Resolves once the engines are up and the tables created.
+ * @throws PreviewPlanError when the template or manifest cannot run;
+ * PreviewRuntimeError when the runner cannot start.
+ */
+export async function startPreview(
+  options: StartPreviewOptions,
+): Promise<RunningPreview> {
+  mkdirSync(join(options.workDir, 'tmp'), { recursive: true });
+  const workDir = realpathSync(options.workDir);
+  const checkoutDir = realpathSync(options.checkoutDir);
+  const plan = buildPlan({
+    checkoutDir,
+    template: options.template,
+    manifest: options.manifest,
+    workDir,
+  });
+  const memoryMb = options.memoryMb ?? 128;
+  const code = runnerCode();
+  const flags = permissionFlags({
+    read: [...code.read, checkoutDir],
+    write: [workDir],
+  });
+  if (!flags) {
+    throw new PreviewRuntimeError(
+      `this Node.js (${process.version}) has no permission model, so a preview cannot run sandboxed; use Node.js 20 or newer`,
+    );
+  }
+  const child = spawn(
+    process.execPath,
+    [...flags, `--max-old-space-size=${memoryMb}`, code.entry],
+    {
+      cwd: workDir,
+      // Built from nothing: none of the backend's variables, no credentials.
+      env: {
+        TZ: 'UTC',
+        LANG: 'C.UTF-8',
+        PATH: '/usr/bin:/bin',
+        HOME: workDir,
+        TMPDIR: join(workDir, 'tmp'),
+        NODE_PATH: code.nodePath,
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
+  const lastLines: string[] = [];
+  let stopping = false;
+  const log = (line: Omit<PreviewLogLine, 'at'>) => {
+    lastLines.push(`[${line.fn}] ${line.text}`);
+    if (lastLines.length > LAST_LINES) lastLines.shift();
+    options.onLog?.({ ...line, at: new Date().toISOString() });
+  };
+  createInterface({ input: child.stdout! }).on('line', l =>
+    log(parseLine(l, 'stdout')),
+  );
+  createInterface({ input: child.stderr! }).on('line', l =>
+    log(parseLine(l, 'stderr')),
+  );
+
+  const pending = new Map<number, (value: unknown) => void>();
+  let nextId = 1;
+  let ready: (message: FromRunner | { type: 'gone' }) => void = () => undefined;
+  const readyMessage = new Promise<FromRunner | { type: 'gone' }>(resolve => {
+    ready = resolve;
+  });
+  child.on('message', raw => {
+    const message = raw as FromRunner;
+    if (message?.type === 'answer') {
+      pending.get(message.id)?.(message.value);
+      pending.delete(message.id);
+    } else {
+      ready(message);
+    }
+  });
+  child.on('error', () => undefined);
+  const memoryWatch = setInterval(() => {
+    const rss = child.pid ? residentMb(child.pid) : undefined;
+    if (rss !== undefined && rss > memoryMb * 2) {
+      log({
+        fn: RUNNER_LOG,
+        stream: 'stderr',
+        text: `resident memory ${Math.round(
+          rss,
+        )} MiB is over twice the cap of ${memoryMb} MiB: stopped`,
+      });
+      child.kill('SIGKILL');
+    }
+  }, 250);
+  memoryWatch.unref();
+  const exited = new Promise<void>(resolve => {
+    child.once('exit', (exitCode, signal) => {
+      clearInterval(memoryWatch);
+      ready({ type: 'gone' });
+      // Lines still in the pipes are read before anyone is told.
+      setImmediate(() => {
+        for (const answer of pending.values()) answer(undefined);
+        pending.clear();
+        if (!stopping)
+          options.onExit?.({
+            code: exitCode,
+            signal,
+            lastLogLines: [...lastLines],
+          });
+        resolve();
+      });
+    });
+  });
+
+  const kill = async () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null)
+      child.kill('SIGKILL');
+    await exited;
+  };
+  const startup = setTimeout(
+    () => ready({ type: 'gone' }),
+    options.startupTimeoutMs ?? 30_000,
+  );
+  child.send({
+    type: 'start',
+    plan,
+    env: options.env ?? {},
+    queueTimeScale: options.queueTimeScale ?? 1,
+  } satisfies ToRunner);
+  const first = await readyMessage;
+  clearTimeout(startup);
+  if (first.type !== 'ready') {
+    await kill();
+    let reason = `the runner did not start: ${
+      lastLines.slice(-5).join(' | ') || 'no output'
+    }`;
+    if (first.type === 'refused')
+      reason = `the runner cannot be sandboxed: ${first.reason}`;
+    if (first.type === 'failed') reason = first.message;
+    throw new PreviewRuntimeError(`preview of ${plan.stackName}: ${reason}`);
+  }
+
+  const ask = (
+    message:
+      | { type: 'invoke'; fn: string; event: unknown }
+      | { type: 'queues' }
+      | { type: 'tables' },
+  ): Promise<unknown> => {
+    if (
+      child.exitCode !== null ||
+      child.signalCode !== null ||
+      !child.connected
+    ) {
+      return Promise.resolve(undefined);
+    }
+    const id = nextId++;
+    return new Promise(resolve => {
+      pending.set(id, resolve);
+      child.send({ ...message, id } as ToRunner, error => {
+        if (error) {
+          pending.delete(id);
+          resolve(undefined);
+        }
+      });
+    });
+  };
+  const gone = (started: number): InvokeResult => ({
+    ok: false,
+    error: {
+      name: 'Runtime.ExitError',
+      message: 'the preview runner is not running',
+    },
+    durationMs: performance.now() - started,
+  });
+
+  return {
+    functions: plan.functions.map(f => f.name),
+    pid: child.pid!,
+    async invoke(fn, event) {
+      const started = performance.now();
+      const answer = (await ask({ type: 'invoke', fn, event })) as
+        | InvokeResult
+        | undefined;
+      return answer ?? gone(started);
+    },
+    async queues() {
+      const answer = (await ask({ type: 'queues' })) as
+        | PreviewQueue[]
+        | undefined;
+      if (!answer)
+        throw new PreviewRuntimeError('the preview runner is not running');
+      return answer;
+    },
+    async tables() {
+      const answer = (await ask({ type: 'tables' })) as
+        | PreviewTable[]
+        | undefined;
+      if (!answer)
+        throw new PreviewRuntimeError('the preview runner is not running');
+      return answer;
+    },
+    stop: kill,
+  };
+}
