@@ -13,11 +13,14 @@ export {
   EntityStackyardCard,
   EntityStackyardContent,
   StackyardPlatformPage,
+  StackyardStagePickerFieldExtension,
+  StackyardTargetPickerFieldExtension,
   stackyardPlatformRouteRef,
   stackyardPlugin,
   stackyardRouteRef,
 } from './legacy';
 export { stackyardApiRef } from './api/StackyardApi';
+export type { StagePickerOptions } from './scaffolder/targetChoice';
 export type { StackyardApi } from './api/StackyardApi';
 export {
   STACKYARD_PREFIX_ANNOTATION,

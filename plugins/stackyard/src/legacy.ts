@@ -7,8 +7,12 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { StackyardClient } from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef } from './api/StackyardApi';
+import { StagePicker } from './scaffolder/StagePicker';
+import { TargetPicker } from './scaffolder/TargetPicker';
+import { validateStage, validateTarget } from './scaffolder/validation';
 
 /** The Infra tab's route, for apps on the legacy frontend system. */
 export const stackyardRouteRef = createRouteRef({ id: 'stackyard' });
@@ -64,5 +68,30 @@ export const StackyardPlatformPage = stackyardPlugin.provide(
     component: () =>
       import('./components/platform/PlatformPage').then(m => m.PlatformPage),
     mountPoint: stackyardPlatformRouteRef,
+  }),
+);
+
+/**
+ * The "Create" wizard's target picker, `ui:field: StackyardTargetPicker`
+ * (legacy system; render it inside `ScaffolderFieldExtensions`).
+ */
+export const StackyardTargetPickerFieldExtension = stackyardPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'StackyardTargetPicker',
+    component: TargetPicker,
+    validation: validateTarget,
+  }),
+);
+
+/**
+ * The "Create" wizard's stage picker, `ui:field: StackyardStagePicker`: the
+ * template's stages the chosen target accepts (legacy system; render it
+ * inside `ScaffolderFieldExtensions`).
+ */
+export const StackyardStagePickerFieldExtension = stackyardPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'StackyardStagePicker',
+    component: StagePicker,
+    validation: validateStage,
   }),
 );

@@ -10,6 +10,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { StackyardClient } from '@stackyard/plugin-stackyard-common';
 import { isStackyardAvailable } from './annotations';
 import { stackyardApiRef } from './api/StackyardApi';
@@ -62,10 +63,29 @@ const platformPage = PageBlueprint.make({
   },
 });
 
+// The "Create" wizard's target and stage pickers (`ui:field:
+// StackyardTargetPicker` / `StackyardStagePicker`).
+const targetPickerFormField = FormFieldBlueprint.make({
+  name: 'target-picker',
+  params: {
+    field: () =>
+      import('./scaffolder/formFields').then(m => m.targetPickerFormField),
+  },
+});
+
+const stagePickerFormField = FormFieldBlueprint.make({
+  name: 'stage-picker',
+  params: {
+    field: () =>
+      import('./scaffolder/formFields').then(m => m.stagePickerFormField),
+  },
+});
+
 /**
  * Stackyard for the new frontend system: an "Infra" entity tab and an
- * overview card on entities with Stackyard annotations, and the platform
- * page (every environment, orphan stacks) with its sidebar item.
+ * overview card on entities with Stackyard annotations, the platform
+ * page (every environment, orphan stacks) with its sidebar item, and the
+ * "Create" wizard's target and stage pickers.
  */
 export const stackyardFrontendPlugin = createFrontendPlugin({
   pluginId: 'stackyard',
@@ -73,5 +93,12 @@ export const stackyardFrontendPlugin = createFrontendPlugin({
   icon: <LayersIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: { platform: platformPageRouteRef },
-  extensions: [stackyardApi, infraContent, infraSummaryCard, platformPage],
+  extensions: [
+    stackyardApi,
+    infraContent,
+    infraSummaryCard,
+    platformPage,
+    targetPickerFormField,
+    stagePickerFormField,
+  ],
 });

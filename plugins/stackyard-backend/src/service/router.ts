@@ -31,6 +31,7 @@ import type { StackGateway } from '../aws/CloudFormationStacks';
 import { checkCiStack } from './ciStackCheck';
 import type { EnvironmentGuard } from './EnvironmentGuard';
 import { addOrphanRoutes } from './orphanRoutes';
+import { addTargetRoutes } from './targetRoutes';
 import { idSchema, listQuerySchema, parseInput } from './validation';
 
 /** Dependencies of {@link createRouter}. */
@@ -278,6 +279,8 @@ export async function createRouter(
     guard,
     teardown,
   });
+
+  addTargetRoutes(router, { httpAuth, targets });
 
   router.get('/operations/:id', async (req, res) => {
     await credentials(req);

@@ -22,6 +22,7 @@ import type {
   StackResourcesResponse,
   TeardownResponse,
 } from './types';
+import type { ListTargetsResponse } from './targets';
 
 type Routes = typeof stackyardRoutes;
 
@@ -203,6 +204,11 @@ export class StackyardClient {
     options?: StackyardRequestOptions,
   ): Promise<TeardownResponse> {
     return this.call(stackyardRoutes.teardownOrphan, { id }, options);
+  }
+
+  /** Every configured target and the stages it accepts; never credentials. */
+  listTargets(options?: StackyardRequestOptions): Promise<ListTargetsResponse> {
+    return this.call(stackyardRoutes.listTargets, {}, options);
   }
 
   /**

@@ -86,6 +86,13 @@ export {
   resourceDriftSchema,
 } from './drift';
 export {
+  listTargetsResponseSchema,
+  stagesAcceptedBy,
+  targetStageProblem,
+  targetSummarySchema,
+} from './targets';
+export type { ListTargetsResponse, TargetSummary } from './targets';
+export {
   errorResponse,
   pathParameters,
   routePath,

@@ -28,6 +28,7 @@ import {
   registerDeploymentRequestSchema,
   sendToConnectionRequestSchema,
 } from './schemas';
+import { listTargetsResponseSchema } from './targets';
 
 /** One response of a route: a description and, unless empty, its JSON body. */
 export type ApiResponse = { description: string; body?: z.ZodType };
@@ -297,6 +298,19 @@ export const stackyardRoutes = {
       400: errorResponse,
       401: errorResponse,
       404: errorResponse,
+    },
+  },
+  listTargets: {
+    method: 'get',
+    path: '/targets',
+    summary:
+      'Every configured target (stackyard.targets, in configuration order) with its type, AWS account and region, and the stages it accepts: what the "Create" wizard offers. Never credentials.',
+    responses: {
+      200: {
+        description: 'The targets.',
+        body: listTargetsResponseSchema,
+      },
+      401: errorResponse,
     },
   },
   getOperation: {

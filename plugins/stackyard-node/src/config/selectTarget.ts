@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { quoteValue } from '@stackyard/plugin-stackyard-common';
+import {
+  quoteValue,
+  targetStageProblem,
+} from '@stackyard/plugin-stackyard-common';
 import type { Target } from './targets';
 
 /**
@@ -19,12 +22,7 @@ export function selectTarget(
       ].join(', ')}`,
     );
   }
-  if (target.stages && !target.stages.includes(stage)) {
-    throw new InputError(
-      `target ${quoteValue(name)} does not accept stage ${quoteValue(
-        stage,
-      )}; it accepts: ${target.stages.join(', ')}`,
-    );
-  }
+  const problem = targetStageProblem(target, stage);
+  if (problem) throw new InputError(problem);
   return target;
 }

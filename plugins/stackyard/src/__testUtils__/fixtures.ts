@@ -106,6 +106,9 @@ export function mockStackyardApi(
     >(async () => ({ resources: [] })),
     listOrphans: jest.fn(async () => ({ items: [] as Orphan[] })),
     teardownOrphan: jest.fn(),
+    listTargets: jest.fn(async () => ({
+      items: [{ name: 'local', type: 'local' as const }],
+    })),
   };
   return api;
 }

@@ -2,7 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { StackyardClient } from '@stackyard/plugin-stackyard-common';
 
 /**
- * What the Infra tab and the platform page need from the stackyard-backend
+ * What the Infra tab, the platform page and the wizard's pickers need from the stackyard-backend
  * API; implemented by `StackyardClient` from
  * `@stackyard/plugin-stackyard-common`.
  */
@@ -22,6 +22,7 @@ export type StackyardApi = Pick<
   | 'getDrift'
   | 'listOrphans'
   | 'teardownOrphan'
+  | 'listTargets'
 >;
 
 /** The plugin's client of the stackyard-backend API. */
