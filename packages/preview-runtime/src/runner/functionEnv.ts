@@ -33,8 +33,10 @@ function resolveValue(
  * The environment of one function, as Lambda gives it and the preview needs
  * it: the extra variables of every function, then the template's (queue and
  * table references resolved to the local engines), then what Lambda reserves
- * (function name, memory, region, credentials), which neither may override.
- * The credentials are dummies: the engines check none, and no real ones exist here.
+ * (function name, memory, region, endpoints), which neither may override.
+ * The credentials are dummies unless the extra variables give some (the
+ * portal gives each runner a key its `@connections` API accepts): the
+ * engines check none, and no real ones exist here.
  */
 export function functionEnv(
   fn: FunctionPlan,
@@ -55,8 +57,8 @@ export function functionEnv(
     ...template,
     AWS_REGION: plan.region,
     AWS_DEFAULT_REGION: plan.region,
-    AWS_ACCESS_KEY_ID: 'preview',
-    AWS_SECRET_ACCESS_KEY: 'preview',
+    AWS_ACCESS_KEY_ID: extra.AWS_ACCESS_KEY_ID ?? 'preview',
+    AWS_SECRET_ACCESS_KEY: extra.AWS_SECRET_ACCESS_KEY ?? 'preview',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
