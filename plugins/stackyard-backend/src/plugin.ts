@@ -14,6 +14,7 @@ import {
 } from './drift/scheduledDriftChecks';
 import { createStackyardServices } from './services';
 import { attachToHandedOverServer } from './sockets/httpServerHandover';
+import { packageUpgradeEngine } from './templates/packageEngine';
 
 /**
  * Stackyard's backend: environment state, REST API, reconciler, guarded
@@ -53,6 +54,7 @@ export const stackyardPlugin = createBackendPlugin({
                 deps.config,
               ),
             },
+            templateUpgradeEngine: packageUpgradeEngine(),
           });
         deps.lifecycle.addShutdownHook(() => sockets.close());
 

@@ -36,6 +36,10 @@ import {
   createPreviewSockets,
 } from './sockets/createPreviewSockets';
 import { DefaultTeardownService } from './teardown/TeardownService';
+import { TemplateCatalog } from './templates/TemplateCatalog';
+import { TemplateUpgradeStore } from './templates/TemplateUpgradeStore';
+import { TemplateUpgrader } from './templates/TemplateUpgrader';
+import type { UpgradeEngine } from './templates/UpgradeEngine';
 
 /**
  * What {@link createStackyardServices} needs: Backstage's services, the
@@ -72,6 +76,11 @@ export type StackyardServicesOptions = {
   now?: () => Date;
   /** How drift checks poll CloudFormation. @default DEFAULT_DRIFT_POLLING */
   driftPolling?: Partial<DriftPolling>;
+  /**
+   * Upgrades a service's repository to a newer template version; without
+   * it (or without `catalog`) the template routes are left out.
+   */
+  templateUpgradeEngine?: UpgradeEngine;
 };
 
 /** Stackyard's services, wired to each other. */
@@ -91,6 +100,12 @@ export type StackyardServices = {
   /** Drift checks of aws environments, and where their results are kept. */
   drift: { checker: DriftChecker; store: DriftStore };
   sockets: PreviewSockets;
+  /** Template upgrades: where they are kept, and what runs them. */
+  templates?: {
+    upgrades: TemplateUpgradeStore;
+    upgrader: TemplateUpgrader;
+    catalog: TemplateCatalog;
+  };
   /** The REST API, with the socket routes and management API. */
   router: express.Router;
 };
@@ -180,8 +195,10 @@ export async function createStackyardServices(
     mountPath: deps.mountPath ?? '/api/stackyard',
     ...options.sockets,
   });
+  const templates = await createTemplateServices(deps);
   const router = await createRouter({
     sockets,
+    templates,
     httpAuth: deps.httpAuth,
     store,
     guard,
@@ -208,6 +225,7 @@ export async function createStackyardServices(
     resources,
     drift: { checker: drift, store: driftStore },
     sockets,
+    templates,
     router,
   };
 }
@@ -220,4 +238,23 @@ function signalsNotifier(deps: StackyardServicesOptions) {
     signals: deps.signals,
     logger: deps.logger,
   });
+}
+
+async function createTemplateServices(deps: StackyardServicesOptions) {
+  const engine = deps.templateUpgradeEngine;
+  if (!deps.catalog || !engine) return undefined;
+  const upgrades = new TemplateUpgradeStore(
+    await deps.database.getClient(),
+    deps.now,
+  );
+  const upgrader = new TemplateUpgrader({
+    store: upgrades,
+    engine,
+    logger: deps.logger,
+  });
+  const catalog = new TemplateCatalog(
+    deps.catalog,
+    deps.options.localPublishDirectory,
+  );
+  return { upgrades, upgrader, catalog };
 }

@@ -15,9 +15,11 @@ export {
   StackyardPlatformPage,
   StackyardStagePickerFieldExtension,
   StackyardTargetPickerFieldExtension,
+  StackyardTemplatesPage,
   stackyardPlatformRouteRef,
   stackyardPlugin,
   stackyardRouteRef,
+  stackyardTemplatesRouteRef,
 } from './legacy';
 export { stackyardApiRef } from './api/StackyardApi';
 export type { StagePickerOptions } from './scaffolder/targetChoice';

@@ -24,6 +24,7 @@ import {
   EntityStackyardCard,
   EntityStackyardContent,
   StackyardPlatformPage,
+  StackyardTemplatesPage,
   stackyardPlugin,
 } from './legacy';
 
@@ -44,7 +45,11 @@ function renderLegacy(element: JSX.Element) {
 describe('legacy frontend system exports', () => {
   it('is a plugin with id "stackyard" that provides its API and routes', () => {
     expect(stackyardPlugin.getId()).toBe('stackyard');
-    expect(Object.keys(stackyardPlugin.routes)).toEqual(['root', 'platform']);
+    expect(Object.keys(stackyardPlugin.routes)).toEqual([
+      'root',
+      'platform',
+      'templates',
+    ]);
     expect([...stackyardPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.stackyard.api',
     ]);
@@ -97,6 +102,43 @@ describe('legacy frontend system exports', () => {
       '/catalog/default/component/work-orders-api/infra',
     );
     expect(await screen.findByText('gone-dev')).toBeInTheDocument();
+  });
+
+  it('renders the Templates page with its header', async () => {
+    const api = mockStackyardApi([]);
+    api.listTemplates.mockResolvedValue({
+      templates: [
+        {
+          name: 'serverless-service',
+          entityRef: 'template:default/serverless-service',
+          title: 'Serverless service',
+          latestVersion: '1.1.0',
+          versions: [{ version: '1.1.0', entities: 0 }],
+          changelog: [],
+          entities: [],
+        },
+      ],
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[stackyardApiRef, api]]}>
+        <Routes>
+          <Route
+            path="/stackyard/templates"
+            element={<StackyardTemplatesPage />}
+          />
+        </Routes>
+      </TestApiProvider>,
+      {
+        routeEntries: ['/stackyard/templates'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Stackyard templates' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'Serverless service 1.1.0' }),
+    ).toBeInTheDocument();
   });
 
   it('renders the summary card', async () => {

@@ -22,6 +22,14 @@ export const stackyardPlatformRouteRef = createRouteRef({
   id: 'stackyard:platform',
 });
 
+/**
+ * The Templates page's route, for apps on the legacy frontend system (mount
+ * it at `/stackyard/templates`: the Infra tab's template badge links there).
+ */
+export const stackyardTemplatesRouteRef = createRouteRef({
+  id: 'stackyard:templates',
+});
+
 /** Stackyard's frontend plugin for apps on the legacy frontend system. */
 export const stackyardPlugin = createPlugin({
   id: 'stackyard',
@@ -33,7 +41,11 @@ export const stackyardPlugin = createPlugin({
         new StackyardClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: stackyardRouteRef, platform: stackyardPlatformRouteRef },
+  routes: {
+    root: stackyardRouteRef,
+    platform: stackyardPlatformRouteRef,
+    templates: stackyardTemplatesRouteRef,
+  },
 });
 
 /** The Infra tab's content, for an `EntityLayout.Route` (legacy system). */
@@ -68,6 +80,20 @@ export const StackyardPlatformPage = stackyardPlugin.provide(
     component: () =>
       import('./components/platform/PlatformPage').then(m => m.PlatformPage),
     mountPoint: stackyardPlatformRouteRef,
+  }),
+);
+
+/**
+ * The Templates page: per template its versions, entities and changelog,
+ * and upgrades of entities to its current version (legacy system; mount it
+ * at `/stackyard/templates` and add a sidebar item).
+ */
+export const StackyardTemplatesPage = stackyardPlugin.provide(
+  createRoutableExtension({
+    name: 'StackyardTemplatesPage',
+    component: () =>
+      import('./components/templates/TemplatesPage').then(m => m.TemplatesPage),
+    mountPoint: stackyardTemplatesRouteRef,
   }),
 );
 

@@ -114,6 +114,37 @@ describe('stackyard frontend plugin', () => {
     );
   });
 
+  it('serves the Templates page at /stackyard/templates', async () => {
+    const api = mockStackyardApi([]);
+    api.listTemplates.mockResolvedValue({
+      templates: [
+        {
+          name: 'serverless-service',
+          entityRef: 'template:default/serverless-service',
+          title: 'Serverless service',
+          latestVersion: '1.1.0',
+          versions: [{ version: '1.1.0', entities: 0 }],
+          changelog: [],
+          entities: [],
+        },
+      ],
+    });
+    renderTestApp({
+      features: [plugin],
+      extensions: [createTestEntityPage({ entity })],
+      initialRouteEntries: ['/stackyard/templates'],
+      apis: [
+        [stackyardApiRef, api],
+        [catalogApiRef, catalogApiMock()],
+        [permissionApiRef, mockApis.permission()],
+      ],
+    });
+    expect(
+      await screen.findByRole('heading', { name: 'Serverless service 1.1.0' }),
+    ).toBeInTheDocument();
+    expect(plugin.getExtension('page:stackyard/templates')).toBeDefined();
+  });
+
   it.each([
     [
       'entity-content:stackyard',

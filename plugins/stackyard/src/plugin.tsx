@@ -6,6 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import LayersIcon from '@material-ui/icons/Layers';
+import UpdateIcon from '@material-ui/icons/Update';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -17,7 +18,9 @@ import { stackyardApiRef } from './api/StackyardApi';
 import {
   INFRA_TAB_PATH,
   PLATFORM_PAGE_PATH,
+  TEMPLATES_PAGE_PATH,
   platformPageRouteRef,
+  templatesPageRouteRef,
 } from './routes';
 
 const stackyardApi = ApiBlueprint.make({
@@ -63,6 +66,21 @@ const platformPage = PageBlueprint.make({
   },
 });
 
+// Platform teams' template updates; also a sidebar item.
+const templatesPage = PageBlueprint.make({
+  name: 'templates',
+  params: {
+    path: TEMPLATES_PAGE_PATH,
+    title: 'Templates',
+    icon: <UpdateIcon fontSize="inherit" />,
+    routeRef: templatesPageRouteRef,
+    loader: () =>
+      import('./components/templates/TemplatesPage').then(m => (
+        <m.TemplatesContent />
+      )),
+  },
+});
+
 // The "Create" wizard's target and stage pickers (`ui:field:
 // StackyardTargetPicker` / `StackyardStagePicker`).
 const targetPickerFormField = FormFieldBlueprint.make({
@@ -92,12 +110,13 @@ export const stackyardFrontendPlugin = createFrontendPlugin({
   title: 'Stackyard',
   icon: <LayersIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  routes: { platform: platformPageRouteRef },
+  routes: { platform: platformPageRouteRef, templates: templatesPageRouteRef },
   extensions: [
     stackyardApi,
     infraContent,
     infraSummaryCard,
     platformPage,
+    templatesPage,
     targetPickerFormField,
     stagePickerFormField,
   ],

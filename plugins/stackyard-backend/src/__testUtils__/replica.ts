@@ -11,6 +11,7 @@ import { createStackyardServices } from '../services';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { loopbackAwsClients, loopbackTarget } from './loopbackAws';
 import { recordingAuditor, recordingNotifier } from './recorders';
+import type { UpgradeEngine } from '../templates/UpgradeEngine';
 
 /** A permissions service that answers every request with `result`. */
 export function permissionsAnswering(
@@ -36,6 +37,10 @@ export async function createReplica(options: {
   catalog?: CatalogService;
   /** At most this many drift checks per account. @default 2 */
   maxDriftChecksPerAccount?: number;
+  /** Runs template upgrades (the template routes need it and `catalog`). */
+  templateUpgradeEngine?: UpgradeEngine;
+  /** Where locally published repositories live. */
+  localPublishDirectory?: string;
 }) {
   const targets = new Map<string, Target>([
     ['local', { name: 'local', type: 'local' }],
@@ -55,6 +60,7 @@ export async function createReplica(options: {
         scheduleByTarget: new Map(),
         maxConcurrentPerAccount: options.maxDriftChecksPerAccount ?? 2,
       },
+      localPublishDirectory: options.localPublishDirectory,
     },
     database: mockServices.database({ knex: options.knex }),
     logger: mockServices.logger.mock(),
@@ -69,6 +75,7 @@ export async function createReplica(options: {
     notifier,
     now: options.now,
     catalog: options.catalog,
+    templateUpgradeEngine: options.templateUpgradeEngine,
     // The loopback endpoint answers a detection's status at once.
     driftPolling: { initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 5000 },
   });

@@ -89,6 +89,20 @@ export class EnvironmentGuard {
     return decision.result === AuthorizeResult.ALLOW;
   }
 
+  /** For each entity, whether the caller holds `permission` on it (one batch, no audit). */
+  async allowedOn(
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean[]> {
+    if (entityRefs.length === 0) return [];
+    const decisions = await this.permissions.authorize(
+      entityRefs.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  }
+
   async run<T>(
     options: {
       eventId: string;

@@ -5,6 +5,7 @@ import type {
   EnvironmentDetails,
   Operation,
   Orphan,
+  TemplateSummary,
   StackResourcesResponse,
 } from '@stackyard/plugin-stackyard-common';
 import {
@@ -106,6 +107,11 @@ export function mockStackyardApi(
     >(async () => ({ resources: [] })),
     listOrphans: jest.fn(async () => ({ items: [] as Orphan[] })),
     teardownOrphan: jest.fn(),
+    listTemplates: jest.fn(async () => ({
+      templates: [] as TemplateSummary[],
+    })),
+    startTemplateUpgrades: jest.fn(),
+    listTemplateUpgrades: jest.fn(),
     listTargets: jest.fn(async () => ({
       items: [{ name: 'local', type: 'local' as const }],
     })),

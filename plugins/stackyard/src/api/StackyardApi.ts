@@ -22,6 +22,9 @@ export type StackyardApi = Pick<
   | 'getDrift'
   | 'listOrphans'
   | 'teardownOrphan'
+  | 'listTemplates'
+  | 'startTemplateUpgrades'
+  | 'listTemplateUpgrades'
   | 'listTargets'
 >;
 

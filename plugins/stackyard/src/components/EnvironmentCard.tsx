@@ -18,6 +18,7 @@ import { DriftMark, DriftPanel } from './DriftPanel';
 import { EventsList } from './EventsList';
 import { GitRevision } from './GitRevision';
 import { LastOperation } from './LastOperation';
+import { LocalPreviewPanel } from './LocalPreviewPanel';
 import { OutputsTable } from './OutputsTable';
 import { PreviewExpiry } from './PreviewExpiry';
 import { PreviewSocketPanel } from './PreviewSocketPanel';
@@ -36,6 +37,16 @@ const hasPreviewSockets = (environment: Environment) =>
   environment.targetType === 'local' &&
   environment.status !== 'deleted' &&
   'WebSocketRoutes' in (environment.outputs ?? {});
+
+/**
+ * Local previews deployed with their commit run the service (older ones
+ * recorded none, so there is nothing to run).
+ */
+const isRunnablePreview = (environment: Environment) =>
+  environment.targetType === 'local' &&
+  environment.status !== 'deleted' &&
+  environment.status !== 'deleting' &&
+  Boolean(environment.commit);
 
 /**
  * One environment: status, where it came from (branch, commit, who
@@ -124,6 +135,7 @@ export function EnvironmentCard(props: {
           name={environment.templateName}
           version={environment.templateVersion}
           latest={latestTemplateVersion}
+          entityRef={environment.entityRef}
         />
         <PreviewExpiry environment={environment} onExtended={props.onUpdated} />
         <DriftPanel environment={environment} />
@@ -149,6 +161,12 @@ export function EnvironmentCard(props: {
         </Grid>
         {hasPreviewSockets(environment) && (
           <PreviewSocketPanel
+            environmentId={environment.id}
+            entityRef={environment.entityRef}
+          />
+        )}
+        {isRunnablePreview(environment) && (
+          <LocalPreviewPanel
             environmentId={environment.id}
             entityRef={environment.entityRef}
           />

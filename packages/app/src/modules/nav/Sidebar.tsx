@@ -35,6 +35,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:scaffolder')}
             {/* Stackyard's platform page: every environment, orphan stacks */}
             {nav.take('page:stackyard')}
+            {/* Stackyard's Templates page: versions and upgrades */}
+            {nav.take('page:stackyard/templates')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

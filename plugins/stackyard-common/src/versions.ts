@@ -1,5 +1,5 @@
 /**
- * Compares dotted versions (`1.10.0` > `1.9.2`, a leading `v` ignored).
+ * Compares dotted versions (`1.10.0` is newer than `1.9.2`; a leading `v` is ignored).
  * Returns undefined when either is not a dotted number version.
  */
 export function compareVersions(a: string, b: string): number | undefined {

@@ -1,0 +1,485 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createTestDatabases } from '@stackyard/test-support';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import request from 'supertest';
+import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { permissionsByOwnership } from '../__testUtils__/ownership';
+import { createReplica } from '../__testUtils__/replica';
+import type { UpgradeRequest, UpgradeResult } from './UpgradeEngine';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const spec = loadSpec();
+
+const ada = mockCredentials.user.header('user:default/ada');
+const pat = mockCredentials.user.header('user:default/pat');
+const eve = mockCredentials.user.header('user:default/eve');
+const olly = mockCredentials.user.header('user:default/olly');
+
+const CHANGELOG = `# Changelog
+
+## 1.1.0 - 2026-11-30
+
+- An alarm on the dead-letter queue depth.
+
+## 1.0.0 - 2026-11-01
+
+- First version.
+`;
+
+function conforms(method: string, path: string, res: request.Response) {
+  expect(responseProblems(spec, method, path, res.status, res.body)).toEqual(
+    [],
+  );
+  return res;
+}
+
+/** A component made from `template` at `version`, published locally under `repos`. */
+function component(
+  name: string,
+  template: string,
+  repos: string,
+  location = `stackyard-local:${join(repos, name, 'catalog-info.yaml')}`,
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'stackyard.io/template': template,
+        'backstage.io/managed-by-location': location,
+      },
+    },
+    spec: { type: 'service', owner: 'user:default/ada' },
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'template routes on %s',
+  databaseId => {
+    let aws: LoopbackAws;
+    let root: string;
+    beforeEach(async () => {
+      aws = await LoopbackAws.start();
+      root = mkdtempSync(join(tmpdir(), 'stackyard-templates-'));
+    });
+    afterEach(async () => {
+      await aws.stop();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    /**
+     * The serverless-service template at 1.1.0 (owned by pat) in a folder with
+     * its CHANGELOG.md; ada owns orders and billing (1.0.0), current (1.1.0),
+     * other (another template) and remote (not published locally).
+     */
+    async function setup(
+      engine: (
+        request: UpgradeRequest,
+      ) => Promise<UpgradeResult> = async r => ({
+        branch: `stackyard/upgrade-${r.toVersion}`,
+        conflicts: [],
+        testsPassed: true,
+        policyPassed: true,
+      }),
+    ) {
+      const templateDir = join(root, 'templates/serverless-service');
+      const repos = join(root, 'repos');
+      mkdirSync(templateDir, { recursive: true });
+      writeFileSync(join(templateDir, 'CHANGELOG.md'), CHANGELOG);
+      const entities: Entity[] = [
+        {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: {
+            name: 'serverless-service',
+            namespace: 'default',
+            title: 'Serverless service',
+            annotations: {
+              'stackyard.io/template-version': '1.1.0',
+              'backstage.io/managed-by-location': `file:${join(
+                templateDir,
+                'template.yaml',
+              )}`,
+            },
+          },
+          spec: { owner: 'user:default/pat' },
+        },
+        component('orders', 'serverless-service@1.0.0', repos),
+        component('billing', 'serverless-service@1.0.0', repos),
+        component('current', 'serverless-service@1.1.0', repos),
+        component('other', 'websocket-service@1.0.0', repos),
+        component(
+          'remote',
+          'serverless-service@1.0.0',
+          repos,
+          'url:https://github.com/acme/remote/blob/main/catalog-info.yaml',
+        ),
+      ];
+      const owners = permissionsByOwnership({
+        'component:default/orders': ['user:default/ada', 'user:default/olly'],
+        'component:default/billing': ['user:default/ada'],
+        'component:default/current': ['user:default/ada'],
+        'component:default/other': ['user:default/ada'],
+        'component:default/remote': ['user:default/ada'],
+        'template:default/serverless-service': ['user:default/pat'],
+      });
+      const calls: UpgradeRequest[] = [];
+      const replica = await createReplica({
+        knex: await databases.init(databaseId),
+        server: aws,
+        permissions: owners.permissions,
+        catalog: catalogServiceMock({ entities }),
+        localPublishDirectory: repos,
+        templateUpgradeEngine: async r => {
+          calls.push(r);
+          return engine(r);
+        },
+      });
+      return { ...replica, calls, templateDir, repos };
+    }
+
+    it('lists templates with versions, entity counts, changelog and who may upgrade', async () => {
+      const { app } = await setup();
+      const asAda = conforms(
+        'GET',
+        '/templates',
+        await request(app).get('/templates').set('Authorization', ada),
+      );
+      expect(asAda.status).toBe(200);
+      const [template] = asAda.body.templates;
+      expect(asAda.body.templates).toHaveLength(1);
+      expect(template).toMatchObject({
+        name: 'serverless-service',
+        entityRef: 'template:default/serverless-service',
+        title: 'Serverless service',
+        owner: 'user:default/pat',
+        latestVersion: '1.1.0',
+        versions: [
+          { version: '1.1.0', entities: 1 },
+          { version: '1.0.0', entities: 3 },
+        ],
+        changelog: [
+          {
+            version: '1.1.0',
+            date: '2026-11-30',
+            notes: '- An alarm on the dead-letter queue depth.',
+          },
+          { version: '1.0.0', date: '2026-11-01', notes: '- First version.' },
+        ],
+      });
+      expect(
+        template.entities.map((e: any) => [e.entityRef, e.version, e.behind]),
+      ).toEqual([
+        ['component:default/billing', '1.0.0', true],
+        ['component:default/current', '1.1.0', false],
+        ['component:default/orders', '1.0.0', true],
+        ['component:default/remote', '1.0.0', true],
+      ]);
+      expect(template.entities.every((e: any) => e.canUpgrade)).toBe(true);
+
+      const asEve = await request(app)
+        .get('/templates')
+        .set('Authorization', eve);
+      expect(
+        asEve.body.templates[0].entities.map((e: any) => e.canUpgrade),
+      ).toEqual([false, false, false, false]);
+      const asPat = await request(app)
+        .get('/templates')
+        .set('Authorization', pat);
+      expect(
+        asPat.body.templates[0].entities.every((e: any) => e.canUpgrade),
+      ).toBe(true);
+    });
+
+    it("upgrades an owner's entity in the background: progress, branch, tests and policy, audited", async () => {
+      const { app, calls, templateDir, repos, templates, auditEvents } =
+        await setup(async r => {
+          r.onProgress('Rendering 1.1.0');
+          r.onProgress('Merging into stackyard/upgrade-1.1.0');
+          return {
+            branch: 'stackyard/upgrade-1.1.0',
+            conflicts: [],
+            testsPassed: true,
+            policyPassed: false,
+          };
+        });
+      const started = conforms(
+        'POST',
+        '/templates/{name}/upgrades',
+        await request(app)
+          .post('/templates/serverless-service/upgrades')
+          .set('Authorization', ada)
+          .send({ entityRefs: ['Component:default/Orders'] }),
+      );
+      expect(started.status).toBe(202);
+      expect(started.body.upgrades).toEqual([
+        expect.objectContaining({
+          templateName: 'serverless-service',
+          entityRef: 'component:default/orders',
+          fromVersion: '1.0.0',
+          toVersion: '1.1.0',
+          state: 'queued',
+          actor: 'user:default/ada',
+        }),
+      ]);
+      await templates!.upgrader.idle();
+      expect(calls).toEqual([
+        expect.objectContaining({
+          repoDir: join(repos, 'orders'),
+          templateDir,
+          templateName: 'serverless-service',
+          toVersion: '1.1.0',
+        }),
+      ]);
+
+      const listed = conforms(
+        'GET',
+        '/templates/{name}/upgrades',
+        await request(app)
+          .get('/templates/serverless-service/upgrades')
+          .set('Authorization', eve),
+      );
+      expect(listed.body.upgrades).toEqual([
+        expect.objectContaining({
+          id: started.body.upgrades[0].id,
+          state: 'merged',
+          branch: 'stackyard/upgrade-1.1.0',
+          conflicts: [],
+          testsPassed: true,
+          policyPassed: false,
+          progress: [
+            'Upgrading component:default/orders to 1.1.0',
+            'Rendering 1.1.0',
+            'Merging into stackyard/upgrade-1.1.0',
+          ],
+        }),
+      ]);
+      const page = await request(app)
+        .get('/templates')
+        .set('Authorization', ada);
+      const orders = page.body.templates[0].entities.find(
+        (e: any) => e.entityRef === 'component:default/orders',
+      );
+      expect(orders.lastUpgrade).toMatchObject({ state: 'merged' });
+
+      expect(auditEvents).toContainEqual(
+        expect.objectContaining({
+          eventId: 'template-upgrade',
+          outcome: 'success',
+          meta: expect.objectContaining({
+            actor: 'user:default/ada',
+            templateName: 'serverless-service',
+          }),
+          resultMeta: expect.objectContaining({
+            permission: 'stackyard.template.upgrade',
+            entityRefs: ['component:default/orders'],
+            toVersion: '1.1.0',
+            grantedOnTemplate: false,
+          }),
+        }),
+      );
+    });
+
+    it("lets the template's owner upgrade a selection of entities they do not own", async () => {
+      const { app, calls, templates } = await setup();
+      const started = await request(app)
+        .post('/templates/serverless-service/upgrades')
+        .set('Authorization', pat)
+        .send({
+          entityRefs: ['component:default/orders', 'component:default/billing'],
+        });
+      expect(started.status).toBe(202);
+      expect(started.body.upgrades.map((u: any) => u.entityRef)).toEqual([
+        'component:default/orders',
+        'component:default/billing',
+      ]);
+      await templates!.upgrader.idle();
+      expect(calls.map(c => c.repoDir).sort()).toEqual([
+        expect.stringMatching(/billing$/),
+        expect.stringMatching(/orders$/),
+      ]);
+    });
+
+    it('refuses a caller who owns neither the entity nor the template: 403, nothing starts, audited', async () => {
+      const { app, calls, templates, auditEvents } = await setup();
+      const refused = conforms(
+        'POST',
+        '/templates/{name}/upgrades',
+        await request(app)
+          .post('/templates/serverless-service/upgrades')
+          .set('Authorization', eve)
+          .send({ entityRefs: ['component:default/orders'] }),
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        'You may not upgrade component:default/orders: that needs the stackyard.template.upgrade permission (granted to its owners and to the owners of template:default/serverless-service)',
+      );
+      await templates!.upgrader.idle();
+      expect(calls).toEqual([]);
+      const listed = await request(app)
+        .get('/templates/serverless-service/upgrades')
+        .set('Authorization', ada);
+      expect(listed.body.upgrades).toEqual([]);
+      expect(auditEvents).toContainEqual(
+        expect.objectContaining({
+          eventId: 'template-upgrade',
+          outcome: 'fail',
+          meta: expect.objectContaining({ actor: 'user:default/eve' }),
+        }),
+      );
+    });
+
+    it('starts nothing when one entity of a selection is refused', async () => {
+      const { app, calls, templates } = await setup();
+      // olly owns orders, not billing.
+      const refused = await request(app)
+        .post('/templates/serverless-service/upgrades')
+        .set('Authorization', olly)
+        .send({
+          entityRefs: ['component:default/orders', 'component:default/billing'],
+        });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(
+        /^You may not upgrade component:default\/billing/,
+      );
+      await templates!.upgrader.idle();
+      expect(calls).toEqual([]);
+      const listed = await request(app)
+        .get('/templates/serverless-service/upgrades')
+        .set('Authorization', olly);
+      expect(listed.body.upgrades).toEqual([]);
+    });
+
+    it.each([
+      [
+        'an entity on the current version',
+        { entityRefs: ['component:default/current'] },
+        400,
+        'Invalid upgrade: component:default/current is on 1.1.0, not behind serverless-service 1.1.0',
+      ],
+      [
+        'an entity of another template',
+        { entityRefs: ['component:default/other'] },
+        400,
+        'Invalid upgrade: component:default/other was made from template "websocket-service", not "serverless-service"',
+      ],
+      [
+        'an entity whose repository is not published locally',
+        { entityRefs: ['component:default/remote'] },
+        400,
+        'Invalid upgrade: component:default/remote cannot be upgraded from the portal: its repository is not published locally (stackyard:publish:local)',
+      ],
+      [
+        'an entity not in the catalog',
+        { entityRefs: ['component:default/ghost'] },
+        404,
+        'No entity component:default/ghost',
+      ],
+      [
+        'an empty selection',
+        { entityRefs: [] },
+        400,
+        expect.stringContaining('entityRefs'),
+      ],
+      [
+        'a ref that is no entity ref',
+        { entityRefs: ['orders; rm -rf /'] },
+        400,
+        expect.stringContaining('must be a full entity ref'),
+      ],
+    ])('refuses %s (nothing starts)', async (_, body, status, message) => {
+      const { app, calls, templates } = await setup();
+      const res = await request(app)
+        .post('/templates/serverless-service/upgrades')
+        .set('Authorization', ada)
+        .send(body);
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toEqual(message);
+      await templates!.upgrader.idle();
+      expect(calls).toEqual([]);
+    });
+
+    it('answers 404 for a template not in the catalog and 400 for a malformed name', async () => {
+      const { app } = await setup();
+      const missing = await request(app)
+        .post('/templates/ghost/upgrades')
+        .set('Authorization', ada)
+        .send({ entityRefs: ['component:default/orders'] });
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.message).toBe('No template "ghost"');
+      const bad = await request(app)
+        .get('/templates/..%2Fetc/upgrades')
+        .set('Authorization', ada);
+      expect(bad.status).toBe(400);
+    });
+
+    it('records conflicts, and a failed upgrade with its error', async () => {
+      const { app, templates } = await setup(async r => {
+        if (r.repoDir.endsWith('orders')) {
+          return {
+            branch: 'stackyard/upgrade-1.1.0',
+            conflicts: ['infra/app.js'],
+            testsPassed: false,
+          };
+        }
+        throw new Error('The answer "owner" no longer validates');
+      });
+      await request(app)
+        .post('/templates/serverless-service/upgrades')
+        .set('Authorization', ada)
+        .send({
+          entityRefs: ['component:default/orders', 'component:default/billing'],
+        })
+        .expect(202);
+      await templates!.upgrader.idle();
+      const listed = await request(app)
+        .get('/templates/serverless-service/upgrades')
+        .set('Authorization', ada);
+      const byRef = Object.fromEntries(
+        listed.body.upgrades.map((u: any) => [u.entityRef, u]),
+      );
+      expect(byRef['component:default/orders']).toMatchObject({
+        state: 'conflicts',
+        conflicts: ['infra/app.js'],
+        testsPassed: false,
+      });
+      expect(byRef['component:default/orders'].policyPassed).toBeUndefined();
+      expect(byRef['component:default/billing']).toMatchObject({
+        state: 'failed',
+        error: 'The answer "owner" no longer validates',
+      });
+    });
+
+    it('gives a second request for an entity whose upgrade runs the same upgrade', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      const { app, calls, templates } = await setup(async r => {
+        await gate;
+        return { branch: `stackyard/upgrade-${r.toVersion}`, conflicts: [] };
+      });
+      const send = () =>
+        request(app)
+          .post('/templates/serverless-service/upgrades')
+          .set('Authorization', ada)
+          .send({ entityRefs: ['component:default/orders'] });
+      const first = await send();
+      const second = await send();
+      expect(second.status).toBe(202);
+      expect(second.body.upgrades[0].id).toBe(first.body.upgrades[0].id);
+      release();
+      await templates!.upgrader.idle();
+      expect(calls).toHaveLength(1);
+    });
+  },
+);
