@@ -50,6 +50,22 @@ export interface Config {
        */
       adminGroups?: string[];
     };
+    /** Local previews: the runner process each `local` environment runs in. */
+    previews?: {
+      /** Minutes a preview may stay unused before its runner stops (it starts again on use). @default 15 */
+      idleMinutes?: number;
+      /** Previews running at once, at most; starting one more is refused with 429. @default 5 */
+      maxRunning?: number;
+      /** Heap cap of each preview's runner, in MiB. @default 128 */
+      memoryMb?: number;
+      /**
+       * Directory of each preview's checkout and data (`<dir>/<environment
+       * id>`), removed at teardown. Relative paths are relative to the
+       * backend's working directory.
+       * @default <os temp dir>/stackyard-previews
+       */
+      dataDirectory?: string;
+    };
     /** Drift checks (CloudFormation drift detection) of aws environments. */
     drift?: {
       /**

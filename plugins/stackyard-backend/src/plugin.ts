@@ -14,7 +14,6 @@ import {
 } from './drift/scheduledDriftChecks';
 import { createStackyardServices } from './services';
 import { attachToHandedOverServer } from './sockets/httpServerHandover';
-import { packageUpgradeEngine } from './templates/packageEngine';
 
 /**
  * Stackyard's backend: environment state, REST API, reconciler, guarded
@@ -39,13 +38,14 @@ export const stackyardPlugin = createBackendPlugin({
         auth: coreServices.auth,
         events: eventsServiceRef,
         lifecycle: coreServices.lifecycle,
+        discovery: coreServices.discovery,
       },
       async init(deps) {
         const options = readOptions(deps.config);
         const { logger } = deps;
         deps.permissionsRegistry.addPermissions(stackyardPermissions);
 
-        const { router, sockets, tracker, reconciler, store, drift } =
+        const { router, sockets, tracker, reconciler, store, drift, previews } =
           await createStackyardServices({
             ...deps,
             options,
@@ -54,9 +54,13 @@ export const stackyardPlugin = createBackendPlugin({
                 deps.config,
               ),
             },
-            templateUpgradeEngine: packageUpgradeEngine(),
           });
         deps.lifecycle.addShutdownHook(() => sockets.close());
+        // Runners stop with the backend; their data stays, so the previews
+        // start again on their next connection or invoke.
+        deps.lifecycle.addShutdownHook(async () => {
+          await previews?.close();
+        });
 
         await deps.scheduler.scheduleTask({
           id: 'stackyard-operations',

@@ -2,6 +2,7 @@ import type {
   AuditorService,
   AuthService,
   DatabaseService,
+  DiscoveryService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -29,17 +30,18 @@ import { CatalogEntityPresence } from './reconciler/EntityPresence';
 import { OperationTracker } from './reconciler/OperationTracker';
 import { Reconciler } from './reconciler/Reconciler';
 import { StackResourceInventory } from './reconciler/StackResourceInventory';
+import { Previews, createPreviews } from './previews/createPreviews';
+import { followEnvironments } from './previews/followEnvironments';
+import type { StartPreview } from './previews/runtime';
+import type { SynthesizeCheckout } from './previews/PreviewSource';
 import { EnvironmentGuard } from './service/EnvironmentGuard';
 import { createRouter } from './service/router';
 import {
   PreviewSockets,
   createPreviewSockets,
 } from './sockets/createPreviewSockets';
+import { SocketStore } from './sockets/SocketStore';
 import { DefaultTeardownService } from './teardown/TeardownService';
-import { TemplateCatalog } from './templates/TemplateCatalog';
-import { TemplateUpgradeStore } from './templates/TemplateUpgradeStore';
-import { TemplateUpgrader } from './templates/TemplateUpgrader';
-import type { UpgradeEngine } from './templates/UpgradeEngine';
 
 /**
  * What {@link createStackyardServices} needs: Backstage's services, the
@@ -77,10 +79,12 @@ export type StackyardServicesOptions = {
   /** How drift checks poll CloudFormation. @default DEFAULT_DRIFT_POLLING */
   driftPolling?: Partial<DriftPolling>;
   /**
-   * Upgrades a service's repository to a newer template version; without
-   * it (or without `catalog`) the template routes are left out.
+   * Where the runners of local previews call back (`@connections`); local
+   * previews run only with it and the catalog.
    */
-  templateUpgradeEngine?: UpgradeEngine;
+  discovery?: DiscoveryService;
+  /** The preview runtime and checkout synthesis; tests pass their own. */
+  previewRuntime?: { start?: StartPreview; synthesize?: SynthesizeCheckout };
 };
 
 /** Stackyard's services, wired to each other. */
@@ -100,12 +104,8 @@ export type StackyardServices = {
   /** Drift checks of aws environments, and where their results are kept. */
   drift: { checker: DriftChecker; store: DriftStore };
   sockets: PreviewSockets;
-  /** Template upgrades: where they are kept, and what runs them. */
-  templates?: {
-    upgrades: TemplateUpgradeStore;
-    upgrader: TemplateUpgrader;
-    catalog: TemplateCatalog;
-  };
+  /** Local previews, when the catalog and discovery are given. */
+  previews?: Previews;
   /** The REST API, with the socket routes and management API. */
   router: express.Router;
 };
@@ -136,7 +136,19 @@ export async function createStackyardServices(
   });
   const stacks = CloudFormationStacks.create({ clients });
   const alarms = CloudWatchAlarms.create({ clients });
-  const notifier = deps.notifier ?? signalsNotifier(deps);
+  // Previews and sockets follow environment changes; they are made after
+  // the services that notify, so they are looked up when a change comes.
+  const followers: { previews?: Previews; sockets?: PreviewSockets } = {};
+  const notifier = followEnvironments(
+    deps.notifier ?? signalsNotifier(deps),
+    () => [
+      ...(followers.previews ? [followers.previews.manager] : []),
+      ...(followers.sockets
+        ? [{ environmentChanged: refreshSocketsOf(followers.sockets) }]
+        : []),
+    ],
+    logger,
+  );
   const guard = EnvironmentGuard.create({ permissions, auditor });
   const teardown = DefaultTeardownService.create({
     store,
@@ -185,6 +197,28 @@ export async function createStackyardServices(
     polling: deps.driftPolling,
     now,
   });
+  const mountPath = deps.mountPath ?? '/api/stackyard';
+  let previews: Previews | undefined;
+  if (deps.catalog && deps.discovery) {
+    const replicaStore = SocketStore.create({
+      knex: await deps.database.getClient(),
+    });
+    previews = createPreviews({
+      config: options.previews,
+      localPublishDirectory: options.localPublishDirectory,
+      targets,
+      environments: store,
+      catalog: deps.catalog,
+      auth: deps.auth,
+      discovery: deps.discovery,
+      logger,
+      // A replica whose heartbeat is older than its staleness is gone.
+      liveReplicas: () =>
+        replicaStore.liveReplicas(new Date(Date.now() - 60_000)),
+      socketsPath: environmentId => `${mountPath}/sockets/${environmentId}`,
+      ...deps.previewRuntime,
+    });
+  }
   const sockets = await createPreviewSockets({
     knex: await deps.database.getClient(),
     environments: store,
@@ -192,13 +226,14 @@ export async function createStackyardServices(
     guard,
     events: deps.events,
     logger,
-    mountPath: deps.mountPath ?? '/api/stackyard',
+    mountPath,
     ...options.sockets,
+    previews: previews?.sockets,
   });
-  const templates = await createTemplateServices(deps);
+  followers.previews = previews;
+  followers.sockets = sockets;
   const router = await createRouter({
     sockets,
-    templates,
     httpAuth: deps.httpAuth,
     store,
     guard,
@@ -211,6 +246,7 @@ export async function createStackyardServices(
     stacks,
     defaultTtlHours: options.defaultTtlHours,
     maxExtensionHours: options.maxExtensionHours,
+    previews: previews?.manager,
   });
   return {
     store,
@@ -225,9 +261,14 @@ export async function createStackyardServices(
     resources,
     drift: { checker: drift, store: driftStore },
     sockets,
-    templates,
+    previews,
     router,
   };
+}
+
+/** A torn-down environment's sockets close and its URL stops answering at once. */
+function refreshSocketsOf(sockets: PreviewSockets) {
+  return (environment: { id: string }) => sockets.host.refresh(environment.id);
 }
 
 function signalsNotifier(deps: StackyardServicesOptions) {
@@ -238,23 +279,4 @@ function signalsNotifier(deps: StackyardServicesOptions) {
     signals: deps.signals,
     logger: deps.logger,
   });
-}
-
-async function createTemplateServices(deps: StackyardServicesOptions) {
-  const engine = deps.templateUpgradeEngine;
-  if (!deps.catalog || !engine) return undefined;
-  const upgrades = new TemplateUpgradeStore(
-    await deps.database.getClient(),
-    deps.now,
-  );
-  const upgrader = new TemplateUpgrader({
-    store: upgrades,
-    engine,
-    logger: deps.logger,
-  });
-  const catalog = new TemplateCatalog(
-    deps.catalog,
-    deps.options.localPublishDirectory,
-  );
-  return { upgrades, upgrader, catalog };
 }

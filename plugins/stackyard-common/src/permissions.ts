@@ -62,14 +62,11 @@ export const stackyardEnvironmentDriftCheckPermission = createPermission({
 });
 
 /**
- * Upgrading an entity to a newer version of the template it was made from
- * (a branch with the new version merged, in the entity's repository). A
- * resource permission decided on the entity, and on the template's Template
- * entity when the entity refuses: the shipped policy grants it to the owners
- * of either.
+ * Invoking a function of the entity's local previews (it runs the
+ * service's code with the payload given, and may change its data).
  */
-export const stackyardTemplateUpgradePermission = createPermission({
-  name: 'stackyard.template.upgrade',
+export const stackyardEnvironmentInvokePermission = createPermission({
+  name: 'stackyard.environment.invoke',
   attributes: { action: 'update' },
   resourceType: 'catalog-entity',
 });
@@ -81,6 +78,6 @@ export const stackyardPermissions = [
   stackyardEnvironmentExtendPermission,
   stackyardEnvironmentSocketManagePermission,
   stackyardEnvironmentDriftCheckPermission,
-  stackyardTemplateUpgradePermission,
+  stackyardEnvironmentInvokePermission,
   stackyardOrphanDeletePermission,
 ];

@@ -19,4 +19,6 @@ export {
   readDriftConfig,
 } from './config/drift';
 export type { DriftConfig } from './config/drift';
+export { readPreviewsConfig } from './config/previews';
+export type { PreviewsConfig } from './config/previews';
 export { endpointProblem, parseEndpoint } from './config/endpoint';

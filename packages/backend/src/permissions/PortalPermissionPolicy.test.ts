@@ -9,9 +9,11 @@ import {
   stackyardEnvironmentDeployPermission,
   stackyardEnvironmentDriftCheckPermission,
   stackyardEnvironmentExtendPermission,
+  stackyardEnvironmentInvokePermission,
   stackyardEnvironmentSocketManagePermission,
   stackyardOrphanDeletePermission,
   stackyardPermissions,
+  stackyardTemplateUpgradePermission,
 } from '@stackyard/plugin-stackyard-common';
 import { PortalPermissionPolicy } from './PortalPermissionPolicy';
 
@@ -56,6 +58,16 @@ describe('PortalPermissionPolicy', () => {
     [
       'checking Stackyard environments for drift',
       stackyardEnvironmentDriftCheckPermission,
+    ],
+    [
+      // Stackyard asks on the entity, then on its template: the owners of
+      // either may upgrade it.
+      'upgrading entities to a newer template version',
+      stackyardTemplateUpgradePermission,
+    ],
+    [
+      'invoking functions of Stackyard local previews',
+      stackyardEnvironmentInvokePermission,
     ],
   ])('%s', (_action, permission) => {
     it("is limited to the entity's owners", async () => {

@@ -22,7 +22,10 @@ import {
 /**
  * Permissions only an entity's owners are granted: deleting the entity, and
  * every Stackyard mutation of its environments (deploy, extend, socket
- * management, teardown).
+ * management, invoking a local preview's functions, teardown), and
+ * upgrading it to a newer template version (Stackyard decides that one on
+ * the entity and on its Template entity, so the template's owners may
+ * upgrade every entity made from it).
  */
 const OWNERS_ONLY = [
   catalogEntityDeletePermission,

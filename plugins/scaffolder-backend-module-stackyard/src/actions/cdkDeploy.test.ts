@@ -163,7 +163,7 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
     );
   });
 
-  it('records the WebSocket routes of a local preview', async () => {
+  it('records the WebSocket API and commit of a local preview with the ready environment', async () => {
     const chat = fixtureWorkspace('chat');
     try {
       const ctx = createMockActionContext({
@@ -173,16 +173,31 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
           target: 'local',
           stage: 'dev',
           prefix: 'chat',
+          commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
           approveBroadening: false,
         },
         workspacePath: chat.path,
       });
       await action.handler(ctx);
-      expect(environments.registrations[1].outputs).toEqual({
+      const [deploying, ready] = environments.registrations;
+      expect(ready.outputs).toEqual({
         Preview: LOCAL_PREVIEW_LABEL,
         WebSocketRoutes:
           '$connect→socket, $disconnect→socket, $default→socket, subscribe→socket',
       });
+      expect(ready.commit).toBe('a1b2c3d4e5f60718293a4b5c6d7e8f9012345678');
+      const socket = {
+        integration: { type: 'preview', function: 'socket' },
+        response: false,
+      };
+      expect(ready.websocket?.routes).toEqual({
+        $connect: socket,
+        $disconnect: socket,
+        $default: socket,
+        subscribe: socket,
+      });
+      // Routes appear once the environment is ready, never while deploying.
+      expect(deploying.websocket).toBeUndefined();
     } finally {
       chat.cleanup();
     }

@@ -25,6 +25,7 @@ import {
 } from '../lib/environments';
 import { infraTabUrl, parseEntityRef } from '../lib/infraLink';
 import { prefixFor } from '../lib/prefix';
+import { websocketDefinition } from '../lib/websocketDefinition';
 import {
   asInputError,
   findingsError,
@@ -151,6 +152,14 @@ export function createCdkDeployAction(options: {
         stage: inputProps.stage,
         prefix: inputProps.optionalPrefix,
         branch: inputProps.branch,
+        commit: z =>
+          z
+            .string()
+            .regex(/^([0-9a-f]{7,64})?$/i, 'must be a git commit id')
+            .optional()
+            .describe(
+              "The commit deployed, e.g. stackyard:publish:local's commitHash: a local preview runs that commit of the published repository (empty: none)",
+            ),
         approveBroadening: z =>
           z
             .boolean()
@@ -263,6 +272,7 @@ export function createCdkDeployAction(options: {
         templateName: manifest.service.template?.name,
         templateVersion: manifest.service.template?.version,
         costCenter: manifest.service.costCenter,
+        ...(input.commit ? { commit: input.commit } : {}),
       };
       const record = (key: string, request: RegisterDeploymentRequest) =>
         ctx.checkpoint({
@@ -295,15 +305,19 @@ export function createCdkDeployAction(options: {
             `WebSocket routes recorded with the environment: ${routes}`,
           );
         }
+        const websocket = websocketDefinition(manifest);
         await record('deploying', {
           ...base,
           statusReason: LOCAL_PREVIEW_LABEL,
         });
+        // The API is recorded with the ready environment: its routes run the
+        // service's functions in the environment's preview, from the commit.
         const environmentId = await record('ready', {
           ...base,
           status: 'ready',
           statusReason: LOCAL_PREVIEW_LABEL,
           outputs,
+          ...(websocket ? { websocket } : {}),
         });
         ctx.output('outputs', outputs);
         ctx.output('environmentId', environmentId);

@@ -7,11 +7,14 @@ import { Knex } from 'knex';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import { ConfigReader } from '@backstage/config';
 import { readOptions } from '../config/readOptions';
-import { createStackyardServices } from '../services';
+import type { StackyardOptions } from '../config/readOptions';
+import {
+  StackyardServicesOptions,
+  createStackyardServices,
+} from '../services';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { loopbackAwsClients, loopbackTarget } from './loopbackAws';
 import { recordingAuditor, recordingNotifier } from './recorders';
-import type { UpgradeEngine } from '../templates/UpgradeEngine';
 
 /** A permissions service that answers every request with `result`. */
 export function permissionsAnswering(
@@ -37,10 +40,12 @@ export async function createReplica(options: {
   catalog?: CatalogService;
   /** At most this many drift checks per account. @default 2 */
   maxDriftChecksPerAccount?: number;
-  /** Runs template upgrades (the template routes need it and `catalog`). */
-  templateUpgradeEngine?: UpgradeEngine;
   /** Where locally published repositories live. */
   localPublishDirectory?: string;
+  /** Local previews: the runtime double and synthesis (previews need `catalog` too). */
+  previews?: StackyardServicesOptions['previewRuntime'] & {
+    config?: Partial<StackyardOptions['previews']>;
+  };
 }) {
   const targets = new Map<string, Target>([
     ['local', { name: 'local', type: 'local' }],
@@ -61,6 +66,10 @@ export async function createReplica(options: {
         maxConcurrentPerAccount: options.maxDriftChecksPerAccount ?? 2,
       },
       localPublishDirectory: options.localPublishDirectory,
+      previews: {
+        ...readOptions(new ConfigReader({})).previews,
+        ...options.previews?.config,
+      },
     },
     database: mockServices.database({ knex: options.knex }),
     logger: mockServices.logger.mock(),
@@ -75,7 +84,15 @@ export async function createReplica(options: {
     notifier,
     now: options.now,
     catalog: options.catalog,
-    templateUpgradeEngine: options.templateUpgradeEngine,
+    ...(options.previews
+      ? {
+          discovery: mockServices.discovery(),
+          previewRuntime: {
+            start: options.previews.start,
+            synthesize: options.previews.synthesize,
+          },
+        }
+      : {}),
     // The loopback endpoint answers a detection's status at once.
     driftPolling: { initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 5000 },
   });

@@ -21,6 +21,8 @@ import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { OrphanStore } from '../database/OrphanStore';
 import type { DriftChecker } from '../drift/DriftChecker';
 import { addDriftRoutes } from '../drift/driftRoutes';
+import type { PreviewManager } from '../previews/PreviewManager';
+import { addPreviewRoutes } from '../previews/previewRoutes';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 import type { StackResourceInventory } from '../reconciler/StackResourceInventory';
 import type { PreviewSocketHost } from '../sockets/PreviewSocketHost';
@@ -28,10 +30,6 @@ import { addManagementRoutes, addSocketRoutes } from '../sockets/socketRoutes';
 import { UpgradeHook, attachOnRequest } from '../sockets/upgradeHook';
 import type { TeardownService } from '../teardown/TeardownService';
 import type { StackGateway } from '../aws/CloudFormationStacks';
-import { addTemplateRoutes } from '../templates/templateRoutes';
-import type { TemplateCatalog } from '../templates/TemplateCatalog';
-import type { TemplateUpgrader } from '../templates/TemplateUpgrader';
-import type { TemplateUpgradeStore } from '../templates/TemplateUpgradeStore';
 import { checkCiStack } from './ciStackCheck';
 import type { EnvironmentGuard } from './EnvironmentGuard';
 import { addOrphanRoutes } from './orphanRoutes';
@@ -61,12 +59,8 @@ export type RouterOptions = {
   maxExtensionHours: number;
   /** Preview sockets: hosted WebSocket APIs, their upgrade hook and inspector. */
   sockets?: { host: PreviewSocketHost; hook: UpgradeHook };
-  /** Templates and upgrades of their entities; the routes are left out without it. */
-  templates?: {
-    catalog: TemplateCatalog;
-    upgrades: TemplateUpgradeStore;
-    upgrader: TemplateUpgrader;
-  };
+  /** Local previews (`/environments/{id}/invoke`, `/logs`); without them those routes answer 409. */
+  previews?: PreviewManager;
 };
 
 /**
@@ -282,6 +276,13 @@ export async function createRouter(
     addDriftRoutes(router, { httpAuth, store, guard, checker: options.drift });
   }
 
+  addPreviewRoutes(router, {
+    httpAuth,
+    store,
+    guard,
+    previews: options.previews,
+  });
+
   addOrphanRoutes(router, {
     httpAuth,
     orphans: options.orphans,
@@ -291,10 +292,6 @@ export async function createRouter(
   });
 
   addTargetRoutes(router, { httpAuth, targets });
-
-  if (options.templates) {
-    addTemplateRoutes(router, { httpAuth, guard, ...options.templates });
-  }
 
   router.get('/operations/:id', async (req, res) => {
     await credentials(req);

@@ -9,6 +9,7 @@ import {
   ConnectionHolder,
   ConnectionSummary,
   EmulatorActivity,
+  Integration,
   RemoteConnections,
   WebSocketApiEmulator,
   locateConnections,
@@ -59,6 +60,14 @@ export type PreviewSocketHostOptions = {
   recentFrames: number;
   /** Connections held by other replicas; set once the events bus is ready. */
   remote?: (environmentId: string) => RemoteConnections;
+  /**
+   * Local previews: `preview` integrations call the environment's runner,
+   * whose `@connections` calls sign with its runner key.
+   */
+  previews?: {
+    integration(environmentId: string, fn: string): Integration;
+    isRunnerKey(environmentId: string, key: string): boolean;
+  };
 };
 
 /**
@@ -206,6 +215,14 @@ export class PreviewSocketHost {
     return true;
   }
 
+  /**
+   * Reloads the environment's API from the database: a torn-down
+   * environment's connections are closed and its URL stops answering.
+   */
+  async refresh(environmentId: string): Promise<void> {
+    await this.entryFor(environmentId);
+  }
+
   /** A new connection key for the environment; undefined when it has no API. */
   async rotateConnectionKey(
     environmentId: string,
@@ -290,7 +307,11 @@ export class PreviewSocketHost {
     const expression =
       api.definition.routeSelectionExpression ?? DEFAULT_EXPRESSION;
     const emulator: WebSocketApiEmulator = WebSocketApiEmulator.create({
-      routes: withSessionProtocol(buildRoutes(api.definition)),
+      routes: withSessionProtocol(
+        buildRoutes(api.definition, fn =>
+          this.previewIntegration(environmentId, fn),
+        ),
+      ),
       routeSelectionExpression: expression,
       stage: environment.stage,
       apiId: environmentId.replace(/-/g, '').slice(0, 10),
@@ -320,6 +341,16 @@ export class PreviewSocketHost {
     this.entries.set(environmentId, entry);
     for (const old of entry.retired) this.closeIfIdle(entry, old);
     return entry;
+  }
+
+  private previewIntegration(environmentId: string, fn: string): Integration {
+    const { previews } = this.options;
+    if (!previews) {
+      throw new TypeError(
+        `Route integration preview:${fn} needs local previews, which this backend does not run`,
+      );
+    }
+    return previews.integration(environmentId, fn);
   }
 
   private retireAll(entry: Entry): void {
@@ -357,6 +388,8 @@ export class PreviewSocketHost {
       },
       connectionKeyHash: async () =>
         (await store.getApi(environmentId))?.connectionKeyHash,
+      isRunnerKey: key =>
+        this.options.previews?.isRunnerKey(environmentId, key) ?? false,
     };
   }
 

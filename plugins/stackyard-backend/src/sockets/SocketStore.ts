@@ -155,6 +155,14 @@ export class SocketStore {
       .merge(['last_seen_at']);
   }
 
+  /** How many replicas were seen since `since`. */
+  async liveReplicas(since: Date): Promise<number> {
+    const [row] = await this.db(REPLICAS)
+      .where('last_seen_at', '>=', since)
+      .count({ n: '*' });
+    return Number((row as { n: number | string } | undefined)?.n ?? 0);
+  }
+
   /**
    * Removes the connections of replicas not seen since `staleBefore` (or
    * never seen: they predate heartbeats), and those replicas' rows.

@@ -30,6 +30,11 @@ export type CredentialChecks = {
   ): Promise<boolean>;
   /** The hash of the environment's connection key, if one was created. */
   connectionKeyHash(): Promise<string | undefined>;
+  /**
+   * Whether a key is the credential of the environment's local preview
+   * runner (accepted for `@connections` calls only).
+   */
+  isRunnerKey?(key: string): boolean;
 };
 
 type Credential = { kind: 'token' | 'key'; value: string };
@@ -137,6 +142,9 @@ export async function authorizeManagementRequest(
   );
   if (sigV4) credentials.push({ kind: 'key', value: sigV4[1] });
   for (const credential of credentials) {
+    if (credential.kind === 'key' && checks.isRunnerKey?.(credential.value)) {
+      return true;
+    }
     if (await isValid(credential, checks, 'manage', req)) return true;
   }
   return false;

@@ -19,9 +19,22 @@ const LOCAL_ENDPOINT_CREDENTIALS = {
   secretAccessKey: 'stackyard-local',
 };
 
+/** How `preview` integrations reach the environment's runner. */
+export type PreviewIntegrations = (fn: string) => Integration;
+
 /** The emulator integration of one recorded route. Only out-of-process integrations exist here. */
-export function toIntegration(spec: WebSocketRouteIntegration): Integration {
+export function toIntegration(
+  spec: WebSocketRouteIntegration,
+  preview?: PreviewIntegrations,
+): Integration {
   switch (spec.type) {
+    case 'preview':
+      if (!preview) {
+        throw new TypeError(
+          `Route integration preview:${spec.function} needs local previews, which this backend does not run`,
+        );
+      }
+      return preview(spec.function);
     case 'http':
       return httpIntegration({ url: spec.url });
     case 'lambda':
@@ -44,11 +57,12 @@ export function toIntegration(spec: WebSocketRouteIntegration): Integration {
 /** The emulator routes of a recorded WebSocket API. */
 export function buildRoutes(
   definition: WebSocketApiDefinition,
+  preview?: PreviewIntegrations,
 ): Record<string, RouteDefinition> {
   const routes: Record<string, RouteDefinition> = {};
   for (const [key, route] of Object.entries(definition.routes)) {
     routes[key] = {
-      integration: toIntegration(route.integration),
+      integration: toIntegration(route.integration, preview),
       response: route.response ?? false,
     };
   }

@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentGuard } from '../service/EnvironmentGuard';
 import { EventsBusDelivery } from './EventsBusDelivery';
-import { PreviewSocketHost } from './PreviewSocketHost';
+import {
+  PreviewSocketHost,
+  PreviewSocketHostOptions,
+} from './PreviewSocketHost';
 import { ReplicaHeartbeat } from './ReplicaHeartbeat';
 import { SocketStore } from './SocketStore';
 import {
@@ -48,6 +51,8 @@ export async function createPreviewSockets(options: {
   heartbeatIntervalMs?: number;
   /** After this long without a heartbeat a replica's connections are removed. @default 60 s */
   replicaStaleAfterMs?: number;
+  /** Local previews, which `preview` route integrations call. */
+  previews?: PreviewSocketHostOptions['previews'];
 }): Promise<PreviewSockets> {
   const replicaId = randomUUID();
   const store = SocketStore.create({ knex: options.knex });
@@ -68,6 +73,7 @@ export async function createPreviewSockets(options: {
     replicaId,
     mountPath: options.mountPath,
     recentFrames: options.recentFrames,
+    previews: options.previews,
   });
   const delivery = await EventsBusDelivery.create({
     events: options.events,

@@ -403,7 +403,7 @@ describe('preview sockets hosted in the backend', () => {
       });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(
-      /integration.type must be "lambda" or "http"/,
+      /integration.type must be "lambda", "http" or "preview"/,
     );
   });
 });

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { routePath, stackyardRoutes } from './routes';
 import type {
-  ListTemplatesResponse,
-  TemplateUpgradesResponse,
-} from './templates';
+  InvokeFunctionRequest,
+  InvokeFunctionResponse,
+  PreviewLogs,
+} from './previews';
 import type {
   inspectSocketsQuerySchema,
   listEnvironmentsQuerySchema,
@@ -194,6 +195,27 @@ export class StackyardClient {
     return this.call(stackyardRoutes.rotateConnectionKey, { id }, options);
   }
 
+  /** Invokes one function of the environment's local preview. */
+  invokeFunction(
+    id: string,
+    request: InvokeFunctionRequest,
+    options?: StackyardRequestOptions,
+  ): Promise<InvokeFunctionResponse> {
+    return this.call(
+      stackyardRoutes.invokeFunction,
+      { id, body: request },
+      options,
+    );
+  }
+
+  /** The local preview's state, recent log lines, queues and tables. */
+  getPreviewLogs(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<PreviewLogs> {
+    return this.call(stackyardRoutes.getPreviewLogs, { id }, options);
+  }
+
   /** Stacks with Stackyard tags that no catalog entity owns. */
   listOrphans(
     query: ListOrphansQuery = {},
@@ -215,36 +237,8 @@ export class StackyardClient {
     return this.call(stackyardRoutes.listTargets, {}, options);
   }
 
-  /** Every Stackyard template with its versions, entities and changelog. */
-  listTemplates(
-    options?: StackyardRequestOptions,
-  ): Promise<ListTemplatesResponse> {
-    return this.call(stackyardRoutes.listTemplates, {}, options);
-  }
-
-  /** Upgrades the entities to the template's current version (one upgrade each). */
-  startTemplateUpgrades(
-    name: string,
-    entityRefs: string[],
-    options?: StackyardRequestOptions,
-  ): Promise<TemplateUpgradesResponse> {
-    return this.call(
-      stackyardRoutes.startTemplateUpgrades,
-      { name, body: { entityRefs } },
-      options,
-    );
-  }
-
-  /** The last upgrade of each of the template's entities. */
-  listTemplateUpgrades(
-    name: string,
-    options?: StackyardRequestOptions,
-  ): Promise<TemplateUpgradesResponse> {
-    return this.call(stackyardRoutes.listTemplateUpgrades, { name }, options);
-  }
-
   /**
-   * Calls one of {@link stackyardRoutes}: `id`, `connectionId` and `name` fill its
+   * Calls one of {@link stackyardRoutes}: `id` and `connectionId` fill its
    * path, `query` (undefined values left out) its query string.
    */
   private async call<T>(
@@ -252,7 +246,6 @@ export class StackyardClient {
     request: {
       id?: string;
       connectionId?: string;
-      name?: string;
       query?: Record<string, string | number | boolean | undefined>;
       body?: unknown;
     },

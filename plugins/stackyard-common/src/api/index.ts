@@ -86,34 +86,27 @@ export {
   resourceDriftSchema,
 } from './drift';
 export {
+  functionNameSchema,
+  invokeFunctionRequestSchema,
+  invokeFunctionResponseSchema,
+  logLineSchema,
+  previewLogsResponseSchema,
+  previewStateSchema,
+} from './previews';
+export type {
+  InvokeFunctionRequest,
+  InvokeFunctionResponse,
+  PreviewLogLine,
+  PreviewLogs,
+  PreviewState,
+} from './previews';
+export {
   listTargetsResponseSchema,
   stagesAcceptedBy,
   targetStageProblem,
   targetSummarySchema,
 } from './targets';
 export type { ListTargetsResponse, TargetSummary } from './targets';
-export {
-  changelogEntrySchema,
-  listTemplatesResponseSchema,
-  startTemplateUpgradesRequestSchema,
-  templateEntitySchema,
-  templateNameSchema,
-  templateSummarySchema,
-  templateUpgradeSchema,
-  templateUpgradeStateSchema,
-  templateUpgradesResponseSchema,
-  templateVersionSchema,
-} from './templates';
-export type {
-  ChangelogEntry,
-  ListTemplatesResponse,
-  StartTemplateUpgradesRequest,
-  TemplateEntity,
-  TemplateSummary,
-  TemplateUpgrade,
-  TemplateUpgradeState,
-  TemplateUpgradesResponse,
-} from './templates';
 export {
   errorResponse,
   pathParameters,

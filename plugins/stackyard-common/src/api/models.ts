@@ -378,7 +378,7 @@ export const previewSocketInspectionSchema = z
     routes: z
       .record(
         z.string(),
-        z.object({ type: z.enum(['lambda', 'http']), response: z.boolean() }),
+        z.object({ type: z.enum(['lambda', 'http', 'preview']), response: z.boolean() }),
       )
       .meta({
         description:

@@ -6,6 +6,11 @@
 import type { z } from 'zod';
 import { checkDriftResponseSchema, driftReportSchema } from './drift';
 import {
+  invokeFunctionRequestSchema,
+  invokeFunctionResponseSchema,
+  previewLogsResponseSchema,
+} from './previews';
+import {
   connectionKeyResponseSchema,
   environmentDetailsSchema,
   environmentSchema,
@@ -28,12 +33,6 @@ import {
   registerDeploymentRequestSchema,
   sendToConnectionRequestSchema,
 } from './schemas';
-import {
-  listTemplatesResponseSchema,
-  startTemplateUpgradesRequestSchema,
-  templateNameSchema,
-  templateUpgradesResponseSchema,
-} from './templates';
 import { listTargetsResponseSchema } from './targets';
 
 /** One response of a route: a description and, unless empty, its JSON body. */
@@ -73,7 +72,6 @@ export const pathParameters: Record<
     description: 'Environment, operation or orphan id (case-insensitive)',
   },
   connectionId: { schema: connectionIdSchema },
-  name: { schema: templateNameSchema, description: 'Template name' },
 };
 
 const gone = error('No such environment or API, or the connection is gone.');
@@ -320,47 +318,41 @@ export const stackyardRoutes = {
       401: errorResponse,
     },
   },
-  listTemplates: {
-    method: 'get',
-    path: '/templates',
-    summary:
-      "Every Stackyard template in the catalog (Template entities with `stackyard.io/template-version`): its versions with how many entities are on each (entities annotated `stackyard.io/template: <name>@<version>`), the changelog of its folder's CHANGELOG.md, and its entities with whether the caller may upgrade them and their last upgrade. Only entities the caller may read are counted.",
-    responses: {
-      200: { description: 'The templates.', body: listTemplatesResponseSchema },
-      401: errorResponse,
-    },
-  },
-  startTemplateUpgrades: {
+  invokeFunction: {
     method: 'post',
-    path: '/templates/{name}/upgrades',
+    path: '/environments/{id}/invoke',
     summary:
-      'Upgrades entities made from the template to its current version: one upgrade per entity, run in the background (render, merge into `stackyard/upgrade-<version>`, tests and policy). Needs `stackyard.template.upgrade` on each entity or on the template; when any entity is refused nothing starts. An entity with an upgrade queued or running gets that one. Audited (`template-upgrade`).',
-    body: startTemplateUpgradesRequestSchema,
-    responses: {
-      202: {
-        description: 'The upgrades, started now or already running.',
-        body: templateUpgradesResponseSchema,
-      },
-      400: error(
-        'Invalid body, an entity not made from this template, or one on the current version already.',
-      ),
-      401: errorResponse,
-      403: errorResponse,
-      404: error('No such template, or an entity the caller cannot read.'),
-    },
-  },
-  listTemplateUpgrades: {
-    method: 'get',
-    path: '/templates/{name}/upgrades',
-    summary:
-      "The last upgrade of each of the template's entities, newest first: progress while it runs, then branch, conflicts, tests and policy outcome.",
+      "Invokes one of the service's functions in the environment's local preview with a JSON payload, starting the preview if it sleeps. A handler that throws answers 200 with `ok: false` and the error. Needs `stackyard.environment.invoke` on the entity. Audited (`environment-invoke`).",
+    body: invokeFunctionRequestSchema,
     responses: {
       200: {
-        description: 'The upgrades.',
-        body: templateUpgradesResponseSchema,
+        description: 'The invocation ran (successfully or not).',
+        body: invokeFunctionResponseSchema,
       },
+      400: error('Invalid body, or no such function in the service.'),
+      401: errorResponse,
+      403: errorResponse,
+      404: errorResponse,
+      409: error(
+        'Not a local preview, deleted, or its runner cannot start (the message says why).',
+      ),
+      429: error(
+        'As many previews run as `stackyard.previews.maxRunning` allows.',
+      ),
+    },
+  },
+  getPreviewLogs: {
+    method: 'get',
+    path: '/environments/{id}/logs',
+    summary:
+      "A local preview as it runs: its state, the last lines of each function's console output, queue depths and table item counts. Does not start a sleeping preview. Needs `stackyard.environment.invoke` on the entity (log lines may carry the service's data).",
+    responses: {
+      200: { description: 'The preview.', body: previewLogsResponseSchema },
       400: errorResponse,
       401: errorResponse,
+      403: error('The caller may not invoke the functions (`stackyard.environment.invoke`), so may not read their logs.'),
+      404: errorResponse,
+      409: error('Not a local preview.'),
     },
   },
   getOperation: {

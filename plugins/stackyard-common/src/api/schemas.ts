@@ -115,17 +115,32 @@ export const webSocketRouteIntegrationSchema = z
           description:
             'The event POSTed as JSON to `url`; the response is read as a Lambda proxy result.',
         }),
+      z
+        .object({
+          type: z.literal('preview'),
+          function: z
+            .string()
+            .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, {
+              message: 'must be a function name of the service manifest',
+            })
+            .meta({ description: 'The function of the service manifest.' }),
+        })
+        .strict()
+        .meta({
+          description:
+            "A function of the service run by the environment's local preview (a sandboxed runner process started on first use); local targets only.",
+        }),
     ],
     {
       error: issue =>
         issue.code === 'invalid_union'
-          ? 'integration.type must be "lambda" or "http"'
+          ? 'integration.type must be "lambda", "http" or "preview"'
           : undefined,
     },
   )
   .meta({
     description:
-      'What handles a route of a hosted WebSocket API. Hosted APIs reach only out-of-process integrations.',
+      'What handles a route of a hosted WebSocket API. Hosted APIs reach only out-of-process integrations (a preview runs in its own sandboxed process).',
   });
 
 /** Validates the WebSocket API recorded with a deployment. */

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Config } from '@backstage/config';
 import { DriftConfig, readDriftConfig } from './drift';
 import { readPlatformAdminGroups } from './platformAdmins';
+import { PreviewsConfig, readPreviewsConfig } from './previews';
 import { readProtectedStages } from './protectedStages';
 import { Target, readTargets } from './targets';
 
@@ -17,6 +18,8 @@ export interface StackyardConfig {
   readonly platformAdminGroups: readonly string[];
   /** Scheduled drift checks per target, and how many run at once per account. */
   readonly drift: DriftConfig;
+  /** How local previews run: idle sleep, how many at once, caps, data. */
+  readonly previews: PreviewsConfig;
 }
 
 /**
@@ -36,5 +39,6 @@ export function readStackyardConfig(config: Config): StackyardConfig {
     localPublishDirectory: dir ? resolve(dir) : undefined,
     platformAdminGroups: readPlatformAdminGroups(config),
     drift: readDriftConfig(config, targets),
+    previews: readPreviewsConfig(config),
   };
 }

@@ -5,7 +5,7 @@ import type {
   EnvironmentDetails,
   Operation,
   Orphan,
-  TemplateSummary,
+  PreviewLogs,
   StackResourcesResponse,
 } from '@stackyard/plugin-stackyard-common';
 import {
@@ -107,11 +107,11 @@ export function mockStackyardApi(
     >(async () => ({ resources: [] })),
     listOrphans: jest.fn(async () => ({ items: [] as Orphan[] })),
     teardownOrphan: jest.fn(),
-    listTemplates: jest.fn(async () => ({
-      templates: [] as TemplateSummary[],
-    })),
-    startTemplateUpgrades: jest.fn(),
-    listTemplateUpgrades: jest.fn(),
+    invokeFunction: jest.fn(),
+    getPreviewLogs: jest.fn<
+      Promise<PreviewLogs>,
+      Parameters<StackyardApi['getPreviewLogs']>
+    >(async () => ({ state: 'sleeping', functions: [], queues: [], tables: [] })),
     listTargets: jest.fn(async () => ({
       items: [{ name: 'local', type: 'local' as const }],
     })),

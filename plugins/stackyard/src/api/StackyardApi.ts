@@ -22,9 +22,8 @@ export type StackyardApi = Pick<
   | 'getDrift'
   | 'listOrphans'
   | 'teardownOrphan'
-  | 'listTemplates'
-  | 'startTemplateUpgrades'
-  | 'listTemplateUpgrades'
+  | 'invokeFunction'
+  | 'getPreviewLogs'
   | 'listTargets'
 >;
 
