@@ -14,6 +14,7 @@ import {
 } from './drift/scheduledDriftChecks';
 import { createStackyardServices } from './services';
 import { attachToHandedOverServer } from './sockets/httpServerHandover';
+import { packageUpgradeEngine } from './templates/packageEngine';
 
 /**
  * Stackyard's backend: environment state, REST API, reconciler, guarded
@@ -54,6 +55,7 @@ export const stackyardPlugin = createBackendPlugin({
                 deps.config,
               ),
             },
+            templateUpgradeEngine: packageUpgradeEngine(),
           });
         deps.lifecycle.addShutdownHook(() => sockets.close());
         // Runners stop with the backend; their data stays, so the previews

@@ -42,6 +42,10 @@ import {
 } from './sockets/createPreviewSockets';
 import { SocketStore } from './sockets/SocketStore';
 import { DefaultTeardownService } from './teardown/TeardownService';
+import { TemplateCatalog } from './templates/TemplateCatalog';
+import { TemplateUpgradeStore } from './templates/TemplateUpgradeStore';
+import { TemplateUpgrader } from './templates/TemplateUpgrader';
+import type { UpgradeEngine } from './templates/UpgradeEngine';
 
 /**
  * What {@link createStackyardServices} needs: Backstage's services, the
@@ -79,6 +83,11 @@ export type StackyardServicesOptions = {
   /** How drift checks poll CloudFormation. @default DEFAULT_DRIFT_POLLING */
   driftPolling?: Partial<DriftPolling>;
   /**
+   * Upgrades a service's repository to a newer template version; without
+   * it (or without `catalog`) the template routes are left out.
+   */
+  templateUpgradeEngine?: UpgradeEngine;
+  /**
    * Where the runners of local previews call back (`@connections`); local
    * previews run only with it and the catalog.
    */
@@ -106,6 +115,12 @@ export type StackyardServices = {
   sockets: PreviewSockets;
   /** Local previews, when the catalog and discovery are given. */
   previews?: Previews;
+  /** Template upgrades: where they are kept, and what runs them. */
+  templates?: {
+    upgrades: TemplateUpgradeStore;
+    upgrader: TemplateUpgrader;
+    catalog: TemplateCatalog;
+  };
   /** The REST API, with the socket routes and management API. */
   router: express.Router;
 };
@@ -232,8 +247,10 @@ export async function createStackyardServices(
   });
   followers.previews = previews;
   followers.sockets = sockets;
+  const templates = await createTemplateServices(deps);
   const router = await createRouter({
     sockets,
+    templates,
     httpAuth: deps.httpAuth,
     store,
     guard,
@@ -262,8 +279,28 @@ export async function createStackyardServices(
     drift: { checker: drift, store: driftStore },
     sockets,
     previews,
+    templates,
     router,
   };
+}
+
+async function createTemplateServices(deps: StackyardServicesOptions) {
+  const engine = deps.templateUpgradeEngine;
+  if (!deps.catalog || !engine) return undefined;
+  const upgrades = new TemplateUpgradeStore(
+    await deps.database.getClient(),
+    deps.now,
+  );
+  const upgrader = new TemplateUpgrader({
+    store: upgrades,
+    engine,
+    logger: deps.logger,
+  });
+  const catalog = new TemplateCatalog(
+    deps.catalog,
+    deps.options.localPublishDirectory,
+  );
+  return { upgrades, upgrader, catalog };
 }
 
 /** A torn-down environment's sockets close and its URL stops answering at once. */

@@ -71,6 +71,19 @@ export const stackyardEnvironmentInvokePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Upgrading an entity to a newer version of the template it was made from
+ * (a branch with the new version merged, in the entity's repository). A
+ * resource permission decided on the entity, and on the template's Template
+ * entity when the entity refuses: the shipped policy grants it to the owners
+ * of either.
+ */
+export const stackyardTemplateUpgradePermission = createPermission({
+  name: 'stackyard.template.upgrade',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
 /** Every permission Stackyard defines. */
 export const stackyardPermissions = [
   stackyardEnvironmentDeletePermission,
@@ -79,5 +92,6 @@ export const stackyardPermissions = [
   stackyardEnvironmentSocketManagePermission,
   stackyardEnvironmentDriftCheckPermission,
   stackyardEnvironmentInvokePermission,
+  stackyardTemplateUpgradePermission,
   stackyardOrphanDeletePermission,
 ];

@@ -15,6 +15,7 @@ import {
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { loopbackAwsClients, loopbackTarget } from './loopbackAws';
 import { recordingAuditor, recordingNotifier } from './recorders';
+import type { UpgradeEngine } from '../templates/UpgradeEngine';
 
 /** A permissions service that answers every request with `result`. */
 export function permissionsAnswering(
@@ -40,6 +41,8 @@ export async function createReplica(options: {
   catalog?: CatalogService;
   /** At most this many drift checks per account. @default 2 */
   maxDriftChecksPerAccount?: number;
+  /** Runs template upgrades (the template routes need it and `catalog`). */
+  templateUpgradeEngine?: UpgradeEngine;
   /** Where locally published repositories live. */
   localPublishDirectory?: string;
   /** Local previews: the runtime double and synthesis (previews need `catalog` too). */
@@ -84,6 +87,7 @@ export async function createReplica(options: {
     notifier,
     now: options.now,
     catalog: options.catalog,
+    templateUpgradeEngine: options.templateUpgradeEngine,
     ...(options.previews
       ? {
           discovery: mockServices.discovery(),

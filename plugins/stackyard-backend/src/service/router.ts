@@ -30,6 +30,10 @@ import { addManagementRoutes, addSocketRoutes } from '../sockets/socketRoutes';
 import { UpgradeHook, attachOnRequest } from '../sockets/upgradeHook';
 import type { TeardownService } from '../teardown/TeardownService';
 import type { StackGateway } from '../aws/CloudFormationStacks';
+import { addTemplateRoutes } from '../templates/templateRoutes';
+import type { TemplateCatalog } from '../templates/TemplateCatalog';
+import type { TemplateUpgrader } from '../templates/TemplateUpgrader';
+import type { TemplateUpgradeStore } from '../templates/TemplateUpgradeStore';
 import { checkCiStack } from './ciStackCheck';
 import type { EnvironmentGuard } from './EnvironmentGuard';
 import { addOrphanRoutes } from './orphanRoutes';
@@ -61,6 +65,12 @@ export type RouterOptions = {
   sockets?: { host: PreviewSocketHost; hook: UpgradeHook };
   /** Local previews (`/environments/{id}/invoke`, `/logs`); without them those routes answer 409. */
   previews?: PreviewManager;
+  /** Templates and upgrades of their entities; the routes are left out without it. */
+  templates?: {
+    catalog: TemplateCatalog;
+    upgrades: TemplateUpgradeStore;
+    upgrader: TemplateUpgrader;
+  };
 };
 
 /**
@@ -292,6 +302,10 @@ export async function createRouter(
   });
 
   addTargetRoutes(router, { httpAuth, targets });
+
+  if (options.templates) {
+    addTemplateRoutes(router, { httpAuth, guard, ...options.templates });
+  }
 
   router.get('/operations/:id', async (req, res) => {
     await credentials(req);

@@ -6,6 +6,10 @@ import type {
   PreviewLogs,
 } from './previews';
 import type {
+  ListTemplatesResponse,
+  TemplateUpgradesResponse,
+} from './templates';
+import type {
   inspectSocketsQuerySchema,
   listEnvironmentsQuerySchema,
   listOrphansQuerySchema,
@@ -237,8 +241,36 @@ export class StackyardClient {
     return this.call(stackyardRoutes.listTargets, {}, options);
   }
 
+  /** Every Stackyard template with its versions, entities and changelog. */
+  listTemplates(
+    options?: StackyardRequestOptions,
+  ): Promise<ListTemplatesResponse> {
+    return this.call(stackyardRoutes.listTemplates, {}, options);
+  }
+
+  /** Upgrades the entities to the template's current version (one upgrade each). */
+  startTemplateUpgrades(
+    name: string,
+    entityRefs: string[],
+    options?: StackyardRequestOptions,
+  ): Promise<TemplateUpgradesResponse> {
+    return this.call(
+      stackyardRoutes.startTemplateUpgrades,
+      { name, body: { entityRefs } },
+      options,
+    );
+  }
+
+  /** The last upgrade of each of the template's entities. */
+  listTemplateUpgrades(
+    name: string,
+    options?: StackyardRequestOptions,
+  ): Promise<TemplateUpgradesResponse> {
+    return this.call(stackyardRoutes.listTemplateUpgrades, { name }, options);
+  }
+
   /**
-   * Calls one of {@link stackyardRoutes}: `id` and `connectionId` fill its
+   * Calls one of {@link stackyardRoutes}: `id`, `connectionId` and `name` fill its
    * path, `query` (undefined values left out) its query string.
    */
   private async call<T>(
@@ -246,6 +278,7 @@ export class StackyardClient {
     request: {
       id?: string;
       connectionId?: string;
+      name?: string;
       query?: Record<string, string | number | boolean | undefined>;
       body?: unknown;
     },

@@ -108,6 +108,28 @@ export {
 } from './targets';
 export type { ListTargetsResponse, TargetSummary } from './targets';
 export {
+  changelogEntrySchema,
+  listTemplatesResponseSchema,
+  startTemplateUpgradesRequestSchema,
+  templateEntitySchema,
+  templateNameSchema,
+  templateSummarySchema,
+  templateUpgradeSchema,
+  templateUpgradeStateSchema,
+  templateUpgradesResponseSchema,
+  templateVersionSchema,
+} from './templates';
+export type {
+  ChangelogEntry,
+  ListTemplatesResponse,
+  StartTemplateUpgradesRequest,
+  TemplateEntity,
+  TemplateSummary,
+  TemplateUpgrade,
+  TemplateUpgradeState,
+  TemplateUpgradesResponse,
+} from './templates';
+export {
   errorResponse,
   pathParameters,
   routePath,

@@ -33,6 +33,12 @@ import {
   registerDeploymentRequestSchema,
   sendToConnectionRequestSchema,
 } from './schemas';
+import {
+  listTemplatesResponseSchema,
+  startTemplateUpgradesRequestSchema,
+  templateNameSchema,
+  templateUpgradesResponseSchema,
+} from './templates';
 import { listTargetsResponseSchema } from './targets';
 
 /** One response of a route: a description and, unless empty, its JSON body. */
@@ -72,6 +78,7 @@ export const pathParameters: Record<
     description: 'Environment, operation or orphan id (case-insensitive)',
   },
   connectionId: { schema: connectionIdSchema },
+  name: { schema: templateNameSchema, description: 'Template name' },
 };
 
 const gone = error('No such environment or API, or the connection is gone.');
@@ -305,19 +312,6 @@ export const stackyardRoutes = {
       404: errorResponse,
     },
   },
-  listTargets: {
-    method: 'get',
-    path: '/targets',
-    summary:
-      'Every configured target (stackyard.targets, in configuration order) with its type, AWS account and region, and the stages it accepts: what the "Create" wizard offers. Never credentials.',
-    responses: {
-      200: {
-        description: 'The targets.',
-        body: listTargetsResponseSchema,
-      },
-      401: errorResponse,
-    },
-  },
   invokeFunction: {
     method: 'post',
     path: '/environments/{id}/invoke',
@@ -353,6 +347,62 @@ export const stackyardRoutes = {
       403: error('The caller may not invoke the functions (`stackyard.environment.invoke`), so may not read their logs.'),
       404: errorResponse,
       409: error('Not a local preview.'),
+    },
+  },
+  listTargets: {
+    method: 'get',
+    path: '/targets',
+    summary:
+      'Every configured target (stackyard.targets, in configuration order) with its type, AWS account and region, and the stages it accepts: what the "Create" wizard offers. Never credentials.',
+    responses: {
+      200: {
+        description: 'The targets.',
+        body: listTargetsResponseSchema,
+      },
+      401: errorResponse,
+    },
+  },
+  listTemplates: {
+    method: 'get',
+    path: '/templates',
+    summary:
+      "Every Stackyard template in the catalog (Template entities with `stackyard.io/template-version`): its versions with how many entities are on each (entities annotated `stackyard.io/template: <name>@<version>`), the changelog of its folder's CHANGELOG.md, and its entities with whether the caller may upgrade them and their last upgrade. Only entities the caller may read are counted.",
+    responses: {
+      200: { description: 'The templates.', body: listTemplatesResponseSchema },
+      401: errorResponse,
+    },
+  },
+  startTemplateUpgrades: {
+    method: 'post',
+    path: '/templates/{name}/upgrades',
+    summary:
+      'Upgrades entities made from the template to its current version: one upgrade per entity, run in the background (render, merge into `stackyard/upgrade-<version>`, tests and policy). Needs `stackyard.template.upgrade` on each entity or on the template; when any entity is refused nothing starts. An entity with an upgrade queued or running gets that one. Audited (`template-upgrade`).',
+    body: startTemplateUpgradesRequestSchema,
+    responses: {
+      202: {
+        description: 'The upgrades, started now or already running.',
+        body: templateUpgradesResponseSchema,
+      },
+      400: error(
+        'Invalid body, an entity not made from this template, or one on the current version already.',
+      ),
+      401: errorResponse,
+      403: errorResponse,
+      404: error('No such template, or an entity the caller cannot read.'),
+    },
+  },
+  listTemplateUpgrades: {
+    method: 'get',
+    path: '/templates/{name}/upgrades',
+    summary:
+      "The last upgrade of each of the template's entities, newest first: progress while it runs, then branch, conflicts, tests and policy outcome.",
+    responses: {
+      200: {
+        description: 'The upgrades.',
+        body: templateUpgradesResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
     },
   },
   getOperation: {

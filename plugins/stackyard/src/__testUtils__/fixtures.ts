@@ -6,6 +6,7 @@ import type {
   Operation,
   Orphan,
   PreviewLogs,
+  TemplateSummary,
   StackResourcesResponse,
 } from '@stackyard/plugin-stackyard-common';
 import {
@@ -112,6 +113,11 @@ export function mockStackyardApi(
       Promise<PreviewLogs>,
       Parameters<StackyardApi['getPreviewLogs']>
     >(async () => ({ state: 'sleeping', functions: [], queues: [], tables: [] })),
+    listTemplates: jest.fn(async () => ({
+      templates: [] as TemplateSummary[],
+    })),
+    startTemplateUpgrades: jest.fn(),
+    listTemplateUpgrades: jest.fn(),
     listTargets: jest.fn(async () => ({
       items: [{ name: 'local', type: 'local' as const }],
     })),

@@ -25,6 +25,9 @@ export type StackyardApi = Pick<
   | 'invokeFunction'
   | 'getPreviewLogs'
   | 'listTargets'
+  | 'listTemplates'
+  | 'startTemplateUpgrades'
+  | 'listTemplateUpgrades'
 >;
 
 /** The plugin's client of the stackyard-backend API. */

@@ -135,6 +135,7 @@ export function EnvironmentCard(props: {
           name={environment.templateName}
           version={environment.templateVersion}
           latest={latestTemplateVersion}
+          entityRef={environment.entityRef}
         />
         <PreviewExpiry environment={environment} onExtended={props.onUpdated} />
         <DriftPanel environment={environment} />
