@@ -3,7 +3,8 @@
 // files, renders it again with hostile answers (which must change no file's
 // shape, or be refused by the scaffolder's validation), synthesizes it
 // through the safety policy, serves its WebSocket API (if it has one) with the
-// stackyard-ws emulator, runs the generated repository's own tests, then
+// stackyard-ws emulator, runs the generated repository's own tests, upgrades
+// a repository of each earlier version kept in versions/ to this one, then
 // publishes it as the wizard does (this monorepo's packages packed into it)
 // and runs `npm ci && npm test` in a clone outside this monorepo. Exits
 // non-zero when any template fails.
@@ -100,6 +101,12 @@ async function main() {
             .map(([step, ms]) => `${step} ${seconds(ms)}`)
             .join(', ')})`,
         );
+        const upgrades = result.upgrades;
+        for (const line of upgrades.skipped
+          ? [`skipped: ${upgrades.skipped}`]
+          : upgrades.upgraded) {
+          console.log(`    upgrade: ${line}`);
+        }
         const { skipped, proven } = result.emulator;
         for (const line of skipped ? [`skipped: ${skipped}`] : proven) {
           console.log(`    emulator: ${line}`);

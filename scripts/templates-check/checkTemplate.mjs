@@ -1,7 +1,8 @@
 // Checks one template the way a platform team's change must hold up:
 // render (scaffolder dry-run) → rendered files → hostile answers →
 // synth + safety policy → its WebSocket API served by the emulator → the
-// generated repository's own tests → (with `standalone`) the repository
+// generated repository's own tests → upgrades from every earlier version
+// kept in versions/ → (with `standalone`) the repository
 // published as the wizard publishes it, installed and tested outside this
 // monorepo. Stops at the first failing stage.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { EmulatorFailure, checkEmulator } from './emulator.mjs';
 import { runGeneratedTests } from './generatedTests.mjs';
 import { hostileProblems } from './hostile.mjs';
 import { StandaloneFailure, checkStandalone } from './standalone.mjs';
+import { UpgradeFailure, checkUpgrades } from './upgrade.mjs';
 import { requireTs } from './require.mjs';
 
 export const VALUES_FILE = 'check-values.yaml';
@@ -45,7 +47,7 @@ function dryRunFailures(body) {
  * @param {{ dryRun(body: object): Promise<{status: number, body: any}> }} options.portal
  * @param {(stage: string, ms: number, ok: boolean) => void} [options.onStage]
  * @param {boolean} [options.standalone] also publish the repository and install and test it outside this monorepo
- * @returns {Promise<{ name: string, ok: boolean, stage?: string, problems: string[], timings: Record<string, number>, testsPassed?: number, hostile?: { rendered: number, refused: number }, emulator?: { skipped?: string, proven: string[] } }>}
+ * @returns {Promise<{ name: string, ok: boolean, stage?: string, problems: string[], timings: Record<string, number>, testsPassed?: number, hostile?: { rendered: number, refused: number }, emulator?: { skipped?: string, proven: string[] }, upgrades?: { skipped?: string, upgraded: string[] } }>}
  */
 export async function checkTemplate({
   templateDir,
@@ -184,6 +186,15 @@ export async function checkTemplate({
       return passed;
     });
 
+    const upgrades = await stage('upgrade', async () => {
+      try {
+        return await checkUpgrades(templateDir, values);
+      } catch (error) {
+        if (error instanceof UpgradeFailure) fail(error.message);
+        throw error;
+      }
+    });
+
     const standaloneResult = standalone
       ? await stage('standalone', async () => {
           try {
@@ -202,6 +213,7 @@ export async function checkTemplate({
       testsPassed,
       hostile,
       emulator,
+      upgrades,
       standalone: standaloneResult,
     };
   } catch (error) {

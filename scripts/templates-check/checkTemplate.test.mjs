@@ -60,7 +60,12 @@ test('the shipped template passes every stage', async () => {
     'synth',
     'emulator',
     'tests',
+    'upgrade',
   ]);
+  assert.match(
+    result.upgrades.upgraded[0],
+    /^1\.0\.0 → 1\.1\.0: merged cleanly \(defaults for maxJobAgeMinutes\), policy and tests passed/,
+  );
   assert.equal(
     result.emulator.skipped,
     'stackyard.yaml has no websocket section',
@@ -96,7 +101,7 @@ test('an entity without its template version fails the file checks', async () =>
   assert.equal(result.stage, 'files');
   assert.match(
     result.problems[0],
-    /records template undefined, not "serverless-service@1\.0\.0"/,
+    /records template undefined, not "serverless-service@1\.1\.0"/,
   );
 });
 
@@ -204,6 +209,28 @@ test('a handler that breaks its own tests fails at tests', async () => {
   );
   assert.equal(result.stage, 'tests', result.problems.join('\n'));
   assert.match(result.problems[0], /generated repository's tests failed/);
+});
+
+test('a new question without a default breaks upgrades from the kept 1.0.0, and fails at upgrade', async () => {
+  const result = await check('new-question', ({ edit }) => {
+    edit('template.yaml', text =>
+      text
+        .replace(
+          /^( +)maxJobAgeMinutes:\n/m,
+          "$1tier:\n$1  type: string\n$1  enum: [gold, silver]\n$1maxJobAgeMinutes:\n",
+        )
+        .replace(
+          /^( +)maxJobAgeMinutes: \$\{\{ parameters\.maxJobAgeMinutes \}\}\n/m,
+          '$&$1tier: ${{ parameters.tier }}\n',
+        ),
+    );
+    edit('check-values.yaml', text => `${text}  tier: gold\n`);
+  });
+  assert.equal(result.stage, 'upgrade', result.problems.join('\n'));
+  assert.match(
+    result.problems[0],
+    /1\.0\.0 → 1\.1\.0: The recorded answers do not fit version 1\.1\.0 of the template: tier is a new question with no default/,
+  );
 });
 
 test('websocket-service: stackyard-ws serves its manifest unchanged, and a subscribe/publish round trip goes through @connections', async () => {

@@ -6,7 +6,13 @@
  */
 export { upgradeService } from './upgradeService';
 export { adoptService } from './adoptService';
-export { renderTemplate, findTemplateVersion } from './renderTemplate';
+export { commitToMain, publishRendered } from './publishRendered';
+export {
+  findTemplateVersion,
+  listTemplateVersions,
+  renderTemplate,
+} from './renderTemplate';
+export type { TemplateVersion } from './renderTemplate';
 export {
   ORIGIN_FILE,
   PRISTINE_BRANCH,

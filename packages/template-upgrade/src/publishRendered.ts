@@ -1,25 +1,29 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { authorEnv, git } from '../git';
-import { PRISTINE_BRANCH } from '../origin';
-import { findTemplateVersion, renderTemplate } from '../renderTemplate';
+import { authorEnv, git } from './git';
+import { PRISTINE_BRANCH } from './origin';
+import { findTemplateVersion, renderTemplate } from './renderTemplate';
 
-const author = { name: 'Test', email: 'test@example.com' };
+const DEFAULT_AUTHOR = { name: 'Stackyard', email: 'stackyard@localhost' };
 
 /**
- * A repository as stackyard:publish:local leaves it: the render as the first
- * commit of main, which the pristine branch also points at, and the render's
- * files checked out (pushes update them).
+ * Creates a repository of one render of a template version, as
+ * stackyard:publish:local leaves it (without packing): the render is the
+ * first commit of main, which the pristine branch also points at (unless
+ * `pristine: false`, as before origins were recorded), and its files are
+ * checked out, updated by pushes. For checks and benchmarks of upgrades.
  */
-export async function publishService(options: {
+export async function publishRendered(options: {
   templateDirs: string[];
   template: string;
   version: string;
   answers: Record<string, unknown>;
   repoDir: string;
   pristine?: boolean;
+  author?: { name: string; email: string };
 }): Promise<string> {
+  const author = options.author ?? DEFAULT_AUTHOR;
   const { repoDir } = options;
   mkdirSync(repoDir, { recursive: true });
   const source = mkdtempSync(join(tmpdir(), 'stackyard-publish-'));
@@ -62,6 +66,7 @@ export async function commitToMain(
   repoDir: string,
   change: (dir: string) => void,
   message = 'Service change',
+  author = DEFAULT_AUTHOR,
 ): Promise<string> {
   const clone = mkdtempSync(join(tmpdir(), 'stackyard-edit-'));
   try {

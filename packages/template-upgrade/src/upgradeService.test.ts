@@ -13,7 +13,10 @@ import { PRISTINE_BRANCH } from './origin';
 import { adoptService } from './adoptService';
 import { AnswerValidationError } from './answers';
 import { upgradeService } from './upgradeService';
-import { commitToMain, publishService } from './__testUtils__/publishService';
+import { commitToMain, publishRendered } from './publishRendered';
+
+// Real git and npm processes: seconds each on a busy machine.
+jest.setTimeout(60_000);
 
 const fixtures = join(__dirname, '__fixtures__');
 const templateDirs = [join(fixtures, 'templates')];
@@ -25,7 +28,7 @@ describe('upgradeService (real git repositories)', () => {
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'stackyard-upgrade-test-'));
     repoDir = join(root, 'orders');
-    await publishService({
+    await publishRendered({
       templateDirs,
       template: 'tiny',
       version: '1.0.0',
@@ -208,7 +211,7 @@ describe('upgradeService (real git repositories)', () => {
 
   it('adopts a repository without a pristine branch by rendering its recorded version once', async () => {
     const adopted = join(root, 'legacy');
-    await publishService({
+    await publishRendered({
       templateDirs,
       template: 'tiny',
       version: '1.0.0',
@@ -239,7 +242,7 @@ describe('upgradeService (real git repositories)', () => {
 
   it('adoptService pushes the render of the named version as the pristine branch, once', async () => {
     const adopted = join(root, 'legacy');
-    await publishService({
+    await publishRendered({
       templateDirs,
       template: 'tiny',
       version: '1.0.0',

@@ -287,7 +287,10 @@ export async function upgradeService(
     });
 
     if (options.afterMerge && conflicts.length > 0) {
-      say('merge', 'Follow-up steps (e.g. packing) not run: resolve the conflicts first');
+      say(
+        'merge',
+        'Follow-up steps (e.g. packing) not run: resolve the conflicts first',
+      );
     } else if (options.afterMerge) {
       const changedFiles = (
         await git(['diff', '--name-only', `origin/${base}`, 'HEAD'], {
