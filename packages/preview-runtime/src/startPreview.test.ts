@@ -190,12 +190,17 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
       ok: false,
       error: { message: expect.stringContaining('not allowed') },
     });
+    // Each attempt shows in the preview's logs, under the function.
+    const probeErrors = logs
+      .filter(l => l.fn === 'probe' && l.stream === 'stderr')
+      .map(l => l.text);
     expect(
-      logs.some(
-        l =>
-          (l.fn === 'probe' && l.text.includes('ERR_ACCESS_DENIED')) ||
-          l.text.includes('restricted'),
+      probeErrors.some(
+        t => t.includes('app-config.yaml') && t.includes('restricted'),
       ),
+    ).toBe(true);
+    expect(
+      probeErrors.some(t => t.includes('not allowed in the sandbox')),
     ).toBe(true);
   });
 

@@ -38,13 +38,22 @@ export interface LockDownOptions {
 }
 
 /** The host and port a `Socket#connect` call asks for (undefined: a path). */
-function destinationOf(args: unknown[]): { host: string; port: number } | undefined {
+function destinationOf(
+  args: unknown[],
+): { host: string; port: number } | undefined {
   // net.connect passes its normalized arguments as one array.
   const list = Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
   const first = list[0];
   if (first && typeof first === 'object') {
-    const o = first as { host?: unknown; port?: unknown; path?: unknown };
+    const o = first as {
+      host?: unknown;
+      port?: unknown;
+      path?: unknown;
+      lookup?: unknown;
+    };
     if (typeof o.path === 'string' && o.path !== '') return undefined;
+    // A lookup of the caller's own could send an allowed name anywhere.
+    if (o.lookup !== undefined && o.lookup !== null) return undefined;
     return { host: String(o.host ?? 'localhost'), port: Number(o.port) };
   }
   if (typeof first === 'number' || /^\d+$/.test(String(first))) {
@@ -142,7 +151,10 @@ export function permissionProblem(dir: string): string | undefined {
   // A path no sandbox is given: Node 20 answers true for '/' itself when
   // allowed paths start in different top-level directories.
   const anywhere = '/stackyard-permission-probe';
-  if (permission.has('fs.write', anywhere) || permission.has('fs.read', anywhere)) {
+  if (
+    permission.has('fs.write', anywhere) ||
+    permission.has('fs.read', anywhere)
+  ) {
     return 'the whole file system is accessible';
   }
   if (!permission.has('fs.write', dir)) {

@@ -33,6 +33,16 @@ function errorOf(error: unknown): {
   };
 }
 
+/** The string fields of a thrown error besides its message (e.g. `code`, `resource`). */
+function detailsOf(error: unknown): Record<string, string> {
+  if (!error || typeof error !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(error).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+}
+
 /**
  * The functions of a preview in the runner: each handler loaded on its first
  * invocation inside that function's context (so module code reads its own
@@ -164,7 +174,14 @@ export class FunctionHost {
           return { ok: true, result, durationMs: performance.now() - started };
         } catch (e) {
           const error = errorOf(e);
-          console.error(`ERROR Invoke Error ${JSON.stringify(error)}`);
+          // As Lambda logs it, with the error's own fields (a refusal's
+          // permission and resource say what was attempted).
+          console.error(
+            `ERROR Invoke Error ${JSON.stringify({
+              ...detailsOf(e),
+              ...error,
+            })}`,
+          );
           return { ok: false, error, durationMs: performance.now() - started };
         } finally {
           clearTimeout(timer);

@@ -7,7 +7,11 @@ const fs = require('fs');
 exports.handler = async (event, context) => {
   switch (event.action) {
     case 'env':
-      return { env: { ...process.env }, functionName: context.functionName, remaining: context.getRemainingTimeInMillis() };
+      return {
+        env: { ...process.env },
+        functionName: context.functionName,
+        remaining: context.getRemainingTimeInMillis(),
+      };
     case 'log':
       console.log(`hello from ${context.functionName}`);
       console.error('to stderr');
@@ -19,14 +23,27 @@ exports.handler = async (event, context) => {
     case 'send': {
       const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
       const sqs = new SQSClient({});
-      await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_JOBS, MessageBody: event.body }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: process.env.QUEUE_JOBS,
+          MessageBody: event.body,
+        }),
+      );
       return 'sent';
     }
     case 'get': {
       const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
-      const { DynamoDBDocumentClient, GetCommand } = require('@aws-sdk/lib-dynamodb');
+      const {
+        DynamoDBDocumentClient,
+        GetCommand,
+      } = require('@aws-sdk/lib-dynamodb');
       const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-      const { Item } = await ddb.send(new GetCommand({ TableName: process.env.TABLE_ITEMS, Key: { id: event.id } }));
+      const { Item } = await ddb.send(
+        new GetCommand({
+          TableName: process.env.TABLE_ITEMS,
+          Key: { id: event.id },
+        }),
+      );
       return Item ?? null;
     }
     case 'read':
@@ -35,9 +52,34 @@ exports.handler = async (event, context) => {
       fs.writeFileSync(event.path, 'x');
       return 'written';
     case 'spawn':
-      return require('child_process').execFileSync('/bin/echo', ['escaped']).toString();
+      return require('child_process')
+        .execFileSync('/bin/echo', ['escaped'])
+        .toString();
     case 'connect':
       return await fetch(event.url).then(r => r.status);
+    case 'http':
+      return await new Promise((resolve, reject) => {
+        require('http')
+          .get(event.url, res => resolve(res.statusCode))
+          .on('error', reject);
+      });
+    case 'connect-via':
+      // An allowed name, sent elsewhere by a lookup of the handler's own.
+      return await new Promise((resolve, reject) => {
+        const socket = require('net').connect({
+          host: event.host,
+          port: event.port,
+          lookup: (hostname, options, callback) =>
+            options && options.all
+              ? callback(null, [{ address: event.address, family: 4 }])
+              : callback(null, event.address, 4),
+        });
+        socket.on('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.on('error', reject);
+      });
     case 'sleep':
       await new Promise(r => setTimeout(r, event.ms));
       return 'slept';
