@@ -29,6 +29,9 @@ export const DEFAULT_DRIFT_POLLING: DriftPolling = {
 };
 
 /** Resource drift statuses in the order a report lists them. */
+const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+
 const ORDER = ['DELETED', 'MODIFIED', 'NOT_CHECKED', 'IN_SYNC'];
 
 /** The outcome of asking for a check. */
@@ -204,9 +207,6 @@ export class DriftChecker {
     }
   }
 }
-
-const sleep = (ms: number) =>
-  new Promise<void>(resolve => setTimeout(resolve, ms));
 
 /** Drifted resources first (deleted, modified), then by logical id. */
 function sortDrifts(drifts: ResourceDrift[]): ResourceDrift[] {
