@@ -28,10 +28,10 @@ export const DEFAULT_DRIFT_POLLING: DriftPolling = {
   timeoutMs: 10 * 60_000,
 };
 
-/** Resource drift statuses in the order a report lists them. */
 const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
 
+/** Resource drift statuses in the order a report lists them. */
 const ORDER = ['DELETED', 'MODIFIED', 'NOT_CHECKED', 'IN_SYNC'];
 
 /** The outcome of asking for a check. */
