@@ -1,5 +1,5 @@
 import { rmSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { join, resolve } from 'path';
 import { serverlessFixture } from './__testUtils__/serverlessFixture';
 import { startPreview } from './startPreview';
 import type { PreviewLogLine, RunningPreview } from './types';
@@ -158,6 +158,19 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
       ok: false,
       error: { message: expect.stringContaining('restricted') },
     });
+    // node_modules beyond the runtime's own packages, and the repository around them.
+    const nodeModules = resolve(
+      require.resolve('@aws-sdk/client-sqs'),
+      '../../../..',
+    );
+    for (const path of [
+      join(nodeModules, '.package-lock.json'),
+      resolve(nodeModules, '../package.json'),
+    ]) {
+      expect(
+        await preview.invoke('probe', { action: 'read', path }),
+      ).toMatchObject({ ok: false });
+    }
     const own = await preview.invoke('probe', {
       action: 'read',
       path: join(fixture.checkoutDir, 'stackyard.yaml'),

@@ -38,6 +38,51 @@ function nodeModulesOf(name: string, root: string): string {
   return entry.slice(0, at + `${sep}node_modules`.length);
 }
 
+/** Where Node finds package `name` from `from` (a workspace link stays a link). */
+function findPackage(name: string, from: string): string | undefined {
+  let dir = from;
+  for (;;) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * The directories of packages `names` and everything they depend on
+ * (dependencies, optional and peer dependencies installed): what loading
+ * them reads, and no other package of the `node_modules` directory.
+ */
+export function packageClosure(
+  names: readonly string[],
+  from: string,
+): string[] {
+  const seen = new Set<string>();
+  const visit = (dir: string) => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const manifest = JSON.parse(
+      readFileSync(join(dir, 'package.json'), 'utf8'),
+    );
+    for (const dependency of Object.keys({
+      ...manifest.dependencies,
+      ...manifest.optionalDependencies,
+      ...manifest.peerDependencies,
+    })) {
+      const found = findPackage(dependency, dir);
+      if (found) visit(realpathSync(found));
+    }
+  };
+  for (const name of names) {
+    const found = findPackage(name, from);
+    if (!found) throw new Error(`${name} is not installed`);
+    visit(realpathSync(found));
+  }
+  return [...seen];
+}
+
 /** What a preview's runner may read, and where its handlers find the SDK. */
 export interface RunnerCode {
   /** The runner's entry script. */
@@ -49,37 +94,34 @@ export interface RunnerCode {
 }
 
 /**
- * The code a runner reads: this package, the `node_modules` directories of
- * the SDK clients and engines (and of sucrase when running from source), and
- * the sandbox pieces of `@stackyard/cdk-guardrails` (linked, so outside them).
+ * The code a runner reads: this package, the SDK clients and engines and the
+ * packages they depend on (and sucrase's when running from source), and
+ * `@stackyard/cdk-guardrails` for its sandbox pieces (linked, so outside
+ * `node_modules`). No other package of `node_modules`, nothing of the repository.
  */
 export function runnerCode(): RunnerCode {
   // eslint-disable-next-line no-restricted-syntax
-  const root = packageRoot('@stackyard/preview-runtime', __dirname);
-  const modules = RUNTIME_MODULES.map(name => nodeModulesOf(name, root));
-  const read = [root, ...modules];
-  const guardrails = packageRoot(
-    '@stackyard/cdk-guardrails',
-    dirname(
-      require.resolve('@stackyard/cdk-guardrails/sandbox', { paths: [root] }),
-    ),
+  const root = realpathSync(
+    packageRoot('@stackyard/preview-runtime', __dirname),
   );
-  read.push(guardrails);
-  const entry = join(root, 'bin', 'preview-runner.js');
+  const modules = RUNTIME_MODULES.map(name => nodeModulesOf(name, root));
+  const read = [root, ...packageClosure(RUNTIME_MODULES, root)];
+  // The guardrails' sandbox pieces: the package, and the workspace link the
+  // runner resolves it through (the link itself must be readable).
+  const guardrails = findPackage('@stackyard/cdk-guardrails', root);
+  if (!guardrails)
+    throw new Error('@stackyard/cdk-guardrails is not installed');
+  read.push(guardrails, realpathSync(guardrails));
   if (existsSync(join(root, 'src'))) {
     // From source: the entry compiles TypeScript with @backstage/cli's sucrase.
-    read.push(
-      nodeModulesOf(
-        'sucrase',
-        dirname(
-          require.resolve('@backstage/cli/package.json', { paths: [root] }),
-        ),
-      ),
+    const cli = dirname(
+      require.resolve('@backstage/cli/package.json', { paths: [root] }),
     );
+    read.push(...packageClosure(['sucrase'], cli));
   }
   return {
-    entry,
-    read: [...new Set(read.map(p => realpathSync(p)))],
+    entry: join(root, 'bin', 'preview-runner.js'),
+    read: [...new Set(read)],
     nodePath: [...new Set(modules.map(p => realpathSync(p)))].join(':'),
   };
 }
