@@ -100,10 +100,10 @@ export interface RunnerCode {
  * `node_modules`). No other package of `node_modules`, nothing of the repository.
  */
 export function runnerCode(): RunnerCode {
+  // Walks up from this module, wherever a build put it.
   // eslint-disable-next-line no-restricted-syntax
-  const root = realpathSync(
-    packageRoot('@stackyard/preview-runtime', __dirname),
-  );
+  const here = __dirname;
+  const root = realpathSync(packageRoot('@stackyard/preview-runtime', here));
   const modules = RUNTIME_MODULES.map(name => nodeModulesOf(name, root));
   const read = [root, ...packageClosure(RUNTIME_MODULES, root)];
   // The guardrails' sandbox pieces: the package, and the workspace link the
