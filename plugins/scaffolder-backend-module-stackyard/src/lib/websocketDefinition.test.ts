@@ -53,7 +53,10 @@ describe('websocketDefinition', () => {
   it('is undefined for a service without a WebSocket API', () => {
     expect(websocketDefinition(base)).toBeUndefined();
     expect(
-      websocketDefinition({ ...base, websocket: { routes: {} } } as ServiceManifest),
+      websocketDefinition({
+        ...base,
+        websocket: { routes: {} },
+      } as ServiceManifest),
     ).toBeUndefined();
   });
 });

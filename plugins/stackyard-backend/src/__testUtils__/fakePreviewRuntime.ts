@@ -40,7 +40,11 @@ export function fakePreviewRuntime(handlers: Record<string, FakeHandler>) {
           const error = e as Error;
           return {
             ok: false,
-            error: { name: error.name, message: error.message, stack: error.stack },
+            error: {
+              name: error.name,
+              message: error.message,
+              stack: error.stack,
+            },
             durationMs: Date.now() - began,
           };
         }

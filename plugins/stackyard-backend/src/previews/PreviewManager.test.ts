@@ -1,7 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Environment } from '@stackyard/plugin-stackyard-common';
 import type { Target } from '@stackyard/plugin-stackyard-node';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PreviewManager, PreviewManagerOptions } from './PreviewManager';
@@ -25,7 +31,10 @@ const targets: ReadonlyMap<string, Target> = new Map<string, Target>([
   ],
 ]);
 
-function environment(id: string, patch: Partial<Environment> = {}): Environment {
+function environment(
+  id: string,
+  patch: Partial<Environment> = {},
+): Environment {
   return {
     id,
     entityRef: 'component:default/chat',
@@ -42,7 +51,9 @@ function environment(id: string, patch: Partial<Environment> = {}): Environment 
 /** A runtime double: records starts, lets tests kill runners. */
 class FakeRuntime {
   readonly starts: StartPreviewOptions[] = [];
-  readonly running: Array<RunningPreview & { kill(code: number): void; stopped: boolean }> = [];
+  readonly running: Array<
+    RunningPreview & { kill(code: number): void; stopped: boolean }
+  > = [];
   failNext?: Error;
 
   readonly start: StartPreview = async options => {
@@ -57,22 +68,41 @@ class FakeRuntime {
       pid: 1000 + this.running.length,
       stopped: false,
       invoke: async (fn: string, event: unknown) => {
-        options.onLog?.({ fn, stream: 'stdout', text: `ran ${fn}`, at: new Date().toISOString() });
+        options.onLog?.({
+          fn,
+          stream: 'stdout',
+          text: `ran ${fn}`,
+          at: new Date().toISOString(),
+        });
         return fn === 'message' && (event as { crash?: boolean })?.crash
           ? {
               ok: false as const,
-              error: { name: 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at handler' },
+              error: {
+                name: 'TypeError',
+                message: 'boom',
+                stack: 'TypeError: boom\n    at handler',
+              },
               durationMs: 2,
             }
-          : { ok: true as const, result: { statusCode: 200, echoed: event }, durationMs: 1 };
+          : {
+              ok: true as const,
+              result: { statusCode: 200, echoed: event },
+              durationMs: 1,
+            };
       },
-      queues: async () => [{ name: 'jobs', visible: 2, inFlight: 1, dlq: 'jobs-dlq' }],
+      queues: async () => [
+        { name: 'jobs', visible: 2, inFlight: 1, dlq: 'jobs-dlq' },
+      ],
       tables: async () => [{ name: 'connections', items: 3 }],
       stop: async () => {
         runner.stopped = true;
       },
       kill: (code: number) => {
-        options.onExit?.({ code, signal: null, lastLogLines: ['out of memory'] });
+        options.onExit?.({
+          code,
+          signal: null,
+          lastLogLines: ['out of memory'],
+        });
       },
     };
     this.running.push(runner);
@@ -93,7 +123,11 @@ describe('PreviewManager', () => {
       prepared.push(env.id);
       mkdirSync(workDir, { recursive: true });
       writeFileSync(join(workDir, 'marker'), env.commit ?? '');
-      return { checkoutDir: join(workDir, 'checkout'), template: { Resources: {} }, manifest: {} };
+      return {
+        checkoutDir: join(workDir, 'checkout'),
+        template: { Resources: {} },
+        manifest: {},
+      };
     },
   };
 
@@ -107,7 +141,8 @@ describe('PreviewManager', () => {
       idleMs: 60_000,
       maxRunning: 2,
       memoryMb: 96,
-      callbackUrl: async env => `http://127.0.0.1:7007/api/stackyard/sockets/${env.id}/${env.stage}`,
+      callbackUrl: async env =>
+        `http://127.0.0.1:7007/api/stackyard/sockets/${env.id}/${env.stage}`,
       liveReplicas: async () => replicas,
       logger: mockServices.logger.mock(),
       restartDelayMs: 10,
@@ -120,9 +155,7 @@ describe('PreviewManager', () => {
   beforeEach(() => {
     dataDirectory = mkdtempSync(join(tmpdir(), 'previews-test-'));
     runtime = new FakeRuntime();
-    environments = new Map(
-      ['e1', 'e2', 'e3'].map(id => [id, environment(id)]),
-    );
+    environments = new Map(['e1', 'e2', 'e3'].map(id => [id, environment(id)]));
     environments.set('aws', environment('aws', { target: 'sandbox' }));
     prepared = [];
     replicas = 1;
@@ -133,7 +166,11 @@ describe('PreviewManager', () => {
   it('starts a preview on the first invoke, with the callback URL, runner key and memory cap, and reuses it', async () => {
     const previews = manager();
     const first = await previews.invoke('e1', 'message', { hello: 1 });
-    expect(first).toEqual({ ok: true, result: { statusCode: 200, echoed: { hello: 1 } }, durationMs: 1 });
+    expect(first).toEqual({
+      ok: true,
+      result: { statusCode: 200, echoed: { hello: 1 } },
+      durationMs: 1,
+    });
     await previews.invoke('e1', 'connection', {});
     expect(runtime.starts).toHaveLength(1);
     const [options] = runtime.starts;
@@ -148,8 +185,12 @@ describe('PreviewManager', () => {
     expect(previews.isRunnerKey('e1', `${key}x`)).toBe(false);
     const status = await previews.status('e1');
     expect(status.state).toBe('running');
-    expect(status.functions.find(f => f.name === 'message')?.lines.map(l => l.text)).toEqual(['ran message']);
-    expect(status.queues).toEqual([{ name: 'jobs', visible: 2, inFlight: 1, dlq: 'jobs-dlq' }]);
+    expect(
+      status.functions.find(f => f.name === 'message')?.lines.map(l => l.text),
+    ).toEqual(['ran message']);
+    expect(status.queues).toEqual([
+      { name: 'jobs', visible: 2, inFlight: 1, dlq: 'jobs-dlq' },
+    ]);
     expect(status.tables).toEqual([{ name: 'connections', items: 3 }]);
   });
 
@@ -168,7 +209,11 @@ describe('PreviewManager', () => {
     const outcome = await previews.invoke('e1', 'message', { crash: true });
     expect(outcome).toMatchObject({
       ok: false,
-      error: { name: 'TypeError', message: 'boom', stack: expect.stringContaining('at handler') },
+      error: {
+        name: 'TypeError',
+        message: 'boom',
+        stack: expect.stringContaining('at handler'),
+      },
     });
   });
 
@@ -183,8 +228,12 @@ describe('PreviewManager', () => {
       message: expect.stringContaining('not a local preview'),
     });
     environments.set('e2', environment('e2', { status: 'deleted' }));
-    await expect(previews.invoke('e2', 'message', {})).rejects.toMatchObject({ name: 'ConflictError' });
-    await expect(previews.invoke('missing', 'message', {})).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(previews.invoke('e2', 'message', {})).rejects.toMatchObject({
+      name: 'ConflictError',
+    });
+    await expect(
+      previews.invoke('missing', 'message', {}),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
     expect(prepared).toEqual(['e1']);
   });
 
@@ -200,7 +249,9 @@ describe('PreviewManager', () => {
     });
     expect(runtime.starts).toHaveLength(2);
     // A running one is still served.
-    await expect(previews.invoke('e1', 'message', {})).resolves.toMatchObject({ ok: true });
+    await expect(previews.invoke('e1', 'message', {})).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('refuses to run previews while more than one backend replica is alive', async () => {
@@ -208,7 +259,9 @@ describe('PreviewManager', () => {
     const previews = manager();
     await expect(previews.ensureRunning('e1')).rejects.toMatchObject({
       name: 'ConflictError',
-      message: expect.stringContaining('one backend replica, and 2 are running'),
+      message: expect.stringContaining(
+        'one backend replica, and 2 are running',
+      ),
     });
     expect(runtime.starts).toHaveLength(0);
   });
@@ -239,7 +292,9 @@ describe('PreviewManager', () => {
     await previews.environmentChanged(torn);
     expect(runtime.running[0].stopped).toBe(true);
     expect(existsSync(join(dataDirectory, 'e1'))).toBe(false);
-    expect(previews.isRunnerKey('e1', runtime.starts[0].env!.AWS_ACCESS_KEY_ID)).toBe(false);
+    expect(
+      previews.isRunnerKey('e1', runtime.starts[0].env!.AWS_ACCESS_KEY_ID),
+    ).toBe(false);
   });
 
   it('discards the previews of environments that are gone on the next sweep (expiry)', async () => {
@@ -268,7 +323,10 @@ describe('PreviewManager', () => {
     runtime.running[0].kill(134);
     let status = await previews.status('e1');
     expect(status.state).toBe('restarting');
-    expect(status.lastExit).toMatchObject({ code: 134, lastLogLines: ['out of memory'] });
+    expect(status.lastExit).toMatchObject({
+      code: 134,
+      lastLogLines: ['out of memory'],
+    });
     expect(status.reason).toMatch(/died \(code 134\)/);
     await waitFor(() => runtime.starts.length === 2);
     expect((await previews.status('e1')).state).toBe('running');
@@ -287,10 +345,15 @@ describe('PreviewManager', () => {
 
   it('reports a preview that cannot start as failed with the reason, and tries again on next use', async () => {
     const previews = manager();
-    runtime.failNext = new Error('handler file functions/message/index.js is missing');
+    runtime.failNext = new Error(
+      'handler file functions/message/index.js is missing',
+    );
     await expect(previews.ensureRunning('e1')).rejects.toThrow('is missing');
     const status = await previews.status('e1');
-    expect(status).toMatchObject({ state: 'failed', reason: expect.stringContaining('is missing') });
+    expect(status).toMatchObject({
+      state: 'failed',
+      reason: expect.stringContaining('is missing'),
+    });
     await previews.ensureRunning('e1');
     expect((await previews.status('e1')).state).toBe('running');
   });

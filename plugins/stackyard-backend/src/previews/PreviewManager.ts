@@ -24,7 +24,9 @@ export class TooManyPreviewsError extends Error {
 
 /** Options of {@link PreviewManager}. */
 export type PreviewManagerOptions = {
-  environments: { getEnvironment(id: string): Promise<Environment | undefined> };
+  environments: {
+    getEnvironment(id: string): Promise<Environment | undefined>;
+  };
   targets: ReadonlyMap<string, Target>;
   source: PreviewSource;
   start: StartPreview;
@@ -377,7 +379,11 @@ export class PreviewManager {
   private exited(
     slot: Slot,
     environment: Environment,
-    info: { code: number | null; signal: string | null; lastLogLines: string[] },
+    info: {
+      code: number | null;
+      signal: string | null;
+      lastLogLines: string[];
+    },
   ): void {
     slot.running = undefined;
     if (slot.stopping || this.closed) return;

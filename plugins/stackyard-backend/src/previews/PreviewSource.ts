@@ -95,7 +95,9 @@ export class LocalRepositorySource implements PreviewSource {
   }
 
   private constructor(
-    private readonly options: Parameters<typeof LocalRepositorySource.create>[0],
+    private readonly options: Parameters<
+      typeof LocalRepositorySource.create
+    >[0],
   ) {}
 
   async prepare(
@@ -121,10 +123,21 @@ export class LocalRepositorySource implements PreviewSource {
     const cacheFile = join(workDir, 'synthesized.json');
     const key = `${environment.commit}/${environment.prefix}/${environment.stage}`;
     const cached = await readFile(cacheFile, 'utf8')
-      .then(text => JSON.parse(text) as { key: string; manifest: unknown; template: unknown })
+      .then(
+        text =>
+          JSON.parse(text) as {
+            key: string;
+            manifest: unknown;
+            template: unknown;
+          },
+      )
       .catch(() => undefined);
     if (cached?.key === key) {
-      return { checkoutDir, manifest: cached.manifest, template: cached.template };
+      return {
+        checkoutDir,
+        manifest: cached.manifest,
+        template: cached.template,
+      };
     }
     const { manifest, template } = await this.options.synthesize({
       appDir: checkoutDir,

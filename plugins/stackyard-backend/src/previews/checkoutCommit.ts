@@ -21,9 +21,7 @@ export async function checkoutCommit(options: {
     throw new Error(`commit ${JSON.stringify(commit)} is not a git commit id`);
   }
   if (existsSync(checkoutDir)) {
-    const head = await git(['rev-parse', 'HEAD'], checkoutDir).catch(
-      () => '',
-    );
+    const head = await git(['rev-parse', 'HEAD'], checkoutDir).catch(() => '');
     const status = head
       ? await git(['status', '--porcelain'], checkoutDir).catch(() => 'x')
       : 'x';

@@ -26,7 +26,10 @@ export type Previews = {
   manager: PreviewManager;
   /** For the preview socket host. */
   sockets: {
-    integration: (environmentId: string, fn: string) => ReturnType<typeof previewIntegration>;
+    integration: (
+      environmentId: string,
+      fn: string,
+    ) => ReturnType<typeof previewIntegration>;
     isRunnerKey(environmentId: string, key: string): boolean;
   };
   close(): Promise<void>;
@@ -52,7 +55,9 @@ export function createPreviews(options: {
   socketsPath(environmentId: string): string;
 }): Previews {
   const logger = options.logger.child({ component: 'previews' });
-  const synthesizer = options.synthesize ? undefined : createCheckoutSynthesizer();
+  const synthesizer = options.synthesize
+    ? undefined
+    : createCheckoutSynthesizer();
   const manager = PreviewManager.create({
     environments: options.environments,
     targets: options.targets,

@@ -1,5 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Environment, Operation } from '@stackyard/plugin-stackyard-common';
+import type {
+  Environment,
+  Operation,
+} from '@stackyard/plugin-stackyard-common';
 import type { EnvironmentNotifier } from '../notify/EnvironmentNotifier';
 
 /** What follows environment changes besides the browsers. */
@@ -21,11 +24,13 @@ export function followEnvironments(
 ): EnvironmentNotifier {
   const follow = async (environment: Environment) => {
     for (const follower of followers()) {
-      await follower.environmentChanged(environment).catch(error =>
-        logger.warn(
-          `Could not follow the change of ${environment.stackName} (${environment.id}): ${error}`,
-        ),
-      );
+      await follower
+        .environmentChanged(environment)
+        .catch(error =>
+          logger.warn(
+            `Could not follow the change of ${environment.stackName} (${environment.id}): ${error}`,
+          ),
+        );
     }
   };
   return {

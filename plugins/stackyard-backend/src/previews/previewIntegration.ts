@@ -19,7 +19,11 @@ export class PreviewHandlerError extends Error {
 export function previewIntegration(options: {
   environmentId: string;
   fn: string;
-  invoke(environmentId: string, fn: string, event: unknown): Promise<InvokeResult>;
+  invoke(
+    environmentId: string,
+    fn: string,
+    event: unknown,
+  ): Promise<InvokeResult>;
 }): Integration {
   const { environmentId, fn } = options;
   const integration = moduleIntegration({

@@ -36,10 +36,14 @@ function conforms(method: string, path: string, res: request.Response) {
 }
 
 function git(cwd: string, ...args: string[]) {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd,
-    encoding: 'utf8',
-  }).trim();
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  ).trim();
 }
 
 describe.each(databases.eachSupportedId())(
@@ -98,7 +102,11 @@ describe.each(databases.eachSupportedId())(
                   'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
                 },
               },
-              spec: { type: 'service', owner: 'user:default/ada', lifecycle: 'experimental' },
+              spec: {
+                type: 'service',
+                owner: 'user:default/ada',
+                lifecycle: 'experimental',
+              },
             },
           ],
         }),
@@ -148,7 +156,9 @@ describe.each(databases.eachSupportedId())(
       expect(runtime.starts[0].env?.WEBSOCKET_CALLBACK_URL).toMatch(
         new RegExp(`/sockets/${id}/dev$`),
       );
-      const audit = replica.auditEvents.find(e => e.eventId === 'environment-invoke');
+      const audit = replica.auditEvents.find(
+        e => e.eventId === 'environment-invoke',
+      );
       expect(audit).toMatchObject({
         outcome: 'success',
         meta: { actor: 'user:default/ada', environmentId: id },
@@ -171,7 +181,11 @@ describe.each(databases.eachSupportedId())(
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         ok: false,
-        error: { name: 'TypeError', message: 'worker exploded', stack: expect.stringContaining('worker exploded') },
+        error: {
+          name: 'TypeError',
+          message: 'worker exploded',
+          stack: expect.stringContaining('worker exploded'),
+        },
       });
       await replica.previews?.close();
     });
@@ -215,9 +229,15 @@ describe.each(databases.eachSupportedId())(
           .send(body as object);
       expect((await invoke(id, { function: 'nope' })).status).toBe(400);
       expect((await invoke(id, { function: '../x' })).status).toBe(400);
-      expect((await invoke(id, { function: 'intake', extra: 1 })).status).toBe(400);
+      expect((await invoke(id, { function: 'intake', extra: 1 })).status).toBe(
+        400,
+      );
       expect(
-        (await invoke('00000000-0000-4000-8000-000000000000', { function: 'intake' })).status,
+        (
+          await invoke('00000000-0000-4000-8000-000000000000', {
+            function: 'intake',
+          })
+        ).status,
       ).toBe(404);
       const noCommit = await register('qa', {});
       const refused = await invoke(noCommit, { function: 'intake' });
@@ -236,9 +256,15 @@ describe.each(databases.eachSupportedId())(
           .set('Authorization', adaHeader)
           .send({ function: 'intake' });
       expect((await invoke(first)).status).toBe(200);
-      const refused = conforms('POST', '/environments/{id}/invoke', await invoke(second));
+      const refused = conforms(
+        'POST',
+        '/environments/{id}/invoke',
+        await invoke(second),
+      );
       expect(refused.status).toBe(429);
-      expect(refused.body.error.message).toContain('stackyard.previews.maxRunning');
+      expect(refused.body.error.message).toContain(
+        'stackyard.previews.maxRunning',
+      );
       await replica.previews?.close();
     });
 
@@ -248,7 +274,9 @@ describe.each(databases.eachSupportedId())(
       const before = conforms(
         'GET',
         '/environments/{id}/logs',
-        await request(replica.app).get(`/environments/${id}/logs`).set('Authorization', adaHeader),
+        await request(replica.app)
+          .get(`/environments/${id}/logs`)
+          .set('Authorization', adaHeader),
       );
       expect(before.body).toMatchObject({ state: 'sleeping', functions: [] });
       await request(replica.app)
@@ -258,10 +286,15 @@ describe.each(databases.eachSupportedId())(
       const after = conforms(
         'GET',
         '/environments/{id}/logs',
-        await request(replica.app).get(`/environments/${id}/logs`).set('Authorization', adaHeader),
+        await request(replica.app)
+          .get(`/environments/${id}/logs`)
+          .set('Authorization', adaHeader),
       );
       expect(after.body.state).toBe('running');
-      expect(after.body.functions.find((f: { name: string }) => f.name === 'intake').lines[0].text).toContain('j-2');
+      expect(
+        after.body.functions.find((f: { name: string }) => f.name === 'intake')
+          .lines[0].text,
+      ).toContain('j-2');
       expect(after.body.tables).toEqual([{ name: 'connections', items: 0 }]);
 
       const teardown = await request(replica.app)

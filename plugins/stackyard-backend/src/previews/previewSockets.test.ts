@@ -46,10 +46,14 @@ describe.each(databases.eachSupportedId())(
       const repoDir = join(root, 'repos', 'orders');
       mkdirSync(repoDir, { recursive: true });
       const git = (...args: string[]) =>
-        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-          cwd: repoDir,
-          encoding: 'utf8',
-        }).trim();
+        execFileSync(
+          'git',
+          ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
+          {
+            cwd: repoDir,
+            encoding: 'utf8',
+          },
+        ).trim();
       git('init', '-q', '-b', 'main');
       writeFileSync(join(repoDir, 'stackyard.yaml'), 'service: {}\n');
       git('add', '.');
@@ -57,7 +61,11 @@ describe.each(databases.eachSupportedId())(
       const commit = git('rev-parse', 'HEAD');
 
       let port = 0;
-      const events: Array<{ routeKey: string; domainName: string; stage: string }> = [];
+      const events: Array<{
+        routeKey: string;
+        domainName: string;
+        stage: string;
+      }> = [];
       const runtime = fakePreviewRuntime({
         connection: event => {
           events.push(event.requestContext);
@@ -70,11 +78,17 @@ describe.each(databases.eachSupportedId())(
           // Authorization whose access key id is the runner's key.
           const callback = new URL(options.env!.WEBSOCKET_CALLBACK_URL);
           const res = await fetch(
-            `http://127.0.0.1:${port}${callback.pathname}/@connections/${encodeURIComponent(event.requestContext.connectionId)}`,
+            `http://127.0.0.1:${port}${
+              callback.pathname
+            }/@connections/${encodeURIComponent(
+              event.requestContext.connectionId,
+            )}`,
             {
               method: 'POST',
               headers: {
-                authorization: `AWS4-HMAC-SHA256 Credential=${options.env!.AWS_ACCESS_KEY_ID}/20261130/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00`,
+                authorization: `AWS4-HMAC-SHA256 Credential=${
+                  options.env!.AWS_ACCESS_KEY_ID
+                }/20261130/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00`,
               },
               body: JSON.stringify({ echo: body.data }),
             },
@@ -102,7 +116,11 @@ describe.each(databases.eachSupportedId())(
                   'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
                 },
               },
-              spec: { type: 'service', owner: 'user:default/ada', lifecycle: 'experimental' },
+              spec: {
+                type: 'service',
+                owner: 'user:default/ada',
+                lifecycle: 'experimental',
+              },
             },
           ],
         }),
@@ -136,9 +154,12 @@ describe.each(databases.eachSupportedId())(
         .post(`/environments/${id}/sockets/connection-key`)
         .set('Authorization', adaHeader);
 
-      const outcome = await openSocket(`ws://127.0.0.1:${port}/sockets/${id}/dev`, {
-        protocols: [`stackyard-key.${keyBody.key}`, 'stackyard.v1'],
-      });
+      const outcome = await openSocket(
+        `ws://127.0.0.1:${port}/sockets/${id}/dev`,
+        {
+          protocols: [`stackyard-key.${keyBody.key}`, 'stackyard.v1'],
+        },
+      );
       expect(outcome.kind).toBe('open');
       if (outcome.kind !== 'open') return;
       const ws = outcome.ws;
@@ -153,16 +174,22 @@ describe.each(databases.eachSupportedId())(
       // A handler that throws fails the message as API Gateway fails a Lambda error.
       const failure = nextMessage(ws);
       ws.send(JSON.stringify({ crash: true }));
-      expect(JSON.parse(await failure)).toMatchObject({ message: 'Internal server error' });
+      expect(JSON.parse(await failure)).toMatchObject({
+        message: 'Internal server error',
+      });
 
       // Another key is refused for @connections.
-      const forged = await fetch(`http://127.0.0.1:${port}/sockets/${id}/dev/@connections/x`, {
-        method: 'POST',
-        headers: {
-          authorization: 'AWS4-HMAC-SHA256 Credential=SYPforged/20261130/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00',
+      const forged = await fetch(
+        `http://127.0.0.1:${port}/sockets/${id}/dev/@connections/x`,
+        {
+          method: 'POST',
+          headers: {
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=SYPforged/20261130/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00',
+          },
+          body: 'x',
         },
-        body: 'x',
-      });
+      );
       expect(forged.status).toBe(403);
 
       const teardown = await request(server)
@@ -171,9 +198,12 @@ describe.each(databases.eachSupportedId())(
       expect(teardown.status).toBe(202);
       await closed(ws);
       expect(runtime.stopped).toHaveLength(1);
-      const after = await openSocket(`ws://127.0.0.1:${port}/sockets/${id}/dev`, {
-        protocols: [`stackyard-key.${keyBody.key}`, 'stackyard.v1'],
-      });
+      const after = await openSocket(
+        `ws://127.0.0.1:${port}/sockets/${id}/dev`,
+        {
+          protocols: [`stackyard-key.${keyBody.key}`, 'stackyard.v1'],
+        },
+      );
       expect(after).toMatchObject({ kind: 'refused', status: 404 });
       await replica.previews?.close();
       await replica.sockets.close();

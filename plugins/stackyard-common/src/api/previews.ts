@@ -110,8 +110,7 @@ export const previewLogsResponseSchema = z
         lastLogLines: z.array(z.string()),
       })
       .meta({
-        description:
-          'The last time the runner died, with its last log lines.',
+        description: 'The last time the runner died, with its last log lines.',
       })
       .optional(),
     queues: z

@@ -33,12 +33,19 @@ export function readPreviewsConfig(config: Config): PreviewsConfig {
   const dir = config.getOptionalString('stackyard.previews.dataDirectory');
   return {
     idleMs:
-      positiveInteger(config, 'stackyard.previews.idleMinutes', 15, 7 * 24 * 60) *
-      60_000,
-    maxRunning: positiveInteger(config, 'stackyard.previews.maxRunning', 5, 1000),
+      positiveInteger(
+        config,
+        'stackyard.previews.idleMinutes',
+        15,
+        7 * 24 * 60,
+      ) * 60_000,
+    maxRunning: positiveInteger(
+      config,
+      'stackyard.previews.maxRunning',
+      5,
+      1000,
+    ),
     memoryMb: positiveInteger(config, 'stackyard.previews.memoryMb', 128, 8192),
-    dataDirectory: dir
-      ? resolve(dir)
-      : join(tmpdir(), 'stackyard-previews'),
+    dataDirectory: dir ? resolve(dir) : join(tmpdir(), 'stackyard-previews'),
   };
 }

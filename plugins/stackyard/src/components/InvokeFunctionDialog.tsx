@@ -21,7 +21,8 @@ function parsePayload(text: string): { value?: unknown; problem?: string } {
   }
 }
 
-const pretty = (value: unknown) => JSON.stringify(value, null, 2) ?? 'undefined';
+const pretty = (value: unknown) =>
+  JSON.stringify(value, null, 2) ?? 'undefined';
 
 /**
  * Invokes one function of a local preview with a JSON payload and shows
@@ -69,7 +70,13 @@ export function InvokeFunctionDialog(props: {
   };
 
   return (
-    <Dialog open onClose={onClose} aria-labelledby={titleId} fullWidth maxWidth="md">
+    <Dialog
+      open
+      onClose={onClose}
+      aria-labelledby={titleId}
+      fullWidth
+      maxWidth="md"
+    >
       <DialogTitle id={titleId}>Invoke a function</DialogTitle>
       <DialogContent>
         <TextField
@@ -108,18 +115,25 @@ export function InvokeFunctionDialog(props: {
           <section aria-label="Invocation result" data-testid="invoke-result">
             {outcome.ok ? (
               <Alert severity="success">
-                {outcome.function} returned in {Math.round(outcome.durationMs)} ms
+                {outcome.function} returned in {Math.round(outcome.durationMs)}{' '}
+                ms
               </Alert>
             ) : (
               <Alert severity="error">
-                {outcome.function} failed in {Math.round(outcome.durationMs)} ms:{' '}
-                {outcome.error?.name}: {outcome.error?.message}
+                {outcome.function} failed in {Math.round(outcome.durationMs)}{' '}
+                ms: {outcome.error?.name}: {outcome.error?.message}
               </Alert>
             )}
             <Typography variant="subtitle2" component="h5">
               {outcome.ok ? 'Result' : 'Stack'}
             </Typography>
-            <pre style={{ whiteSpace: 'pre-wrap', maxHeight: 300, overflow: 'auto' }}>
+            <pre
+              style={{
+                whiteSpace: 'pre-wrap',
+                maxHeight: 300,
+                overflow: 'auto',
+              }}
+            >
               {outcome.ok
                 ? pretty(outcome.result)
                 : outcome.error?.stack ?? outcome.error?.message}

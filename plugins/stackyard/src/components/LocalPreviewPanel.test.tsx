@@ -4,7 +4,10 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { stackyardApiRef } from '../api/StackyardApi';
 import { anEnvironment, mockStackyardApi } from '../__testUtils__/fixtures';
-import { findPermittedButton, permissionApi } from '../__testUtils__/permissions';
+import {
+  findPermittedButton,
+  permissionApi,
+} from '../__testUtils__/permissions';
 import { LocalPreviewPanel } from './LocalPreviewPanel';
 
 // usePermission caches decisions per resource, so each test has its own entity.
@@ -24,7 +27,12 @@ function setup(allowed: boolean) {
       {
         name: 'worker',
         lines: [
-          { fn: 'worker', stream: 'stdout', text: 'wrote job j-1', at: '2026-11-30T12:00:01Z' },
+          {
+            fn: 'worker',
+            stream: 'stdout',
+            text: 'wrote job j-1',
+            at: '2026-11-30T12:00:01Z',
+          },
         ],
       },
       { name: 'intake', lines: [] },
@@ -42,7 +50,10 @@ function setup(allowed: boolean) {
       {
         apis: [
           [stackyardApiRef, api],
-          [permissionApiRef, permissionApi(allowed, 'stackyard.environment.invoke')],
+          [
+            permissionApiRef,
+            permissionApi(allowed, 'stackyard.environment.invoke'),
+          ],
         ],
       },
     );
@@ -53,10 +64,20 @@ describe('LocalPreviewPanel', () => {
   it('shows the state, queue depths, table item counts and recent log lines per function', async () => {
     const { render } = setup(true);
     await render();
-    expect(await screen.findByTestId('preview-state')).toHaveTextContent('running');
-    expect(screen.getByRole('row', { name: /queue jobs \(dead letters: jobs-dlq\) 3 1/ })).toBeInTheDocument();
-    expect(screen.getByRole('row', { name: /table items 7/ })).toBeInTheDocument();
-    expect(screen.getByLabelText('Recent log lines of worker')).toHaveTextContent('wrote job j-1');
+    expect(await screen.findByTestId('preview-state')).toHaveTextContent(
+      'running',
+    );
+    expect(
+      screen.getByRole('row', {
+        name: /queue jobs \(dead letters: jobs-dlq\) 3 1/,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('row', { name: /table items 7/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('Recent log lines of worker'),
+    ).toHaveTextContent('wrote job j-1');
   });
 
   it('lets an owner invoke a function and shows the result and duration', async () => {
@@ -91,7 +112,11 @@ describe('LocalPreviewPanel', () => {
     api.invokeFunction.mockResolvedValue({
       function: 'worker',
       ok: false,
-      error: { name: 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at handler (index.js:3:9)' },
+      error: {
+        name: 'TypeError',
+        message: 'boom',
+        stack: 'TypeError: boom\n    at handler (index.js:3:9)',
+      },
       durationMs: 3,
     });
     await render();
@@ -113,6 +138,8 @@ describe('LocalPreviewPanel', () => {
     const { render } = setup(false);
     await render();
     const button = await screen.findByRole('button', { name: 'Invoke' });
-    await waitFor(() => expect(button).toHaveAttribute('aria-disabled', 'true'));
+    await waitFor(() =>
+      expect(button).toHaveAttribute('aria-disabled', 'true'),
+    );
   });
 });

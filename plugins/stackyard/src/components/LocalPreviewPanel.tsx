@@ -77,10 +77,20 @@ function FunctionLogs(props: { logs: PreviewLogs }) {
           </Typography>
           <pre
             aria-label={`Recent log lines of ${f.name}`}
-            style={{ whiteSpace: 'pre-wrap', maxHeight: 200, overflow: 'auto', margin: 0 }}
+            style={{
+              whiteSpace: 'pre-wrap',
+              maxHeight: 200,
+              overflow: 'auto',
+              margin: 0,
+            }}
           >
             {f.lines
-              .map(l => `${l.at.slice(11, 19)} ${l.stream === 'stderr' ? '!' : ' '} ${l.text}`)
+              .map(
+                l =>
+                  `${l.at.slice(11, 19)} ${l.stream === 'stderr' ? '!' : ' '} ${
+                    l.text
+                  }`,
+              )
               .join('\n')}
           </pre>
         </Box>
@@ -108,7 +118,12 @@ export function LocalPreviewPanel(props: {
   const headingId = `local-preview-${environmentId}`;
   return (
     <Box component="section" aria-labelledby={headingId} mt={2}>
-      <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 8 }}
+      >
         <Typography variant="subtitle2" component="h4" id={headingId}>
           Local preview
         </Typography>
@@ -140,7 +155,8 @@ export function LocalPreviewPanel(props: {
         <details>
           <summary>
             The runner last died at {logs.lastExit.at} (
-            {logs.lastExit.signal ?? `code ${logs.lastExit.code}`}); its last lines
+            {logs.lastExit.signal ?? `code ${logs.lastExit.code}`}); its last
+            lines
           </summary>
           <pre style={{ whiteSpace: 'pre-wrap' }}>
             {logs.lastExit.lastLogLines.join('\n')}
@@ -162,7 +178,9 @@ export function LocalPreviewPanel(props: {
       {invoking && (
         <InvokeFunctionDialog
           environmentId={environmentId}
-          functions={logs?.functions.map(f => f.name).filter(n => n !== 'runner') ?? []}
+          functions={
+            logs?.functions.map(f => f.name).filter(n => n !== 'runner') ?? []
+          }
           onClose={() => setInvoking(false)}
           onInvoked={refresh}
         />

@@ -47,7 +47,11 @@ export function usePreviewLogs(
     } catch (e) {
       if (!mounted.current || request !== latest.current) return;
       const forbidden = (e as { status?: number }).status === 403;
-      setState(s => ({ ...s, forbidden, error: forbidden ? undefined : (e as Error) }));
+      setState(s => ({
+        ...s,
+        forbidden,
+        error: forbidden ? undefined : (e as Error),
+      }));
     }
   }, [api, environmentId]);
 

@@ -1,0 +1,163 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createTestDatabases } from '@stackyard/test-support';
+import { LoopbackAws } from '@stackyard/test-support/aws';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { localPreview } from '../__testUtils__/localPreview';
+import { permissionsByOwnership } from '../__testUtils__/ownership';
+import { createReplica } from '../__testUtils__/replica';
+
+jest.setTimeout(120_000);
+
+// On SQLite only: the database plays no part in what runs; the routes and
+// lifecycle are tested on both databases with the runtime double.
+const databases = createTestDatabases();
+
+// eslint-disable-next-line no-restricted-syntax
+const skeleton = resolve(
+  __dirname,
+  '../../../../templates/serverless-service/skeleton',
+);
+
+const MANIFEST = `service:
+  name: orders
+  project: orders
+  costCenter: cc-1234
+  owner: component:default/orders
+functions:
+  intake:
+    handler: index.handler
+    code: functions/intake
+    timeout: 10
+    memorySize: 256
+    reservedConcurrency: 5
+  worker:
+    handler: index.handler
+    code: functions/worker
+    timeout: 30
+    memorySize: 256
+    reservedConcurrency: 5
+queues:
+  jobs:
+    consumer: worker
+    senders: [intake]
+    maxReceiveCount: 3
+tables:
+  items:
+    partitionKey: { name: id, type: string }
+    writers: [worker]
+`;
+
+describe('a local preview on the real runtime (serverless template handlers, loopback AWS unused)', () => {
+  it('invokes intake from the published commit; the worker takes the job from the queue and writes the item', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'preview-real-'));
+    const aws = await LoopbackAws.start();
+    try {
+      const repoDir = join(root, 'repos', 'orders');
+      cpSync(join(skeleton, 'functions'), join(repoDir, 'functions'), {
+        recursive: true,
+      });
+      writeFileSync(join(repoDir, 'stackyard.yaml'), MANIFEST);
+      const git = (...args: string[]) =>
+        execFileSync(
+          'git',
+          ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
+          {
+            cwd: repoDir,
+            encoding: 'utf8',
+          },
+        ).trim();
+      git('init', '-q', '-b', 'main');
+      git('add', '.');
+      git('commit', '-q', '-m', 'first');
+      const commit = git('rev-parse', 'HEAD');
+
+      const replica = await createReplica({
+        knex: await databases.init('SQLITE_3'),
+        server: aws,
+        permissions: permissionsByOwnership({
+          'component:default/orders': ['user:default/ada'],
+        }).permissions,
+        localPublishDirectory: join(root, 'repos'),
+        catalog: catalogServiceMock({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'orders',
+                annotations: {
+                  'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
+                },
+              },
+              spec: {
+                type: 'service',
+                owner: 'user:default/ada',
+                lifecycle: 'experimental',
+              },
+            },
+          ],
+        }),
+        previews: { config: { dataDirectory: join(root, 'data') } },
+      });
+      try {
+        const registered = await request(replica.app)
+          .post('/environments')
+          .set('Authorization', mockCredentials.service.header())
+          .send({ ...localPreview(), commit });
+        const id = registered.body.environment.id;
+        const ada = mockCredentials.user.header('user:default/ada');
+
+        const invoked = await request(replica.app)
+          .post(`/environments/${id}/invoke`)
+          .set('Authorization', ada)
+          .send({
+            function: 'intake',
+            payload: { id: 'job-1', payload: { n: 1 } },
+          });
+        expect(invoked.status).toBe(200);
+        expect(invoked.body).toMatchObject({
+          ok: true,
+          result: { accepted: true, id: 'job-1' },
+        });
+
+        let logs: any;
+        for (const until = Date.now() + 30_000; Date.now() < until; ) {
+          logs = (
+            await request(replica.app)
+              .get(`/environments/${id}/logs`)
+              .set('Authorization', ada)
+          ).body;
+          if (logs.tables?.find((t: any) => t.items === 1)) break;
+          await new Promise(r => setTimeout(r, 250));
+        }
+        expect(logs.state).toBe('running');
+        expect(logs.tables).toEqual([expect.objectContaining({ items: 1 })]);
+        expect(logs.queues).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ visible: 0, inFlight: 0 }),
+          ]),
+        );
+
+        const refused = await request(replica.app)
+          .post(`/environments/${id}/invoke`)
+          .set('Authorization', ada)
+          .send({ function: 'intake', payload: { id: 'bad id!' } });
+        expect(refused.body).toMatchObject({
+          ok: true,
+          result: { accepted: false },
+        });
+      } finally {
+        await replica.previews?.close();
+        await replica.sockets.close();
+      }
+    } finally {
+      await aws.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
