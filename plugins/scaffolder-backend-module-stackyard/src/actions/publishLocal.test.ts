@@ -159,6 +159,16 @@ describe('stackyard:publish:local (real git)', () => {
     expect(branches).toBe('main');
   });
 
+  it('publishes nothing in a dry run and outputs an empty commit id', async () => {
+    const ctx = {
+      ...createMockActionContext({ input, workspacePath: workspace.path }),
+      isDryRun: true,
+    };
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('commitHash', '');
+    expect(readdirSync(publishDir)).toEqual([]);
+  });
+
   it('refuses to overwrite an existing repository', async () => {
     await action.handler(
       createMockActionContext({ input, workspacePath: workspace.path }),

@@ -139,7 +139,9 @@ export function createPublishLocalAction(options: {
         ctx.logger.info(
           `Dry run: would publish ${source} to ${remoteUrl} (${branch})`,
         );
-        ctx.output('commitHash', 'dry-run');
+        // Nothing was committed: an empty commit id, which later steps
+        // (stackyard:cdk:deploy's commit) take as "none".
+        ctx.output('commitHash', '');
         return;
       }
       const commitHash = await ctx.checkpoint({
