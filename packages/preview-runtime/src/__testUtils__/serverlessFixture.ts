@@ -6,11 +6,7 @@ import { join, resolve } from 'path';
 
 // eslint-disable-next-line no-restricted-syntax
 const fixtures = resolve(__dirname, '../__fixtures__');
-// eslint-disable-next-line no-restricted-syntax
-const skeleton = resolve(
-  __dirname,
-  '../../../../templates/serverless-service/skeleton',
-);
+const templates = resolve(fixtures, '../../../../templates');
 
 /**
  * A checkout of a service built from the serverless template's handlers
@@ -28,6 +24,7 @@ export async function serverlessFixture(): Promise<{
     mkdtempSync(join(tmpdir(), 'preview-runtime-test-')),
   );
   const checkoutDir = join(root, 'checkout');
+  const skeleton = join(templates, 'serverless-service/skeleton');
   cpSync(join(skeleton, 'functions'), join(checkoutDir, 'functions'), {
     recursive: true,
   });
@@ -47,6 +44,40 @@ export async function serverlessFixture(): Promise<{
     root,
     checkoutDir,
     workDir,
+    template: synth.templates[synth.stackName],
+    manifest,
+  };
+}
+
+/** A checkout of the WebSocket template's handlers and its synthesized template. */
+export async function websocketFixture(): Promise<{
+  root: string;
+  checkoutDir: string;
+  workDir: string;
+  template: unknown;
+  manifest: unknown;
+}> {
+  const root = realpathSync(
+    mkdtempSync(join(tmpdir(), 'preview-runtime-test-')),
+  );
+  const checkoutDir = join(root, 'checkout');
+  cpSync(
+    join(templates, 'websocket-service/skeleton/functions'),
+    join(checkoutDir, 'functions'),
+    { recursive: true },
+  );
+  cpSync(join(fixtures, 'websocket.yaml'), join(checkoutDir, 'stackyard.yaml'));
+  const manifest = loadManifest(join(checkoutDir, 'stackyard.yaml'));
+  const synth = await synthService({
+    appDir: checkoutDir,
+    prefix: 'chat',
+    stage: 'dev',
+    manifest,
+  });
+  return {
+    root,
+    checkoutDir,
+    workDir: join(root, 'work'),
     template: synth.templates[synth.stackName],
     manifest,
   };
