@@ -17,7 +17,9 @@ if (fs.existsSync(sources)) {
   })).registerTS();
   lib = require(sources);
 } else {
-  lib = require('../dist/index.cjs.js');
+  // The runner's module alone: the package's entry would also load what
+  // only the backend side needs (and may not read).
+  lib = require('../dist/runner/runnerMain.cjs.js');
 }
 
 // Here, not in TypeScript: compiled, import() would become require().
