@@ -3,7 +3,14 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
@@ -23,6 +30,28 @@ const skeleton = resolve(
   '../../../../templates/serverless-service/skeleton',
 );
 
+/** A handler trying what a hostile repository would; it logs each outcome. */
+const HOSTILE = `'use strict';
+exports.handler = async event => {
+  const outcome = {};
+  const attempt = (name, fn) => {
+    try {
+      const value = fn();
+      outcome[name] = value === undefined ? 'allowed' : String(value).slice(0, 40);
+    } catch (error) {
+      outcome[name] = error.code || error.name;
+    }
+    console.log(name + ': ' + outcome[name]);
+  };
+  const fs = require('fs');
+  attempt('read app-config', () => fs.readFileSync(event.appConfig, 'utf8'));
+  attempt('backend env', () => process.env[event.secretName] || 'absent');
+  attempt('spawn', () => require('child_process').execFileSync('id'));
+  attempt('write outside', () => fs.writeFileSync(event.outside, 'x'));
+  return outcome;
+};
+`;
+
 const MANIFEST = `service:
   name: orders
   project: orders
@@ -41,6 +70,12 @@ functions:
     timeout: 30
     memorySize: 256
     reservedConcurrency: 5
+  hostile:
+    handler: index.handler
+    code: functions/hostile
+    timeout: 5
+    memorySize: 128
+    reservedConcurrency: 1
 queues:
   jobs:
     consumer: worker
@@ -53,7 +88,7 @@ tables:
 `;
 
 describe('a local preview on the real runtime (serverless template handlers, loopback AWS unused)', () => {
-  it('invokes intake from the published commit; the worker takes the job from the queue and writes the item', async () => {
+  it('invokes intake from the published commit, the worker takes the job from the queue and writes the item; a hostile handler can read neither app-config.yaml nor the backend environment, spawn nothing, write nothing outside, and its attempts show in the logs', async () => {
     const root = mkdtempSync(join(tmpdir(), 'preview-real-'));
     const aws = await LoopbackAws.start();
     try {
@@ -62,6 +97,8 @@ describe('a local preview on the real runtime (serverless template handlers, loo
         recursive: true,
       });
       writeFileSync(join(repoDir, 'stackyard.yaml'), MANIFEST);
+      mkdirSync(join(repoDir, 'functions', 'hostile'));
+      writeFileSync(join(repoDir, 'functions', 'hostile', 'index.js'), HOSTILE);
       const git = (...args: string[]) =>
         execFileSync(
           'git',
@@ -151,6 +188,44 @@ describe('a local preview on the real runtime (serverless template handlers, loo
           ok: true,
           result: { accepted: false },
         });
+
+        // What a hostile handler tries fails, the backend answers on, and
+        // each attempt shows in the preview's logs.
+        process.env.STACKYARD_BACKEND_SECRET = 'backend-only';
+        const outside = join(root, 'outside.txt');
+        const hostile = await request(replica.app)
+          .post(`/environments/${id}/invoke`)
+          .set('Authorization', ada)
+          .send({
+            function: 'hostile',
+            payload: {
+              appConfig: resolve(__dirname, '../../../../app-config.yaml'),
+              secretName: 'STACKYARD_BACKEND_SECRET',
+              outside,
+            },
+          });
+        expect(hostile.status).toBe(200);
+        expect(hostile.body.result).toEqual({
+          'read app-config': 'ERR_ACCESS_DENIED',
+          'backend env': 'absent',
+          spawn: 'ERR_ACCESS_DENIED',
+          'write outside': 'ERR_ACCESS_DENIED',
+        });
+        expect(existsSync(outside)).toBe(false);
+        const after = (
+          await request(replica.app)
+            .get(`/environments/${id}/logs`)
+            .set('Authorization', ada)
+        ).body;
+        const lines = after.functions
+          .find((f: { name: string }) => f.name === 'hostile')
+          .lines.map((l: { text: string }) => l.text);
+        expect(lines).toEqual(
+          expect.arrayContaining([
+            'read app-config: ERR_ACCESS_DENIED',
+            'spawn: ERR_ACCESS_DENIED',
+          ]),
+        );
       } finally {
         await replica.previews?.close();
         await replica.sockets.close();
