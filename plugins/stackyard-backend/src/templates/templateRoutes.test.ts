@@ -185,6 +185,12 @@ describe.each(databases.eachSupportedId())(
         ['component:default/remote', '1.0.0', true],
       ]);
       expect(template.entities.every((e: any) => e.canUpgrade)).toBe(true);
+      expect(template.entities.map((e: any) => e.blockedReason)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        'its repository is not published locally (stackyard:publish:local)',
+      ]);
 
       const asEve = await request(app)
         .get('/templates')

@@ -36,6 +36,20 @@ export type TemplateRoutesOptions = {
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
+/** Why the portal cannot upgrade the entity, if it cannot. */
+function blockedReason(
+  entity: TemplatedEntity,
+  template: CatalogTemplate,
+): string | undefined {
+  if (!entity.repoDir) {
+    return 'its repository is not published locally (stackyard:publish:local)';
+  }
+  if (!template.directory) {
+    return `template "${template.name}" is not registered from a folder the backend can read`;
+  }
+  return undefined;
+}
+
 const isBehind = (version: string | undefined, latest: string | undefined) =>
   Boolean(version && latest && compareVersions(latest, version) === 1);
 
@@ -100,6 +114,7 @@ export function addTemplateRoutes(
       version: entity.version,
       behind: isBehind(entity.version, latest),
       canUpgrade: onTemplate || onEntities[i],
+      blockedReason: blockedReason(entity, template),
       lastUpgrade: lastByEntity.get(lower(entity.entityRef)),
     }));
     return {
@@ -179,15 +194,10 @@ export function addTemplateRoutes(
           }
         }
         const runnable = entities.map(entity => {
-          if (!entity.repoDir || !template.directory) {
+          const reason = blockedReason(entity, template);
+          if (reason || !entity.repoDir || !template.directory) {
             throw new InputError(
-              `Invalid upgrade: ${
-                entity.entityRef
-              } cannot be upgraded from the portal: ${
-                entity.repoDir
-                  ? `template "${name}" is not registered from a folder the backend can read`
-                  : 'its repository is not published locally (stackyard:publish:local)'
-              }`,
+              `Invalid upgrade: ${entity.entityRef} cannot be upgraded from the portal: ${reason}`,
             );
           }
           return {

@@ -96,6 +96,10 @@ export const templateEntitySchema = z
       description:
         'Whether the caller holds `stackyard.template.upgrade` on the entity (or on the template).',
     }),
+    blockedReason: z.string().optional().meta({
+      description:
+        'Why the portal cannot upgrade the entity, e.g. its repository is not published locally.',
+    }),
     lastUpgrade: templateUpgradeSchema.optional(),
   })
   .meta({ id: 'TemplateEntity' });

@@ -138,7 +138,10 @@ export function TemplateSection(props: {
             <TableBody>
               {template.entities.map(entity => {
                 const upgradable =
-                  entity.behind && entity.canUpgrade && !upgrading(entity);
+                  entity.behind &&
+                  entity.canUpgrade &&
+                  !entity.blockedReason &&
+                  !upgrading(entity);
                 const link = infraTab(entity.entityRef);
                 return (
                   <TableRow
@@ -187,6 +190,13 @@ export function TemplateSection(props: {
                           Open upgrade
                         </Button>
                       )}
+                      {entity.behind &&
+                        entity.canUpgrade &&
+                        entity.blockedReason && (
+                          <Typography variant="caption" color="textSecondary">
+                            Cannot be upgraded here: {entity.blockedReason}
+                          </Typography>
+                        )}
                       {entity.behind && !entity.canUpgrade && (
                         <Typography variant="caption" color="textSecondary">
                           Only its owners and the template's owners can upgrade

@@ -214,6 +214,25 @@ describe('TemplatesContent', () => {
     expect(within(orders).queryByRole('checkbox')).not.toBeInTheDocument();
   });
 
+  it('says why the portal cannot upgrade an entity instead of offering it', async () => {
+    const api = mockStackyardApi([]);
+    api.listTemplates.mockResolvedValue({
+      templates: [
+        aTemplate([
+          anEntity({
+            blockedReason: 'its repository is not published locally',
+          }),
+        ]),
+      ],
+    });
+    await renderPage(api);
+    const orders = await waitFor(() => row('component:default/orders'));
+    expect(orders).toHaveTextContent(
+      'Cannot be upgraded here: its repository is not published locally',
+    );
+    expect(within(orders).queryByRole('button')).not.toBeInTheDocument();
+  });
+
   it('says why an upgrade could not start', async () => {
     const api = mockStackyardApi([]);
     api.listTemplates.mockResolvedValue({
