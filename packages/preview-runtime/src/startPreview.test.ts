@@ -217,6 +217,29 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
     ).toBe(true);
   });
 
+  it('does not take what the runner answers on trust, nor buffer a line without end', async () => {
+    const forged = await preview.invoke('probe', { action: 'forge' });
+    expect(forged).toMatchObject({
+      ok: false,
+      error: { name: 'Runtime.InvalidResponse' },
+    });
+    // The forged answers still on their way go to calls of their numbers.
+    await new Promise(r => setTimeout(r, 500));
+    const before = logs.length;
+    expect(await preview.invoke('probe', { action: 'flood' })).toMatchObject({
+      ok: true,
+      result: 'flooded',
+    });
+    const flood = logs.slice(before).filter(l => l.text.startsWith('xxxx'));
+    expect(flood.length).toBeGreaterThan(0);
+    expect(Math.max(...flood.map(l => l.text.length))).toBeLessThanOrEqual(
+      8192,
+    );
+    expect(await preview.invoke('probe', { action: 'echo' })).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('fails a call over its timeout as Lambda does, and the runner goes on', async () => {
     const result = await preview.invoke('probe', { action: 'sleep', ms: 5000 });
     expect(result).toMatchObject({

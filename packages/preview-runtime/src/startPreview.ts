@@ -2,7 +2,8 @@ import { permissionFlags } from '@stackyard/cdk-guardrails/sandbox';
 import { spawn } from 'child_process';
 import { mkdirSync, readFileSync, realpathSync } from 'fs';
 import { join } from 'path';
-import { createInterface } from 'readline';
+import { parseInvokeResult, parseQueues, parseTables } from './answers';
+import { boundedLines } from './boundedLines';
 import { buildPlan } from './plan/buildPlan';
 import type { FromRunner, LogFrame, ToRunner } from './runner/protocol';
 import { MAX_LOG_LINE } from './runner/protocol';
@@ -11,8 +12,6 @@ import { runnerCode } from './sandbox/runnerAccess';
 import type {
   InvokeResult,
   PreviewLogLine,
-  PreviewQueue,
-  PreviewTable,
   RunningPreview,
   StartPreviewOptions,
 } from './types';
@@ -124,12 +123,11 @@ export async function startPreview(
     if (lastLines.length > LAST_LINES) lastLines.shift();
     options.onLog?.({ ...line, at: new Date().toISOString() });
   };
-  createInterface({ input: child.stdout! }).on('line', l =>
+  // Bounded: a runner writing without newlines cannot grow the backend.
+  boundedLines(child.stdout!, MAX_LOG_LINE * 2, l =>
     log(parseLine(l, 'stdout')),
   );
-  createInterface({ input: child.stderr! }).on('line', l =>
-    log(parseLine(l, 'stderr')),
-  );
+  boundedLines(child.stderr!, MAX_LOG_LINE, l => log(parseLine(l, 'stderr')));
 
   const pending = new Map<number, (value: unknown) => void>();
   let nextId = 1;
@@ -140,8 +138,10 @@ export async function startPreview(
   child.on('message', raw => {
     const message = raw as FromRunner;
     if (message?.type === 'answer') {
-      pending.get(message.id)?.(message.value);
+      const answer = pending.get(message.id);
       pending.delete(message.id);
+      // After the lines already in the pipes: what a call logged comes first.
+      if (answer) setImmediate(() => answer(message.value));
     } else {
       ready(message);
     }
@@ -233,6 +233,19 @@ export async function startPreview(
       });
     });
   };
+  const answered = <T>(
+    answer: unknown,
+    parse: (value: unknown) => T | undefined,
+  ): T => {
+    if (answer === undefined)
+      throw new PreviewRuntimeError('the preview runner is not running');
+    const parsed = parse(answer);
+    if (parsed === undefined)
+      throw new PreviewRuntimeError(
+        'the preview runner gave an invalid answer',
+      );
+    return parsed;
+  };
   const gone = (started: number): InvokeResult => ({
     ok: false,
     error: {
@@ -247,26 +260,25 @@ export async function startPreview(
     pid: child.pid!,
     async invoke(fn, event) {
       const started = performance.now();
-      const answer = (await ask({ type: 'invoke', fn, event })) as
-        | InvokeResult
-        | undefined;
-      return answer ?? gone(started);
+      const answer = await ask({ type: 'invoke', fn, event });
+      if (answer === undefined) return gone(started);
+      return (
+        parseInvokeResult(answer) ?? {
+          ok: false,
+          error: {
+            name: 'Runtime.InvalidResponse',
+            message:
+              'the preview runner gave an answer that is not an invocation result',
+          },
+          durationMs: performance.now() - started,
+        }
+      );
     },
     async queues() {
-      const answer = (await ask({ type: 'queues' })) as
-        | PreviewQueue[]
-        | undefined;
-      if (!answer)
-        throw new PreviewRuntimeError('the preview runner is not running');
-      return answer;
+      return answered(await ask({ type: 'queues' }), parseQueues);
     },
     async tables() {
-      const answer = (await ask({ type: 'tables' })) as
-        | PreviewTable[]
-        | undefined;
-      if (!answer)
-        throw new PreviewRuntimeError('the preview runner is not running');
-      return answer;
+      return answered(await ask({ type: 'tables' }), parseTables);
     },
     stop: kill,
   };

@@ -80,6 +80,26 @@ exports.handler = async (event, context) => {
         });
         socket.on('error', reject);
       });
+    case 'forge':
+      // Answers every invocation id it can guess, with what is no result.
+      for (let id = 1; id < 1000; id++)
+        process.send({ type: 'answer', id, value: { ok: 'yes' } });
+      await new Promise(r => setTimeout(r, 200));
+      return 'forged';
+    case 'flood': {
+      // Past the console, straight to the pipe, without a newline.
+      let written = 0;
+      while (written < 16 << 20) {
+        try {
+          written += fs.writeSync(1, 'x'.repeat(1 << 16));
+        } catch (error) {
+          if (error.code !== 'EAGAIN') throw error;
+          await new Promise(r => setTimeout(r, 1));
+        }
+      }
+      fs.writeSync(1, '\n');
+      return 'flooded';
+    }
     case 'sleep':
       await new Promise(r => setTimeout(r, event.ms));
       return 'slept';
