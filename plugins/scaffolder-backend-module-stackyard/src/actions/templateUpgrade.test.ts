@@ -1,5 +1,11 @@
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { ConfigReader } from '@backstage/config';
@@ -126,6 +132,56 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
       version: '1.1.0',
       answers: { owner: 'group:default/team-b', maxJobAgeMinutes: 15 },
     });
+  });
+
+  it("upgrades a repository whose main packs this monorepo's packages (as publish:local's second commit does): the packing stays out of the merge", async () => {
+    const repoPath = await publishOrders(publishDir);
+    const run = (...args: string[]) =>
+      execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
+        cwd: repoPath,
+        env: { ...author, PATH: process.env.PATH },
+      });
+    const pkgFile = join(repoPath, 'package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+    pkg.devDependencies['@stackyard/cdk-guardrails'] =
+      'file:vendor/stackyard/stackyard-cdk-guardrails-0.1.0.tgz';
+    writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+    mkdirSync(join(repoPath, 'vendor/stackyard'), { recursive: true });
+    writeFileSync(
+      join(repoPath, 'vendor/stackyard/stackyard-cdk-guardrails-0.1.0.tgz'),
+      'tarball',
+    );
+    writeFileSync(
+      join(repoPath, 'package-lock.json'),
+      '{"lockfileVersion":3}\n',
+    );
+    run('add', '--all');
+    run(
+      'commit',
+      '--quiet',
+      '-m',
+      "Pack this monorepo's packages into vendor/stackyard",
+    );
+    const show = (ref: string, path: string) =>
+      git(['-C', repoPath, 'show', `${ref}:${path}`]);
+    const ctx = createMockActionContext({
+      input: { repoName: 'orders', runTests: false },
+      workspacePath: publishDir,
+    });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('conflicts', []);
+    expect(ctx.output).toHaveBeenCalledWith('policyPassed', true);
+    const branch = 'stackyard/upgrade-1.1.0';
+    for (const file of [
+      'package.json',
+      'package-lock.json',
+      'vendor/stackyard/stackyard-cdk-guardrails-0.1.0.tgz',
+    ]) {
+      expect(await show(branch, file)).toBe(await show('main', file));
+    }
+    expect(await show(branch, 'stackyard.yaml')).toContain(
+      'maxMessageAgeMinutes: 15',
+    );
   });
 
   it.each([
