@@ -8,6 +8,8 @@ export const awsTarget = {
   name: 'e2e-aws',
   accountId: '123456789012',
   region: 'eu-west-1',
+  // The wizard offers only these of a template's stages on this target.
+  stages: ['preview', 'staging', 'prod'],
 } as const;
 
 /** globalSetup publishes the loopback endpoint's URL here for the tests. */
