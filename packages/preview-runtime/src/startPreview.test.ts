@@ -49,10 +49,11 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
   });
 
   it('lists the manifest functions and the template queues and tables', async () => {
-    expect(preview.functions).toEqual(['intake', 'worker', 'probe']);
+    expect(preview.functions).toEqual(['intake', 'worker', 'probe', 'esm']);
     expect(await preview.tables()).toEqual([{ name: 'items', items: 0 }]);
     const queues = await preview.queues();
     expect(queues.map(q => q.name).sort()).toEqual([
+      'esm-dlq',
       'intake-dlq',
       'jobs',
       'jobs-dlq',
@@ -71,6 +72,13 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
     const result = await preview.invoke('intake', { id: 'bad id', payload: 1 });
     expect(result).toMatchObject({ ok: true, result: { accepted: false } });
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('loads an ES module handler (.mjs)', async () => {
+    expect(await preview.invoke('esm', { n: 1 })).toMatchObject({
+      ok: true,
+      result: { esm: true, event: { n: 1 } },
+    });
   });
 
   it('reports a thrown error with its name, message and stack, and logs it under the function', async () => {

@@ -28,9 +28,11 @@ export async function serverlessFixture(): Promise<{
   cpSync(join(skeleton, 'functions'), join(checkoutDir, 'functions'), {
     recursive: true,
   });
-  cpSync(join(fixtures, 'probe'), join(checkoutDir, 'functions', 'probe'), {
-    recursive: true,
-  });
+  for (const name of ['probe', 'esm']) {
+    cpSync(join(fixtures, name), join(checkoutDir, 'functions', name), {
+      recursive: true,
+    });
+  }
   cpSync(join(fixtures, 'stackyard.yaml'), join(checkoutDir, 'stackyard.yaml'));
   const manifest = loadManifest(join(checkoutDir, 'stackyard.yaml'));
   const synth = await synthService({
