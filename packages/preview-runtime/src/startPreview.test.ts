@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'fs';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { serverlessFixture } from './__testUtils__/serverlessFixture';
 import { startPreview } from './startPreview';
@@ -166,6 +166,18 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
       ok: false,
       error: { message: expect.stringContaining('restricted') },
     });
+    // The backend's database files and its environment (through /proc).
+    mkdirSync(join(fixture.root, 'sqlite'), { recursive: true });
+    writeFileSync(join(fixture.root, 'sqlite', 'stackyard.sqlite'), 'data');
+    for (const path of [
+      join(fixture.root, 'sqlite', 'stackyard.sqlite'),
+      `/proc/${process.pid}/environ`,
+      `/proc/${preview.pid}/environ`,
+    ]) {
+      expect(
+        await preview.invoke('probe', { action: 'read', path }),
+      ).toMatchObject({ ok: false });
+    }
     // node_modules beyond the runtime's own packages, and the repository around them.
     const nodeModules = resolve(
       require.resolve('@aws-sdk/client-sqs'),
