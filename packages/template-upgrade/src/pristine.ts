@@ -14,6 +14,8 @@ export async function commitRender(options: {
   template: TemplateVersion;
   answers: Record<string, unknown>;
   overrides?: Record<string, unknown>;
+  /** Rendered files to leave out of the commit. */
+  omit?: readonly string[];
   parent?: string;
   message: string;
   author: { name: string; email: string };
@@ -29,6 +31,9 @@ export async function commitRender(options: {
       overrides: options.overrides,
       outDir,
     });
+    for (const path of options.omit ?? []) {
+      rmSync(join(outDir, path), { force: true });
+    }
     // A private index and the render as work tree: the tree of the render.
     const env = { GIT_INDEX_FILE: index, GIT_WORK_TREE: outDir };
     await git(['--git-dir', join(repo, '.git'), 'add', '--all', '--', '.'], {

@@ -14,6 +14,7 @@ import {
 import { checkPolicy } from './checkPolicy';
 import { commitRender } from './pristine';
 import { findTemplateVersion } from './renderTemplate';
+import { inferOrigin } from './inferOrigin';
 import { defaultTestEnv, runServiceTests } from './runServiceTests';
 import {
   TemplateOrigin,
@@ -43,6 +44,15 @@ async function refExists(repo: string, ref: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+async function showFile(repo: string, ref: string, path: string) {
+  try {
+    return await git(['show', `${ref}:${path}`], { cwd: repo });
+  } catch (e) {
+    if (e instanceof GitError) return undefined;
+    throw e;
   }
 }
 
@@ -120,17 +130,34 @@ export async function upgradeService(
         throw new InputError(`The repository has no branch ${base}`);
       }
       const hasPristine = await refExists(clone, `origin/${PRISTINE_BRANCH}`);
+      const recorded = await readOriginAt(clone, `origin/${base}`);
       const origin: TemplateOrigin | undefined =
-        (await readOriginAt(clone, `origin/${base}`)) ??
+        recorded ??
         (hasPristine
           ? await readOriginAt(clone, `origin/${PRISTINE_BRANCH}`)
-          : undefined);
+          : inferOrigin({
+              catalogInfo: await showFile(
+                clone,
+                `origin/${base}`,
+                'catalog-info.yaml',
+              ),
+              manifest: await showFile(
+                clone,
+                `origin/${base}`,
+                'stackyard.yaml',
+              ),
+            }));
       if (!origin) {
         throw new InputError(
-          `The repository records no template origin (${ORIGIN_FILE} on ${base}): adopt it first, naming its template, version and answers`,
+          `The repository records no template origin (${ORIGIN_FILE} on ${base}, or a stackyard.io/template annotation in catalog-info.yaml): adopt it first, naming its template, version and answers`,
         );
       }
-      return { base, hasPristine, origin };
+      return {
+        base,
+        hasPristine,
+        origin,
+        hasOriginFile: recorded !== undefined,
+      };
     });
     const { base, origin } = read;
     const target = findTemplateVersion(
@@ -171,6 +198,9 @@ export async function upgradeService(
             repo: clone,
             template: old,
             answers: origin.answers,
+            // Not in a repository made before origins were recorded: the
+            // new version adds it, rather than changing a file it deleted.
+            omit: read.hasOriginFile ? [] : [ORIGIN_FILE],
             message: `Render ${origin.template} ${origin.version} (adopted)`,
             author,
             scratch,
@@ -178,7 +208,13 @@ export async function upgradeService(
         ).commit;
         say(
           'render',
-          `No ${PRISTINE_BRANCH} branch: rendered ${origin.version} once to merge against`,
+          `No ${PRISTINE_BRANCH} branch: rendered ${
+            origin.version
+          } once to merge against${
+            read.hasOriginFile
+              ? ''
+              : ` (origin read from catalog-info.yaml and stackyard.yaml)`
+          }`,
         );
       }
       const next = await commitRender({

@@ -184,6 +184,47 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     );
   });
 
+  it('adopts a repository generated before origins were recorded, reading its answers from catalog-info.yaml and stackyard.yaml', async () => {
+    const repoPath = await publishOrders(publishDir);
+    const run = (...args: string[]) =>
+      execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
+        cwd: repoPath,
+        env: { ...author, PATH: process.env.PATH },
+      });
+    run('rm', '--quiet', '-r', '.stackyard');
+    run('commit', '--quiet', '-m', 'As generated before origins were recorded');
+    run('branch', '--quiet', '-D', 'stackyard/template');
+    const ctx = createMockActionContext({
+      input: { repoName: 'orders', runTests: false },
+      workspacePath: publishDir,
+    });
+    await action.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('conflicts', []);
+    const branch = 'stackyard/upgrade-1.1.0';
+    const origin = JSON.parse(
+      await git(['-C', repoPath, 'show', `${branch}:.stackyard/template.json`]),
+    );
+    expect(origin).toEqual({
+      template: 'serverless-service',
+      version: '1.1.0',
+      answers: {
+        name: 'orders',
+        description: 'Orders',
+        owner: 'group:default/team-a',
+        system: 'system:default/shop',
+        project: 'orders',
+        costCenter: 'cc-1',
+        maxJobAgeMinutes: 15,
+      },
+    });
+    expect(
+      await git(['-C', repoPath, 'show', `${branch}:README.md`]),
+    ).toContain('On call: team A.');
+    expect(
+      await git(['-C', repoPath, 'show', `${branch}:stackyard.yaml`]),
+    ).toContain('maxMessageAgeMinutes: 15');
+  });
+
   it.each([
     [{ repoUrl: 'github.com?owner=a&repo=b' }, InputError, /not supported yet/],
     [{ repoName: '../etc' }, InputError, /repoName "..\/etc" is not allowed/],
