@@ -27,7 +27,8 @@ describe('Create wizard: target and stage pickers with a local and a loopback aw
   /** Picks an option of the open listbox and waits for it to close. */
   async function choose(listbox: Locator, name: string | RegExp) {
     await listbox.getByRole('option', { name }).click();
-    await listbox.waitFor({ state: 'hidden' });
+    // The menu fades out; screenshots wait until it is gone.
+    await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
   }
 
   async function optionsOf(testId: string) {
