@@ -38,17 +38,22 @@ export async function checkUpgrades(templateDir, values) {
         answers: values,
         repoDir,
       });
-      const result = await upgradeService({ repoDir, templateDirs: [templateDir] });
+      const result = await upgradeService({
+        repoDir,
+        templateDirs: [templateDir],
+      });
       const path = `${previous.version} → ${result.toVersion}`;
       if (result.conflicts.length > 0) {
         problems.push(
-          `${path}: the merge of an untouched ${previous.version} repository has conflicts in ${result.conflicts.join(', ')}`,
+          `${path}: the merge of an untouched ${
+            previous.version
+          } repository has conflicts in ${result.conflicts.join(', ')}`,
         );
       } else if (result.policyPassed !== true || result.testsPassed !== true) {
         problems.push(
-          `${path}: ${
-            result.policyPassed ? '' : 'the safety policy failed; '
-          }${result.testsPassed ? '' : "the repository's tests failed; "}log:`,
+          `${path}: ${result.policyPassed ? '' : 'the safety policy failed; '}${
+            result.testsPassed ? '' : "the repository's tests failed; "
+          }log:`,
           ...result.log.slice(-30),
         );
       } else {

@@ -98,7 +98,10 @@ async function main() {
         if (stage !== 'tests') (stages[stage] ??= []).push(ms);
       }
       conflicts += result.conflicts.length;
-      if (result.policyPassed !== true || (i < withTests && !result.testsPassed)) {
+      if (
+        result.policyPassed !== true ||
+        (i < withTests && !result.testsPassed)
+      ) {
         failures++;
       }
     }
@@ -114,7 +117,10 @@ async function main() {
         maxMs: Math.max(...perService),
       },
       stageMedianMs: Object.fromEntries(
-        Object.entries(stages).map(([stage, values]) => [stage, median(values)]),
+        Object.entries(stages).map(([stage, values]) => [
+          stage,
+          median(values),
+        ]),
       ),
       tests: {
         services: tests.length,
@@ -133,9 +139,17 @@ async function main() {
       const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
       console.log(
         [
-          `Upgraded ${services} services serverless-service 1.0.0 → 1.1.0 (setup ${s(setupMs)}, not measured)`,
-          `  total ${s(totalMs)}; without the services' tests ${s(report.totalExcludingTestsMs)}`,
-          `  per service, without tests: median ${s(report.perServiceExcludingTests.medianMs)}, p95 ${s(report.perServiceExcludingTests.p95Ms)}, max ${s(report.perServiceExcludingTests.maxMs)}`,
+          `Upgraded ${services} services serverless-service 1.0.0 → 1.1.0 (setup ${s(
+            setupMs,
+          )}, not measured)`,
+          `  total ${s(totalMs)}; without the services' tests ${s(
+            report.totalExcludingTestsMs,
+          )}`,
+          `  per service, without tests: median ${s(
+            report.perServiceExcludingTests.medianMs,
+          )}, p95 ${s(report.perServiceExcludingTests.p95Ms)}, max ${s(
+            report.perServiceExcludingTests.maxMs,
+          )}`,
           `  stage medians: ${Object.entries(report.stageMedianMs)
             .map(([k, v]) => `${k} ${v} ms`)
             .join(', ')}`,

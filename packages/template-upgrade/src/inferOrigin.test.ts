@@ -38,7 +38,10 @@ describe('inferOrigin', () => {
   it('says nothing without the template annotation, or for files that are not YAML', () => {
     expect(
       inferOrigin({
-        catalogInfo: catalogInfo.replace(/^ +stackyard\.io\/template:.*\n/m, ''),
+        catalogInfo: catalogInfo.replace(
+          /^ +stackyard\.io\/template:.*\n/m,
+          '',
+        ),
         manifest,
       }),
     ).toBeUndefined();
