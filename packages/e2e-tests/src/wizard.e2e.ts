@@ -192,6 +192,35 @@ describe.each(portals)(
       await shot('6-infra-tab');
     });
 
+    it('invokes intake from the Infra tab, and the worker writes the item', async () => {
+      const card = page.getByRole('region', { name: stackName, exact: true });
+      const invoke = card.getByRole('button', { name: 'Invoke' });
+      // Owners-only buttons are blocked until the permission decision loads.
+      for (const until = Date.now() + 10_000; Date.now() < until; ) {
+        if ((await invoke.getAttribute('aria-disabled')) !== 'true') break;
+        await page.waitForTimeout(200);
+      }
+      await invoke.click();
+      const dialog = page.getByRole('dialog', { name: 'Invoke a function' });
+      await dialog.getByLabel('Function').fill('intake');
+      await dialog
+        .getByLabel('Payload (JSON)')
+        .fill('{"id":"job-1","payload":{"n":1}}');
+      await dialog.getByRole('button', { name: 'Invoke' }).click();
+      // The first invoke starts the preview: checkout, synth, runner.
+      const result = dialog.getByTestId('invoke-result');
+      await result.getByText(/intake returned in \d+ ms/).waitFor({
+        timeout: 60_000,
+      });
+      expect(await result.textContent()).toContain('"accepted": true');
+      await shot('7-invoke');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      // The worker took the job from the queue and wrote the item.
+      await card
+        .getByRole('row', { name: /table \S*items\S* 1/ })
+        .waitFor({ timeout: 30_000 });
+    }, 120_000);
+
     it('logged no console errors', () => {
       expect(consoleErrors).toEqual([]);
     });
