@@ -209,6 +209,64 @@ describe('upgradeService (real git repositories)', () => {
     ).rejects.toThrow('1.0.0 is not newer');
   });
 
+  it('pushes nothing when another upgrade moved the pristine branch meanwhile', async () => {
+    // Another upgrade's render lands on stackyard/template first.
+    const clone = mkdtempSync(join(tmpdir(), 'stackyard-race-'));
+    try {
+      await git([
+        'clone',
+        '--quiet',
+        '--branch',
+        PRISTINE_BRANCH,
+        '--',
+        repoDir,
+        clone,
+      ]);
+      writeFileSync(join(clone, 'README.md'), '# raced\n');
+      await git(['add', 'README.md'], { cwd: clone });
+      await git(['commit', '--quiet', '--no-verify', '-m', 'Raced'], {
+        cwd: clone,
+        env: {
+          GIT_AUTHOR_NAME: 'A',
+          GIT_AUTHOR_EMAIL: 'a@b.c',
+          GIT_COMMITTER_NAME: 'A',
+          GIT_COMMITTER_EMAIL: 'a@b.c',
+        },
+      });
+      const racing = await git(['rev-parse', 'HEAD'], { cwd: clone });
+      const before = await git(['rev-parse', PRISTINE_BRANCH], {
+        cwd: repoDir,
+      });
+      // Between this upgrade's clone and its push: afterMerge runs there.
+      const error = await upgradeService({
+        repoDir,
+        templateDirs,
+        runPolicy: false,
+        runTests: false,
+        afterMerge: async () => {
+          await git(
+            ['push', '--quiet', 'origin', `HEAD:refs/heads/${PRISTINE_BRANCH}`],
+            { cwd: clone },
+          );
+        },
+      }).catch(e => e);
+      expect(before).not.toBe(racing);
+      expect(error.message).toContain(
+        'nothing was pushed, run the upgrade again',
+      );
+      expect(await git(['rev-parse', PRISTINE_BRANCH], { cwd: repoDir })).toBe(
+        racing,
+      );
+      await expect(
+        git(['rev-parse', '--verify', 'refs/heads/stackyard/upgrade-1.1.0'], {
+          cwd: repoDir,
+        }),
+      ).rejects.toThrow();
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
   it('adopts a repository without a pristine branch by rendering its recorded version once', async () => {
     const adopted = join(root, 'legacy');
     await publishRendered({

@@ -388,17 +388,29 @@ export async function upgradeService(
     }
 
     const commit = await timed('push', async () => {
-      await git(
-        [
-          'push',
-          '--quiet',
-          '--no-verify',
-          'origin',
-          `refs/heads/${PRISTINE_BRANCH}:refs/heads/${PRISTINE_BRANCH}`,
-          `refs/heads/${branch}:refs/heads/${branch}`,
-        ],
-        { cwd: clone },
-      );
+      // Both branches or neither; never forced, so an upgrade that raced
+      // this one and pushed first wins and this one is refused.
+      try {
+        await git(
+          [
+            'push',
+            '--quiet',
+            '--atomic',
+            '--no-verify',
+            'origin',
+            `refs/heads/${PRISTINE_BRANCH}:refs/heads/${PRISTINE_BRANCH}`,
+            `refs/heads/${branch}:refs/heads/${branch}`,
+          ],
+          { cwd: clone },
+        );
+      } catch (e) {
+        if (/rejected|non-fast-forward|fetch first/.test(String(e))) {
+          throw new ConflictError(
+            `Another change reached ${PRISTINE_BRANCH} or ${branch} while upgrading; nothing was pushed, run the upgrade again`,
+          );
+        }
+        throw e;
+      }
       return git(['rev-parse', 'HEAD'], { cwd: clone });
     });
     say(
