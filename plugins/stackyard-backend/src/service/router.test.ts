@@ -1,6 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTestDatabases } from '@stackyard/test-support';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
@@ -926,7 +927,16 @@ describe('router and OpenAPI spec (loopback AWS)', () => {
     const server = await LoopbackAws.start();
     try {
       const knex = await databases.init('SQLITE_3');
-      const { router } = await createReplica({ knex, server });
+      // With every optional part: the catalog and an upgrade engine give
+      // the template routes (no upgrade runs here).
+      const { router } = await createReplica({
+        knex,
+        server,
+        catalog: catalogServiceMock(),
+        templateUpgradeEngine: async () => {
+          throw new Error('No upgrade runs in this test');
+        },
+      });
       const served = (router as any).stack
         .filter((layer: any) => layer.route)
         .flatMap((layer: any) =>
