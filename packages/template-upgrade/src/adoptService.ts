@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { ConflictError } from '@backstage/errors';
-import { git } from './git';
+import { git, RECEIVE_PACK } from './git';
 import { PRISTINE_BRANCH, checkVersion } from './origin';
 import { commitRender } from './pristine';
 import { findTemplateVersion } from './renderTemplate';
@@ -60,7 +60,13 @@ export async function adoptService(options: {
       scratch,
     });
     await git(
-      ['push', '--quiet', 'origin', `${commit}:refs/heads/${PRISTINE_BRANCH}`],
+      [
+        'push',
+        '--quiet',
+        RECEIVE_PACK,
+        'origin',
+        `${commit}:refs/heads/${PRISTINE_BRANCH}`,
+      ],
       { cwd: clone },
     );
     return { commit };

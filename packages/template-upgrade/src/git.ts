@@ -55,6 +55,14 @@ export function git(
   });
 }
 
+/**
+ * `git push` to a repository on this machine runs `git receive-pack` in
+ * that repository, with its configuration: this one runs no hooks there
+ * either. A constant, never a user string (git runs it through sh).
+ */
+export const RECEIVE_PACK =
+  '--receive-pack=git -c core.hooksPath=/dev/null receive-pack';
+
 /** Author and committer variables for `git commit`. */
 export function authorEnv(author: { name: string; email: string }) {
   return {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { authorEnv, git } from './git';
+import { authorEnv, git, RECEIVE_PACK } from './git';
 import { PRISTINE_BRANCH } from './origin';
 import { findTemplateVersion, renderTemplate } from './renderTemplate';
 
@@ -54,7 +54,9 @@ export async function publishRendered(options: {
     const refs = ['HEAD:refs/heads/main'];
     if (options.pristine !== false)
       refs.push(`HEAD:refs/heads/${PRISTINE_BRANCH}`);
-    await git(['push', '--quiet', repoDir, ...refs], { cwd: source });
+    await git(['push', '--quiet', RECEIVE_PACK, repoDir, ...refs], {
+      cwd: source,
+    });
     return await git(['rev-parse', 'HEAD'], { cwd: source });
   } finally {
     rmSync(source, { recursive: true, force: true });
@@ -77,9 +79,12 @@ export async function commitToMain(
       cwd: clone,
       env: authorEnv(author),
     });
-    await git(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], {
-      cwd: clone,
-    });
+    await git(
+      ['push', '--quiet', RECEIVE_PACK, 'origin', 'HEAD:refs/heads/main'],
+      {
+        cwd: clone,
+      },
+    );
     return await git(['rev-parse', 'HEAD'], { cwd: clone });
   } finally {
     rmSync(clone, { recursive: true, force: true });

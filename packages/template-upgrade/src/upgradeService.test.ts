@@ -1,5 +1,6 @@
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -207,6 +208,43 @@ describe('upgradeService (real git repositories)', () => {
         runTests: false,
       }),
     ).rejects.toThrow('1.0.0 is not newer');
+  });
+
+  it("runs none of the repository's hooks, not even those receiving the push", async () => {
+    const marker = join(root, 'hook-ran');
+    mkdirSync(join(repoDir, '.git', 'hooks'), { recursive: true });
+    for (const hook of [
+      'pre-receive',
+      'update',
+      'post-receive',
+      'reference-transaction',
+    ]) {
+      writeFileSync(
+        join(repoDir, '.git', 'hooks', hook),
+        `#!/bin/sh\necho ${hook} >> ${marker}\n`,
+        {
+          mode: 0o755,
+        },
+      );
+    }
+    const result = await upgradeService({
+      repoDir,
+      templateDirs,
+      runPolicy: false,
+      runTests: false,
+    });
+    expect(await git(['rev-parse', result.branch], { cwd: repoDir })).toBe(
+      result.commit,
+    );
+    expect(existsSync(marker)).toBe(false);
+    // A push that does not switch them off runs them: the hooks work.
+    await git(
+      ['push', '--quiet', repoDir, `${result.branch}:refs/heads/copy`],
+      {
+        cwd: repoDir,
+      },
+    );
+    expect(readFileSync(marker, 'utf8')).toContain('pre-receive');
   });
 
   it('pushes nothing when another upgrade moved the pristine branch meanwhile', async () => {

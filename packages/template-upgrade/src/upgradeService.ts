@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { ConflictError, InputError } from '@backstage/errors';
 import { describeConflict, settleConflicts } from './conflicts';
-import { authorEnv, git, GitError } from './git';
+import { authorEnv, git, GitError, RECEIVE_PACK } from './git';
 import {
   ORIGIN_FILE,
   PRISTINE_BRANCH,
@@ -396,6 +396,7 @@ export async function upgradeService(
             'push',
             '--quiet',
             '--atomic',
+            RECEIVE_PACK,
             '--no-verify',
             'origin',
             `refs/heads/${PRISTINE_BRANCH}:refs/heads/${PRISTINE_BRANCH}`,
