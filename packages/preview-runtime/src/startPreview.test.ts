@@ -319,3 +319,36 @@ describe('startPreview memory cap', () => {
     }
   });
 });
+
+describe('startPreview answers past the cap', () => {
+  it('fails a call whose result is over 6 MB, and one whose answer line is over the cap, as Lambda fails them', async () => {
+    const fixture = await serverlessFixture();
+    const preview = await startPreview({
+      checkoutDir: fixture.checkoutDir,
+      template: fixture.template,
+      manifest: fixture.manifest,
+      workDir: fixture.workDir,
+    });
+    try {
+      // The first call is number 1: the probe forges its answer past the cap.
+      expect(
+        await preview.invoke('probe', { action: 'forge-big', id: 1 }),
+      ).toMatchObject({
+        ok: false,
+        error: { name: 'Function.ResponseSizeTooLarge' },
+      });
+      // The probe goes on writing its line after the backend cut it: let it finish.
+      await new Promise(r => setTimeout(r, 1500));
+      expect(await preview.invoke('probe', { action: 'big' })).toMatchObject({
+        ok: false,
+        error: { name: 'Function.ResponseSizeTooLarge' },
+      });
+      expect(await preview.invoke('probe', { action: 'echo' })).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await preview.stop();
+      rmSync(fixture.root, { recursive: true, force: true });
+    }
+  });
+});

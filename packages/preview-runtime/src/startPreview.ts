@@ -2,11 +2,16 @@ import { permissionFlags } from '@stackyard/cdk-guardrails/sandbox';
 import { spawn } from 'child_process';
 import { mkdirSync, readFileSync, realpathSync } from 'fs';
 import { join } from 'path';
+import type { Readable } from 'stream';
 import { parseInvokeResult, parseQueues, parseTables } from './answers';
 import { boundedLines } from './boundedLines';
 import { buildPlan } from './plan/buildPlan';
 import type { FromRunner, LogFrame, ToRunner } from './runner/protocol';
-import { MAX_LOG_LINE } from './runner/protocol';
+import {
+  MAX_LOG_LINE,
+  MAX_MESSAGE_CHARS,
+  MAX_RESULT_BYTES,
+} from './runner/protocol';
 import { RUNNER_LOG } from './runner/logCapture';
 import { runnerCode } from './sandbox/runnerAccess';
 import type {
@@ -15,6 +20,13 @@ import type {
   RunningPreview,
   StartPreviewOptions,
 } from './types';
+
+/** The answer to a call whose answer was cut at the cap. */
+const TOO_LARGE = Symbol('too large');
+/** The answer to a call the runner did not answer in time. */
+const NO_ANSWER = Symbol('no answer');
+/** How much longer than a function's timeout a call may wait for its answer. */
+const ANSWER_MARGIN_MS = 10_000;
 
 /** Lines kept for `onExit`. */
 const LAST_LINES = 50;
@@ -113,7 +125,8 @@ export async function startPreview(
         TMPDIR: join(workDir, 'tmp'),
         NODE_PATH: code.nodePath,
       },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // stdin: requests; 3: the runner's messages (see runner/protocol.ts).
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     },
   );
   const lastLines: string[] = [];
@@ -130,23 +143,41 @@ export async function startPreview(
   boundedLines(child.stderr!, MAX_LOG_LINE, l => log(parseLine(l, 'stderr')));
 
   const pending = new Map<number, (value: unknown) => void>();
+  const timeouts = new Map(plan.functions.map(f => [f.name, f.timeoutSeconds]));
   let nextId = 1;
   let ready: (message: FromRunner | { type: 'gone' }) => void = () => undefined;
   const readyMessage = new Promise<FromRunner | { type: 'gone' }>(resolve => {
     ready = resolve;
   });
-  child.on('message', raw => {
-    const message = raw as FromRunner;
-    if (message?.type === 'answer') {
-      const answer = pending.get(message.id);
-      pending.delete(message.id);
-      // After the lines already in the pipes: what a call logged comes first.
-      if (answer) setImmediate(() => answer(message.value));
-    } else {
-      ready(message);
+  const deliver = (id: number, value: unknown) => {
+    const resolve = pending.get(id);
+    pending.delete(id);
+    // After the lines already in the pipes: what a call logged comes first.
+    if (resolve) setImmediate(() => resolve(value));
+  };
+  boundedLines(child.stdio[3] as Readable, MAX_MESSAGE_CHARS, line => {
+    if (line.length >= MAX_MESSAGE_CHARS) {
+      // Cut: an answer too large to take; its call fails, nothing is kept.
+      const id = /^\{"type":"answer","id":(\d+),/.exec(line)?.[1];
+      if (id) deliver(Number(id), TOO_LARGE);
+      return;
     }
+    let message: FromRunner;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (message?.type === 'answer') deliver(message.id, message.value);
+    else ready(message);
   });
+  child.stdin!.on('error', () => undefined);
   child.on('error', () => undefined);
+  const request = (message: ToRunner): boolean => {
+    if (!child.stdin!.writable) return false;
+    child.stdin!.write(`${JSON.stringify(message)}\n`);
+    return true;
+  };
   const memoryWatch = setInterval(() => {
     const rss = child.pid ? residentMb(child.pid) : undefined;
     if (rss !== undefined && rss > memoryMb * 2) {
@@ -190,12 +221,12 @@ export async function startPreview(
     () => ready({ type: 'gone' }),
     options.startupTimeoutMs ?? 30_000,
   );
-  child.send({
+  request({
     type: 'start',
     plan,
     env: options.env ?? {},
     queueTimeScale: options.queueTimeScale ?? 1,
-  } satisfies ToRunner);
+  });
   const first = await readyMessage;
   clearTimeout(startup);
   if (first.type !== 'ready') {
@@ -215,22 +246,29 @@ export async function startPreview(
       | { type: 'queues' }
       | { type: 'tables' },
   ): Promise<unknown> => {
-    if (
-      child.exitCode !== null ||
-      child.signalCode !== null ||
-      !child.connected
-    ) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       return Promise.resolve(undefined);
     }
     const id = nextId++;
+    // A runner that does not answer (its channel broken by the code it runs)
+    // fails the call after the function's timeout and a margin.
+    const timeoutMs =
+      (message.type === 'invoke' ? (timeouts.get(message.fn) ?? 0) * 1000 : 0) +
+      ANSWER_MARGIN_MS;
     return new Promise(resolve => {
-      pending.set(id, resolve);
-      child.send({ ...message, id } as ToRunner, error => {
-        if (error) {
-          pending.delete(id);
-          resolve(undefined);
-        }
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        resolve(NO_ANSWER);
+      }, timeoutMs);
+      pending.set(id, value => {
+        clearTimeout(timer);
+        resolve(value);
       });
+      if (!request({ ...message, id } as ToRunner)) {
+        clearTimeout(timer);
+        pending.delete(id);
+        resolve(undefined);
+      }
     });
   };
   const answered = <T>(
@@ -260,10 +298,30 @@ export async function startPreview(
     pid: child.pid!,
     async invoke(fn, event) {
       const started = performance.now();
-      const answer = await ask({ type: 'invoke', fn, event });
-      if (answer === undefined) return gone(started);
+      const result = await ask({ type: 'invoke', fn, event });
+      if (result === undefined) return gone(started);
+      if (result === NO_ANSWER) {
+        return {
+          ok: false,
+          error: {
+            name: 'Sandbox.Timedout',
+            message: `the preview runner did not answer within the function's timeout and ${ANSWER_MARGIN_MS} ms`,
+          },
+          durationMs: performance.now() - started,
+        };
+      }
+      if (result === TOO_LARGE) {
+        return {
+          ok: false,
+          error: {
+            name: 'Function.ResponseSizeTooLarge',
+            message: `Response payload size exceeded maximum allowed payload size (${MAX_RESULT_BYTES} bytes).`,
+          },
+          durationMs: performance.now() - started,
+        };
+      }
       return (
-        parseInvokeResult(answer) ?? {
+        parseInvokeResult(result) ?? {
           ok: false,
           error: {
             name: 'Runtime.InvalidResponse',

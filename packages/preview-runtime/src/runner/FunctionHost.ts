@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { FunctionPlan, PreviewPlan } from '../plan/types';
 import type { InvokeResult } from '../types';
 import { currentFunction } from './logCapture';
+import { MAX_RESULT_BYTES } from './protocol';
 
 type Handler = (
   event: unknown,
@@ -161,9 +162,9 @@ export class FunctionHost {
             }, timeoutMs);
           });
           const value = await Promise.race([call, timedOut]);
-          let result: unknown;
+          let json: string;
           try {
-            result = JSON.parse(JSON.stringify(value ?? null));
+            json = JSON.stringify(value ?? null);
           } catch (e) {
             const error = new Error(
               `Unable to stringify the response: ${(e as Error).message}`,
@@ -171,7 +172,19 @@ export class FunctionHost {
             error.name = 'Runtime.MarshalError';
             throw error;
           }
-          return { ok: true, result, durationMs: performance.now() - started };
+          if (Buffer.byteLength(json) > MAX_RESULT_BYTES) {
+            const error = new Error(
+              `Response payload size exceeded maximum allowed payload size (${MAX_RESULT_BYTES} bytes).`,
+            );
+            error.name = 'Function.ResponseSizeTooLarge';
+            delete error.stack;
+            throw error;
+          }
+          return {
+            ok: true,
+            result: JSON.parse(json),
+            durationMs: performance.now() - started,
+          };
         } catch (e) {
           const error = errorOf(e);
           // As Lambda logs it, with the error's own fields (a refusal's

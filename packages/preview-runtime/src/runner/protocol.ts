@@ -1,9 +1,10 @@
 import type { PreviewPlan } from '../plan/types';
 
 /**
- * Messages between a preview's runner process and the backend, over the
- * child's IPC channel. Everything is plain data: nothing the runner sends is
- * code, and the backend treats it as untrusted.
+ * Messages between a preview's runner process and the backend, as JSON
+ * lines: requests on the runner's stdin, messages from it on its file
+ * descriptor 3. Everything is plain data: nothing the runner sends is code,
+ * and the backend treats it as untrusted (each line read with a cap).
  */
 
 export interface RunnerStart {
@@ -44,3 +45,15 @@ export interface LogFrame {
 
 /** Longest log line kept, in characters. */
 export const MAX_LOG_LINE = 8192;
+
+/**
+ * Largest invocation result, in bytes of JSON: Lambda's limit for a
+ * synchronous response (6 MB); a larger one fails as Lambda fails it.
+ */
+export const MAX_RESULT_BYTES = 6_291_556;
+
+/** Longest message line the backend reads from a runner (the rest is dropped). */
+export const MAX_MESSAGE_CHARS = 8 * 1024 * 1024;
+
+/** Longest request line a runner reads. */
+export const MAX_REQUEST_CHARS = 64 * 1024 * 1024;

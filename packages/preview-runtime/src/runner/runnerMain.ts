@@ -8,14 +8,8 @@ import { createSqsServer } from '../engines/sqs/sqsServer';
 import { FunctionHost, ImportModule } from './FunctionHost';
 import { functionEnv } from './functionEnv';
 import { captureLogs, perFunctionEnv } from './logCapture';
-import type { FromRunner, RunnerStart, ToRunner } from './protocol';
-
-function send(message: FromRunner): Promise<void> {
-  return new Promise(resolve => {
-    if (!process.send || !process.connected) resolve();
-    else process.send(message, undefined, {}, () => resolve());
-  });
-}
+import { openChannel } from './channel';
+import type { RunnerStart, ToRunner } from './protocol';
 
 /** Hosts and ports the extra environment's URLs point at (e.g. the portal's `@connections`). */
 function urlDestinations(
@@ -47,15 +41,22 @@ function urlDestinations(
 export async function runPreviewRunner(
   importModule: ImportModule,
 ): Promise<void> {
+  let onRequest: (message: ToRunner) => void = () => undefined;
+  const requests: ToRunner[] = [];
+  const { send } = openChannel(message => {
+    requests.push(message);
+    onRequest(message);
+  });
   const problem = permissionProblem(tmpdir());
   if (problem) {
     await send({ type: 'refused', reason: problem });
     process.exit(0);
   }
   const start = await new Promise<RunnerStart>(resolve => {
-    process.once('message', m => resolve(m as RunnerStart));
+    const first = requests.find(m => m.type === 'start');
+    if (first) resolve(first as RunnerStart);
+    else onRequest = m => m.type === 'start' && resolve(m);
   });
-  process.once('disconnect', () => process.exit(0));
   const { plan } = start;
   mkdirSync(tmpdir(), { recursive: true });
   const dynamo = await startDynalite(plan.tables);
@@ -118,8 +119,7 @@ export async function runPreviewRunner(
       host.invoke(fn, event),
     ).done;
   }
-  process.on('message', async raw => {
-    const message = raw as ToRunner;
+  onRequest = async message => {
     let value: unknown;
     if (message.type === 'invoke') {
       value = await host.invoke(message.fn, message.event);
@@ -142,6 +142,6 @@ export async function runPreviewRunner(
       return;
     }
     await send({ type: 'answer', id: message.id, value });
-  });
+  };
   await send({ type: 'ready', endpoints });
 }

@@ -4,6 +4,19 @@
 // what happened; hostile actions try to get out of the sandbox.
 const fs = require('fs');
 
+/** Writes all of `text` to a non-blocking descriptor. */
+async function writeAll(fd, text) {
+  let rest = Buffer.from(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(fs.writeSync(fd, rest));
+    } catch (error) {
+      if (error.code !== 'EAGAIN') throw error;
+      await new Promise(r => setTimeout(r, 1));
+    }
+  }
+}
+
 exports.handler = async (event, context) => {
   switch (event.action) {
     case 'env':
@@ -82,14 +95,31 @@ exports.handler = async (event, context) => {
       });
     case 'forge':
       // Answers every invocation id it can guess, with what is no result.
-      for (let id = 1; id < 1000; id++)
-        process.send({ type: 'answer', id, value: { ok: 'yes' } });
+      for (let id = 1; id < 1000; id++) {
+        fs.writeSync(
+          3,
+          `${JSON.stringify({ type: 'answer', id, value: { ok: 'yes' } })}\n`,
+        );
+      }
       await new Promise(r => setTimeout(r, 200));
       return 'forged';
+    case 'big':
+      return 'x'.repeat(7 * 1024 * 1024);
+    case 'forge-big': {
+      // A message line past the backend's cap, for its own call.
+      await writeAll(
+        3,
+        `{"type":"answer","id":${event.id},"value":"${'x'.repeat(
+          9 * 1024 * 1024,
+        )}"}\n`,
+      );
+      await new Promise(r => setTimeout(r, 500));
+      return 'forged';
+    }
     case 'flood': {
       // Past the console, straight to the pipe, without a newline.
       let written = 0;
-      while (written < 16 << 20) {
+      while (written < 4 << 20) {
         try {
           written += fs.writeSync(1, 'x'.repeat(1 << 16));
         } catch (error) {
