@@ -8,10 +8,7 @@ import type { Target } from '@stackyard/plugin-stackyard-node';
 import { ConfigReader } from '@backstage/config';
 import { readOptions } from '../config/readOptions';
 import type { StackyardOptions } from '../config/readOptions';
-import {
-  StackyardServicesOptions,
-  createStackyardServices,
-} from '../services';
+import { StackyardServicesOptions, createStackyardServices } from '../services';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import { loopbackAwsClients, loopbackTarget } from './loopbackAws';
 import { recordingAuditor, recordingNotifier } from './recorders';
@@ -48,6 +45,8 @@ export async function createReplica(options: {
   /** Local previews: the runtime double and synthesis (previews need `catalog` too). */
   previews?: StackyardServicesOptions['previewRuntime'] & {
     config?: Partial<StackyardOptions['previews']>;
+    /** Where runners call back; the server's own URL for the real runtime. */
+    discovery?: StackyardServicesOptions['discovery'];
   };
 }) {
   const targets = new Map<string, Target>([
@@ -90,7 +89,7 @@ export async function createReplica(options: {
     templateUpgradeEngine: options.templateUpgradeEngine,
     ...(options.previews
       ? {
-          discovery: mockServices.discovery(),
+          discovery: options.previews.discovery ?? mockServices.discovery(),
           previewRuntime: {
             start: options.previews.start,
             synthesize: options.previews.synthesize,

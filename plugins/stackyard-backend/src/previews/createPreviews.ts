@@ -21,6 +21,22 @@ const loadRuntime: StartPreview = options =>
     require('@stackyard/preview-runtime') as typeof import('@stackyard/preview-runtime')
   ).startPreview(options);
 
+/**
+ * The `@connections` endpoint a runner calls: the backend's own internal
+ * origin (the runner runs on this host) with the API's path. `localhost` is
+ * given as 127.0.0.1: the runner may connect only to the addresses it was
+ * given, and `localhost` would resolve to one it was not.
+ */
+export function callbackUrlOf(
+  baseUrl: string,
+  socketsPath: string,
+  stage: string,
+): string {
+  const base = new URL(baseUrl);
+  if (base.hostname === 'localhost') base.hostname = '127.0.0.1';
+  return `${base.origin}${socketsPath}/${stage}`;
+}
+
 /** Local previews, wired: the manager, the socket integration, and shutdown. */
 export type Previews = {
   manager: PreviewManager;
@@ -75,11 +91,11 @@ export function createPreviews(options: {
     liveReplicas: options.liveReplicas,
     logger,
     callbackUrl: async environment => {
-      // The backend's own base URL: the runner runs on this host.
-      const base = new URL(await options.discovery.getBaseUrl('stackyard'));
-      return `${base.origin}${options.socketsPath(environment.id)}/${
-        environment.stage
-      }`;
+      return callbackUrlOf(
+        await options.discovery.getBaseUrl('stackyard'),
+        options.socketsPath(environment.id),
+        environment.stage,
+      );
     },
   });
   const timer = setInterval(() => {
