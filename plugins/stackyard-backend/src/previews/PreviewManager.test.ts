@@ -369,6 +369,19 @@ describe('PreviewManager', () => {
     expect(runtime.starts).toHaveLength(0);
   });
 
+  it('removes at startup the data of torn-down previews, keeping running ones and those of environments it does not know', async () => {
+    for (const id of ['e1', 'e2', 'gone']) {
+      mkdirSync(join(dataDirectory, id), { recursive: true });
+    }
+    environments.set('e2', environment('e2', { status: 'deleted' }));
+    const previews = manager();
+    expect(await previews.removeOrphanedData()).toBe(1);
+    expect(existsSync(join(dataDirectory, 'e1'))).toBe(true);
+    expect(existsSync(join(dataDirectory, 'e2'))).toBe(false);
+    // Perhaps another backend's, sharing the directory.
+    expect(existsSync(join(dataDirectory, 'gone'))).toBe(true);
+  });
+
   it('stops every runner on close and starts none afterwards', async () => {
     const previews = manager();
     await previews.ensureRunning('e1');

@@ -8,7 +8,7 @@ import type {
 } from '@stackyard/plugin-stackyard-common';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreviewSource } from './PreviewSource';
 import type { InvokeResult, RunningPreview, StartPreview } from './runtime';
@@ -256,6 +256,31 @@ export class PreviewManager {
         await this.sleep(slot, 'idle');
       }
     }
+  }
+
+  /**
+   * Removes the data of previews whose environment was torn down (a
+   * teardown while the backend was down leaves it); runs at startup.
+   * Directories of environments this database does not know are kept: the
+   * data directory may be shared with another backend on the host.
+   */
+  async removeOrphanedData(): Promise<number> {
+    const names = await readdir(this.options.dataDirectory).catch(
+      () => [] as string[],
+    );
+    let removed = 0;
+    for (const name of names) {
+      if (this.slots.has(name)) continue;
+      const environment = await this.options.environments
+        .getEnvironment(name)
+        .catch(() => 'unknown' as const);
+      if (environment === 'unknown' || !environment) continue;
+      if (TERMINAL.includes(environment.status)) {
+        await rm(this.workDir(name), { recursive: true, force: true });
+        removed += 1;
+      }
+    }
+    return removed;
   }
 
   /** Stops every runner (their data stays, so they start again on use). */

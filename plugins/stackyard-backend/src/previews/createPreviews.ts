@@ -98,6 +98,14 @@ export function createPreviews(options: {
       );
     },
   });
+  manager
+    .removeOrphanedData()
+    .then(removed => {
+      if (removed > 0) {
+        logger.info(`Removed the data of ${removed} torn-down previews`);
+      }
+    })
+    .catch(error => logger.warn(`Could not sweep preview data: ${error}`));
   const timer = setInterval(() => {
     manager
       .sweep()
