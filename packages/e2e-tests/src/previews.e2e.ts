@@ -95,6 +95,7 @@ describe('Runnable preview: WebSocket service on the local target (real Chromium
     await page
       .getByText('passed the safety policy and was published to')
       .waitFor({ timeout: 90_000 });
+    expect(page.url()).toMatch(/\/create\/tasks\/[\w-]+$/);
   }, 150_000);
 
   it("shows the preview socket's URL on the Infra tab", async () => {
@@ -175,6 +176,9 @@ describe('Runnable preview: WebSocket service on the local target (real Chromium
       .getByTestId('preview-state')
       .filter({ hasText: 'running' })
       .waitFor({ timeout: 20_000 });
+    expect(
+      await panel.getByTestId('socket-connection').count(),
+    ).toBeGreaterThanOrEqual(2);
     await shot('2-inspector');
   });
 

@@ -99,22 +99,23 @@ async function throughput(
   const sockets = await Promise.all(
     Array.from({ length: CONNECTIONS }, () => open(url, headers)),
   );
-  let echoed = 0;
-  let running = true;
+  const counts = { echoed: 0, running: true };
+  // Each echo is answered with the next message, keeping IN_FLIGHT outstanding.
+  const keepSending = (ws: WebSocket) => () => {
+    counts.echoed += 1;
+    if (counts.running) ws.send('x');
+  };
   for (const ws of sockets) {
-    ws.on('message', () => {
-      echoed += 1;
-      if (running) ws.send('x');
-    });
+    ws.on('message', keepSending(ws));
     for (let i = 0; i < IN_FLIGHT; i++) ws.send('x');
   }
   // Warm-up second, then the measured window.
   await new Promise(r => setTimeout(r, 1000));
-  const start = echoed;
+  const start = counts.echoed;
   const began = performance.now();
   await new Promise(r => setTimeout(r, SECONDS * 1000));
-  const rate = ((echoed - start) * 1000) / (performance.now() - began);
-  running = false;
+  const rate = ((counts.echoed - start) * 1000) / (performance.now() - began);
+  counts.running = false;
   for (const ws of sockets) ws.terminate();
   return rate;
 }
