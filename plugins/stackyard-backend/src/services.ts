@@ -10,6 +10,7 @@ import type {
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EventsService } from '@backstage/plugin-events-node';
+import type { Environment } from '@stackyard/plugin-stackyard-common';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type express from 'express';
 import { DefaultAwsClientFactory } from './aws/AwsClientFactory';
@@ -303,9 +304,19 @@ async function createTemplateServices(deps: StackyardServicesOptions) {
   return { upgrades, upgrader, catalog };
 }
 
-/** A torn-down environment's sockets close and its URL stops answering at once. */
+/**
+ * A torn-down local environment's sockets close and its URL stops answering
+ * at once; other changes cost nothing (the host reloads an API on use).
+ */
 function refreshSocketsOf(sockets: PreviewSockets) {
-  return (environment: { id: string }) => sockets.host.refresh(environment.id);
+  return async (environment: Environment) => {
+    if (
+      environment.targetType === 'local' &&
+      (environment.status === 'deleted' || environment.status === 'deleting')
+    ) {
+      await sockets.host.refresh(environment.id);
+    }
+  };
 }
 
 function signalsNotifier(deps: StackyardServicesOptions) {
