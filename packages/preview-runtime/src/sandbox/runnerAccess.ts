@@ -117,7 +117,8 @@ export function runnerCode(): RunnerCode {
     const cli = dirname(
       require.resolve('@backstage/cli/package.json', { paths: [root] }),
     );
-    read.push(...packageClosure(['sucrase'], cli));
+    // Node 22 checks the resolver's read of the package.json it resolves.
+    read.push(join(cli, 'package.json'), ...packageClosure(['sucrase'], cli));
   }
   return {
     entry: join(root, 'bin', 'preview-runner.js'),

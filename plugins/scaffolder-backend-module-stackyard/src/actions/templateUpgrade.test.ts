@@ -134,7 +134,7 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     });
   });
 
-  it("upgrades a repository whose main packs this monorepo's packages (as publish:local's second commit does): the packing stays out of the merge", async () => {
+  it("upgrades a repository whose main packs this monorepo's packages (as publish:local's second commit does): the packing stays out of the merge and is redone for the merged package.json", async () => {
     const repoPath = await publishOrders(publishDir);
     const run = (...args: string[]) =>
       execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
@@ -172,13 +172,21 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     expect(ctx.output).toHaveBeenCalledWith('conflicts', []);
     expect(ctx.output).toHaveBeenCalledWith('policyPassed', true);
     const branch = 'stackyard/upgrade-1.1.0';
-    for (const file of [
-      'package.json',
-      'package-lock.json',
-      'vendor/stackyard/stackyard-cdk-guardrails-0.1.0.tgz',
-    ]) {
-      expect(await show(branch, file)).toBe(await show('main', file));
+    // The new version's package.json change is merged, and the packed
+    // dependencies are main's kind: file: specs of tarballs on the branch.
+    const merged = JSON.parse(await show(branch, 'package.json'));
+    expect(merged.scripts.test).toBe('node --test test/*.test.js');
+    const packed = Object.entries(
+      merged.devDependencies as Record<string, string>,
+    ).filter(([name]) => name.startsWith('@stackyard/'));
+    expect(packed.length).toBeGreaterThan(0);
+    for (const [, spec] of packed) {
+      expect(spec).toMatch(/^file:vendor\/stackyard\/.+\.tgz$/);
+      await expect(
+        show(branch, spec.slice('file:'.length)),
+      ).resolves.toBeDefined();
     }
+    JSON.parse(await show(branch, 'package-lock.json'));
     expect(await show(branch, 'stackyard.yaml')).toContain(
       'maxMessageAgeMinutes: 15',
     );

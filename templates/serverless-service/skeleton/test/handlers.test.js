@@ -1,6 +1,6 @@
 'use strict';
 
-// Unit tests of the handlers with fake AWS clients: `node --test test/`.
+// Unit tests of the handlers with fake AWS clients: `npm test`.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const intake = require('../functions/intake');

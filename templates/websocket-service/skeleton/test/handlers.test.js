@@ -1,6 +1,6 @@
 'use strict';
 
-// Unit tests of the handlers with fakes: `node --test test/`.
+// Unit tests of the handlers with fakes: `npm test`.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const connection = require('../functions/connection');
