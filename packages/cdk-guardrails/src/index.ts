@@ -32,6 +32,7 @@ export type {
   Finding,
   PolicyReport,
   PolicyRule,
+  RuleSeverity,
   RuleContext,
   RulePack,
   RuleResult,

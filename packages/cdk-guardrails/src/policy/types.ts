@@ -36,6 +36,9 @@ export type RuleResult =
   | { readonly status: 'not-applicable' }
   | { readonly status: 'non-compliant'; readonly message: string };
 
+/** How a rule's findings count. */
+export type RuleSeverity = 'error' | 'warning';
+
 /**
  * A safety rule: a pure function of one CloudFormation resource (and the
  * read-only {@link RuleContext}).
@@ -45,6 +48,12 @@ export interface PolicyRule {
   readonly id: string;
   /** What the rule requires, in one sentence. */
   readonly description: string;
+  /**
+   * How a finding counts: an `error` fails synth and deploy unless
+   * acknowledged; a `warning` is reported and never fails. Default `error`,
+   * so rule packs written before severities existed keep failing synth.
+   */
+  readonly severity?: RuleSeverity;
   /** Judges one resource. */
   evaluate(resource: TemplateResource, context: RuleContext): RuleResult;
 }

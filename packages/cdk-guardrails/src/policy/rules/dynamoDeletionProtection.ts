@@ -4,6 +4,7 @@ import { isTable, tableSettings } from './dynamoTables';
 /** Tables must refuse deletion, except in ephemeral preview stages. */
 export const dynamoDeletionProtection: PolicyRule = {
   id: 'SY-DDB-DELETION-PROTECTION',
+  severity: 'error',
   description:
     'DynamoDB tables (and every global table replica) have deletion protection on, except in ephemeral stages',
   evaluate(resource, context) {

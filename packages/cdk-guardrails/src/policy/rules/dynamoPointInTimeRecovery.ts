@@ -4,6 +4,7 @@ import { isTable, tableSettings } from './dynamoTables';
 /** Tables must be restorable to any second of the last 35 days. */
 export const dynamoPointInTimeRecovery: PolicyRule = {
   id: 'SY-DDB-PITR',
+  severity: 'error',
   description: 'DynamoDB tables (and every global table replica) have point-in-time recovery on',
   evaluate(resource) {
     if (!isTable(resource)) {

@@ -5,6 +5,7 @@ import { isTable } from './dynamoTables';
 /** Production tables must survive stack deletion and replacement. */
 export const dynamoRetainInProduction: PolicyRule = {
   id: 'SY-DDB-RETAIN',
+  severity: 'error',
   description:
     'In production, DynamoDB tables have DeletionPolicy and UpdateReplacePolicy Retain',
   evaluate(resource, context) {

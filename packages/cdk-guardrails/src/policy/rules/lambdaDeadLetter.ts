@@ -22,6 +22,7 @@ function hasOnFailureDestination(
 /** Failed asynchronous invocations must land somewhere. */
 export const lambdaDeadLetter: PolicyRule = {
   id: 'SY-LAMBDA-DLQ',
+  severity: 'error',
   description:
     'Lambda functions have a dead-letter queue or an on-failure destination for asynchronous invocations',
   evaluate(resource, context) {

@@ -3,6 +3,7 @@ import { PolicyRule, compliant, nonCompliant, notApplicable } from '../types';
 /** Lambda functions must size their memory explicitly. */
 export const lambdaMemory: PolicyRule = {
   id: 'SY-LAMBDA-MEMORY',
+  severity: 'error',
   description: 'Lambda functions set MemorySize explicitly instead of the 128 MB default',
   evaluate(resource) {
     if (resource.type !== 'AWS::Lambda::Function') {

@@ -3,6 +3,7 @@ import { PolicyRule, compliant, nonCompliant, notApplicable } from '../types';
 /** Lambda functions must cap their concurrency. */
 export const lambdaReservedConcurrency: PolicyRule = {
   id: 'SY-LAMBDA-CONCURRENCY',
+  severity: 'error',
   description:
     'Lambda functions set ReservedConcurrentExecutions so one function cannot exhaust the account',
   evaluate(resource) {

@@ -46,6 +46,7 @@ export function deprecatedRuntimeReason(runtime: string): string | undefined {
 /** Lambda functions must not run on deprecated runtimes. */
 export const lambdaRuntime: PolicyRule = {
   id: 'SY-LAMBDA-RUNTIME',
+  severity: 'error',
   description: `Lambda functions use a supported runtime (Node.js ${MIN_NODE_MAJOR} or newer)`,
   evaluate(resource) {
     if (resource.type !== 'AWS::Lambda::Function') {

@@ -3,6 +3,7 @@ import { PolicyRule, compliant, nonCompliant, notApplicable } from '../types';
 /** Lambda functions must set their timeout explicitly. */
 export const lambdaTimeout: PolicyRule = {
   id: 'SY-LAMBDA-TIMEOUT',
+  severity: 'error',
   description: 'Lambda functions set Timeout explicitly instead of the 3 s default',
   evaluate(resource) {
     if (resource.type !== 'AWS::Lambda::Function') {

@@ -52,6 +52,7 @@ function tagSets(resource: TemplateResource): { where: string; tags: unknown }[]
 /** Every taggable resource carries the cost allocation tags. */
 export const requiredTags: PolicyRule = {
   id: 'SY-TAGS',
+  severity: 'error',
   description: `Every taggable resource carries the tags ${REQUIRED_TAGS.join(', ')}`,
   evaluate(resource) {
     if (

@@ -4,6 +4,7 @@ import { isDeadLetterTarget, redrivePolicyOf } from './sqsRedrive';
 /** Queues must send poison messages to a dead-letter queue. */
 export const sqsDeadLetterQueue: PolicyRule = {
   id: 'SY-SQS-DLQ',
+  severity: 'error',
   description: 'SQS queues have a dead-letter queue (queues that are dead-letter targets are exempt)',
   evaluate(resource, context) {
     if (resource.type !== 'AWS::SQS::Queue') {

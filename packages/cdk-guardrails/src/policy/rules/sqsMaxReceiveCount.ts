@@ -8,6 +8,7 @@ export const MAX_RECEIVE_COUNT = 5;
 /** Poison messages must reach the dead-letter queue quickly. */
 export const sqsMaxReceiveCount: PolicyRule = {
   id: 'SY-SQS-MAX-RECEIVE',
+  severity: 'error',
   description: `SQS redrive policies set maxReceiveCount to at most ${MAX_RECEIVE_COUNT}`,
   evaluate(resource) {
     if (resource.type !== 'AWS::SQS::Queue') {

@@ -13,6 +13,7 @@ const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 3;
  */
 export const sqsVisibilityTimeout: PolicyRule = {
   id: 'SY-SQS-VISIBILITY',
+  severity: 'error',
   description: `SQS queues consumed by a function have a visibility timeout of at least ${VISIBILITY_FACTOR}× the function timeout`,
   evaluate(resource, context) {
     if (resource.type !== 'AWS::Lambda::EventSourceMapping') {
