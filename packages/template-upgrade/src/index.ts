@@ -20,10 +20,12 @@ export {
   upgradeBranchName,
 } from './origin';
 export { AnswerValidationError } from './answers';
+export { entityRefOf } from './entityRef';
 export type {
   TemplateOrigin,
   UpgradeConflict,
   UpgradeResult,
   UpgradeServiceOptions,
   UpgradeStage,
+  UpgradeSubject,
 } from './types';

@@ -31,6 +31,18 @@ export interface UpgradeConflict {
   readonly kind: 'content' | 'deleted' | 'removed' | 'added';
 }
 
+/** What an upgrade is about to change, as {@link UpgradeServiceOptions.authorize} is asked. */
+export interface UpgradeSubject {
+  /** The template the repository was made from (its origin record). */
+  readonly template: string;
+  /** The version the repository is on. */
+  readonly fromVersion: string;
+  /** The version it would be upgraded to. */
+  readonly toVersion: string;
+  /** The entity the default branch's catalog-info.yaml describes, if any (`kind:namespace/name`). */
+  readonly entityRef?: string;
+}
+
 /** Options of {@link upgradeService}. */
 export interface UpgradeServiceOptions {
   /** The generated repository (a git repository; for locally published services its directory). Only branches are added to it. */
@@ -65,6 +77,13 @@ export interface UpgradeServiceOptions {
     dir: string,
     merge: { changedFiles: string[] },
   ) => Promise<void>;
+  /**
+   * Decides whether the upgrade may happen, once the repository's origin and
+   * entity are read and before anything is rendered or pushed: throwing
+   * refuses it (the error is rethrown, nothing changed). Callers acting for
+   * a person check that person's permission here.
+   */
+  readonly authorize?: (subject: UpgradeSubject) => Promise<void>;
   /** Author and committer of the commits made. */
   readonly author?: { name: string; email: string };
   readonly onProgress?: (event: {

@@ -185,6 +185,50 @@ describe('upgradeService (real git repositories)', () => {
     ).toBe('order');
   });
 
+  it('asks authorize about the template, versions and entity before rendering, and changes nothing when it refuses', async () => {
+    await commitToMain(repoDir, dir =>
+      writeFileSync(
+        join(dir, 'catalog-info.yaml'),
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: orders\nspec:\n  owner: group:default/team-a\n',
+      ),
+    );
+    const refsBefore = await git(['for-each-ref'], { cwd: repoDir });
+    const asked: unknown[] = [];
+    const progress: string[] = [];
+    const error = await upgradeService({
+      repoDir,
+      templateDirs,
+      runPolicy: false,
+      runTests: false,
+      onProgress: e => progress.push(e.message),
+      authorize: async subject => {
+        asked.push(subject);
+        throw new Error('refused');
+      },
+    }).catch(e => e);
+    expect(error.message).toBe('refused');
+    expect(asked).toEqual([
+      {
+        template: 'tiny',
+        fromVersion: '1.0.0',
+        toVersion: '1.1.0',
+        entityRef: 'component:default/orders',
+      },
+    ]);
+    expect(progress).toEqual([]);
+    expect(await git(['for-each-ref'], { cwd: repoDir })).toBe(refsBefore);
+    // Refused before the version is compared: nothing is told.
+    const notNewer = await upgradeService({
+      repoDir,
+      templateDirs,
+      toVersion: '1.0.0',
+      authorize: async () => {
+        throw new Error('refused');
+      },
+    }).catch(e => e);
+    expect(notNewer.message).toBe('refused');
+  });
+
   it('refuses a second upgrade to the same version while its branch exists, and a version not newer', async () => {
     await upgradeService({
       repoDir,

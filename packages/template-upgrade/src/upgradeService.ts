@@ -14,6 +14,7 @@ import {
 import { checkPolicy } from './checkPolicy';
 import { commitRender } from './pristine';
 import { findTemplateVersion } from './renderTemplate';
+import { entityRefOf } from './entityRef';
 import { inferOrigin } from './inferOrigin';
 import { defaultTestEnv, runServiceTests } from './runServiceTests';
 import {
@@ -131,16 +132,17 @@ export async function upgradeService(
       }
       const hasPristine = await refExists(clone, `origin/${PRISTINE_BRANCH}`);
       const recorded = await readOriginAt(clone, `origin/${base}`);
+      const catalogInfo = await showFile(
+        clone,
+        `origin/${base}`,
+        'catalog-info.yaml',
+      );
       const origin: TemplateOrigin | undefined =
         recorded ??
         (hasPristine
           ? await readOriginAt(clone, `origin/${PRISTINE_BRANCH}`)
           : inferOrigin({
-              catalogInfo: await showFile(
-                clone,
-                `origin/${base}`,
-                'catalog-info.yaml',
-              ),
+              catalogInfo,
               manifest: await showFile(
                 clone,
                 `origin/${base}`,
@@ -157,6 +159,7 @@ export async function upgradeService(
         hasPristine,
         origin,
         hasOriginFile: recorded !== undefined,
+        entityRef: entityRefOf(catalogInfo),
       };
     });
     const { base, origin } = read;
@@ -165,6 +168,13 @@ export async function upgradeService(
       origin.template,
       options.toVersion,
     );
+    // Before anything is rendered, committed or pushed, or told about it.
+    await options.authorize?.({
+      template: origin.template,
+      fromVersion: origin.version,
+      toVersion: target.version,
+      ...(read.entityRef ? { entityRef: read.entityRef } : {}),
+    });
     if (compareVersions(target.version, origin.version) <= 0) {
       throw new ConflictError(
         `The repository is on ${origin.template} ${origin.version}; ${target.version} is not newer`,

@@ -85,6 +85,7 @@ export const scaffolderModuleStackyard = createBackendModule({
           }),
           createTemplateUpgradeAction({
             config: actionsConfig,
+            permissions,
             templateDirs: monorepoTemplateDirs(),
             sandbox,
             defaultAuthor: {

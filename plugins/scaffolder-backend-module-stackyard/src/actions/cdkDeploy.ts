@@ -5,8 +5,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { RulePack, ServiceManifest } from '@stackyard/cdk-guardrails';
 import {
@@ -16,6 +15,7 @@ import {
 } from '@stackyard/plugin-stackyard-common';
 import { selectTarget } from '@stackyard/plugin-stackyard-node';
 import type { CdkDeployer } from '../deploy/CdkDeployer';
+import { authorizeInitiator } from '../lib/authorizeInitiator';
 import { waitForCatalogEntity } from '../lib/catalogWait';
 import type { ServiceExtensions } from '../lib/extensions';
 import type { StackyardActionsConfig } from '../lib/config';
@@ -212,20 +212,13 @@ export function createCdkDeployAction(options: {
           signal: ctx.signal,
         });
       }
-      const [decision] = await permissions.authorize(
-        [
-          {
-            permission: stackyardEnvironmentDeployPermission,
-            resourceRef: input.entityRef,
-          },
-        ],
-        { credentials: initiator },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `You may not deploy environments of ${input.entityRef}: that needs the stackyard.environment.deploy permission (granted to its owners)`,
-        );
-      }
+      await authorizeInitiator({
+        permissions,
+        initiator,
+        permission: stackyardEnvironmentDeployPermission,
+        resourceRefs: [input.entityRef],
+        refusal: `You may not deploy environments of ${input.entityRef}: that needs the stackyard.environment.deploy permission (granted to its owners)`,
+      });
       if (target.type === 'aws') {
         await deployer.checkCredentials(target);
       }

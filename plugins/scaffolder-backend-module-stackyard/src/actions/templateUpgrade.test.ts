@@ -8,8 +8,11 @@ import {
 } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   findTemplateVersion,
@@ -63,17 +66,47 @@ async function publishOrders(publishDir: string) {
   return repoPath;
 }
 
+const eve = mockCredentials.user('user:default/eve');
+const tina = mockCredentials.user('user:default/tina');
+
+/** A task started by `user`. */
+const startedBy = <C extends { getInitiatorCredentials: unknown }>(
+  user: BackstageCredentials,
+  ctx: C,
+): C => ({ ...ctx, getInitiatorCredentials: async () => user });
+
 describe('stackyard:template:upgrade (real git, real templates)', () => {
   let publishDir: string;
   let action: ReturnType<typeof createTemplateUpgradeAction>;
+  /**
+   * The permission framework's answers: eve owns nothing, tina owns only
+   * the serverless-service template, everybody else owns the entity.
+   */
+  let permissions: ReturnType<typeof mockServices.permissions.mock>;
   beforeEach(() => {
     publishDir = mkdtempSync(join(tmpdir(), 'stackyard-upgrades-'));
+    permissions = mockServices.permissions.mock({
+      authorize: async (requests, { credentials }) => {
+        const user = (credentials.principal as { userEntityRef?: string })
+          .userEntityRef;
+        return requests.map(r => ({
+          result:
+            user === 'user:default/eve' ||
+            (user === 'user:default/tina' &&
+              (r as { resourceRef?: string }).resourceRef !==
+                'template:default/serverless-service')
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })) as any;
+      },
+    });
     action = createTemplateUpgradeAction({
       config: readStackyardActionsConfig(
         new ConfigReader({
           stackyard: { scaffolder: { localPublishDirectory: publishDir } },
         }),
       ),
+      permissions,
       templateDirs,
     });
   });
@@ -231,6 +264,137 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     expect(
       await git(['-C', repoPath, 'show', `${branch}:stackyard.yaml`]),
     ).toContain('maxMessageAgeMinutes: 15');
+  });
+
+  describe("on behalf of the task's initiator", () => {
+    const refs = async (repoPath: string) =>
+      git([
+        '-C',
+        repoPath,
+        'for-each-ref',
+        '--format=%(refname) %(objectname)',
+      ]);
+
+    it('refuses an initiator who owns neither the entity nor its template: the task fails and the repository has no upgrade branch', async () => {
+      const repoPath = await publishOrders(publishDir);
+      const before = await refs(repoPath);
+      const ctx = startedBy(
+        eve,
+        createMockActionContext({
+          input: inputOf(0),
+          workspacePath: publishDir,
+        }),
+      );
+      const error = await action.handler(ctx).catch(e => e);
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(error.message).toBe(
+        'You may not upgrade component:default/orders: that needs the stackyard.template.upgrade permission (granted to its owners and to the owners of template:default/serverless-service)',
+      );
+      expect(permissions.authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: expect.objectContaining({
+              name: 'stackyard.template.upgrade',
+            }),
+            resourceRef: 'component:default/orders',
+          },
+          {
+            permission: expect.objectContaining({
+              name: 'stackyard.template.upgrade',
+            }),
+            resourceRef: 'template:default/serverless-service',
+          },
+        ],
+        { credentials: eve },
+      );
+      expect(await refs(repoPath)).toBe(before);
+      expect(before).not.toContain('stackyard/upgrade-');
+      expect(ctx.output).not.toHaveBeenCalled();
+    });
+
+    it("lets the template's owners upgrade an entity they do not own", async () => {
+      const repoPath = await publishOrders(publishDir);
+      const ctx = startedBy(
+        tina,
+        createMockActionContext({
+          input: { repoName: 'orders', runTests: false },
+          workspacePath: publishDir,
+        }),
+      );
+      await action.handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'branch',
+        'stackyard/upgrade-1.1.0',
+      );
+      expect(await refs(repoPath)).toContain(
+        'refs/heads/stackyard/upgrade-1.1.0',
+      );
+    });
+
+    it("refuses an entityRef that is not the repository's entity before deciding anything, so no other entity's permission can stand in", async () => {
+      const repoPath = await publishOrders(publishDir);
+      const before = await refs(repoPath);
+      const error = await action
+        .handler(
+          createMockActionContext({
+            input: {
+              repoName: 'orders',
+              entityRef: 'component:default/mine',
+              runTests: false,
+            },
+            workspacePath: publishDir,
+          }),
+        )
+        .catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        'entityRef "component:default/mine" is not the entity of repository "orders": its catalog-info.yaml describes component:default/orders',
+      );
+      expect(permissions.authorize).not.toHaveBeenCalled();
+      expect(await refs(repoPath)).toBe(before);
+    });
+
+    it('refuses a repository that describes no entity: who may upgrade it is not known', async () => {
+      const repoPath = await publishOrders(publishDir);
+      execFileSync(
+        'git',
+        [
+          '-c',
+          'core.hooksPath=/dev/null',
+          'rm',
+          '--quiet',
+          'catalog-info.yaml',
+        ],
+        { cwd: repoPath },
+      );
+      execFileSync(
+        'git',
+        [
+          '-c',
+          'core.hooksPath=/dev/null',
+          'commit',
+          '--quiet',
+          '-m',
+          'No entity',
+        ],
+        { cwd: repoPath, env: { ...author, PATH: process.env.PATH } },
+      );
+      const before = await refs(repoPath);
+      const error = await action
+        .handler(
+          createMockActionContext({
+            input: { repoName: 'orders', runTests: false },
+            workspacePath: publishDir,
+          }),
+        )
+        .catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(
+        /^Repository "orders" describes no entity in catalog-info.yaml/,
+      );
+      expect(permissions.authorize).not.toHaveBeenCalled();
+      expect(await refs(repoPath)).toBe(before);
+    });
   });
 
   it.each([

@@ -1,11 +1,17 @@
 import { existsSync } from 'fs';
+import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { SandboxPool } from '@stackyard/cdk-guardrails';
-import { quoteValue } from '@stackyard/plugin-stackyard-common';
-import { upgradeService } from '@stackyard/template-upgrade';
+import {
+  quoteValue,
+  stackyardTemplateUpgradePermission,
+} from '@stackyard/plugin-stackyard-common';
+import { UpgradeSubject, upgradeService } from '@stackyard/template-upgrade';
+import { authorizeInitiator } from '../lib/authorizeInitiator';
 import type { StackyardActionsConfig } from '../lib/config';
+import { parseEntityRef } from '../lib/infraLink';
 import { vendorWorkspacePackages } from '../packs';
 import { examples } from './templateUpgrade.examples';
 
@@ -13,6 +19,9 @@ import { examples } from './templateUpgrade.examples';
 export const TEMPLATE_UPGRADE_ACTION_ID = 'stackyard:template:upgrade';
 
 const REPO_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** Refs compare without regard to case, as the catalog's do. */
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /**
  * `stackyard:template:upgrade`: upgrades a service generated from a
@@ -23,9 +32,18 @@ const REPO_NAME = /^[a-z][a-z0-9-]{0,62}$/;
  * tests and the safety policy run on the result. For locally published
  * services the branch is left in the local repository. Repositories on Git
  * hosts are not supported yet.
+ *
+ * The upgrade happens for the task's initiator: once the repository's
+ * entity (its catalog-info.yaml on the default branch) and template (its
+ * origin record) are read, and before anything is rendered or pushed, their
+ * `stackyard.template.upgrade` permission is decided on the entity and on
+ * the template's Template entity (the shipped policy grants it to the owners
+ * of either), as the backend's upgrade route decides it.
  */
 export function createTemplateUpgradeAction(options: {
   config: StackyardActionsConfig;
+  /** Decides the initiator's `stackyard.template.upgrade` permission. */
+  permissions: PermissionsService;
   /** Template folders (or folders of them) holding every version. */
   templateDirs: string[];
   /** Where manifest extensions are synthesized. */
@@ -56,6 +74,13 @@ export function createTemplateUpgradeAction(options: {
             .optional()
             .describe(
               'A repository on a Git host (host?owner=…&repo=…): not supported yet',
+            ),
+        entityRef: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The service's entity, e.g. component:default/orders: must be the one the repository's catalog-info.yaml describes (default: that one)",
             ),
         toVersion: z =>
           z
@@ -131,6 +156,39 @@ export function createTemplateUpgradeAction(options: {
           )} in the local publish directory`,
         );
       }
+      if (ctx.input.entityRef !== undefined) {
+        parseEntityRef(ctx.input.entityRef);
+      }
+      const initiator = await ctx.getInitiatorCredentials();
+      const authorize = async (subject: UpgradeSubject) => {
+        const { entityRef } = subject;
+        if (!entityRef) {
+          throw new InputError(
+            `Repository ${quoteValue(
+              repoName,
+            )} describes no entity in catalog-info.yaml on its default branch: who may upgrade it (its owners) is not known`,
+          );
+        }
+        parseEntityRef(entityRef);
+        const asked = ctx.input.entityRef;
+        if (asked && lower(asked) !== lower(entityRef)) {
+          throw new InputError(
+            `entityRef ${quoteValue(
+              asked,
+            )} is not the entity of repository ${quoteValue(
+              repoName,
+            )}: its catalog-info.yaml describes ${entityRef}`,
+          );
+        }
+        const templateRef = `template:default/${subject.template}`;
+        await authorizeInitiator({
+          permissions: options.permissions,
+          initiator,
+          permission: stackyardTemplateUpgradePermission,
+          resourceRefs: [entityRef, templateRef],
+          refusal: `You may not upgrade ${entityRef}: that needs the stackyard.template.upgrade permission (granted to its owners and to the owners of ${templateRef})`,
+        });
+      };
       const author = {
         name: options.defaultAuthor?.name ?? 'Stackyard',
         email: options.defaultAuthor?.email ?? 'stackyard@localhost',
@@ -144,6 +202,7 @@ export function createTemplateUpgradeAction(options: {
         sandbox: options.sandbox,
         testEnv: options.testEnv,
         author,
+        authorize,
         // A new version's package.json may need packages of this monorepo
         // the repository has not packed yet.
         afterMerge: async (dir, { changedFiles }) => {
