@@ -35,6 +35,8 @@ describe('stackyardPlugin', () => {
     expect(tasks).toEqual([
       { id: 'stackyard-operations', scope: 'global' },
       { id: 'stackyard-reconcile', scope: 'global' },
+      // Marks failed the upgrades of a replica that crashed.
+      { id: 'stackyard-template-upgrades-interrupted', scope: 'global' },
     ]);
   });
 

@@ -46,17 +46,25 @@ export const stackyardPlugin = createBackendPlugin({
         const { logger } = deps;
         deps.permissionsRegistry.addPermissions(stackyardPermissions);
 
-        const { router, sockets, tracker, reconciler, store, drift, previews } =
-          await createStackyardServices({
-            ...deps,
-            options,
-            aws: {
-              credentialsManager: DefaultAwsCredentialsManager.fromConfig(
-                deps.config,
-              ),
-            },
-            templateUpgradeEngine: packageUpgradeEngine(),
-          });
+        const {
+          router,
+          sockets,
+          tracker,
+          reconciler,
+          store,
+          drift,
+          previews,
+          templates,
+        } = await createStackyardServices({
+          ...deps,
+          options,
+          aws: {
+            credentialsManager: DefaultAwsCredentialsManager.fromConfig(
+              deps.config,
+            ),
+          },
+          templateUpgradeEngine: packageUpgradeEngine(),
+        });
         deps.lifecycle.addShutdownHook(() => sockets.close());
         // Runners stop with the backend; their data stays, so the previews
         // start again on their next connection or invoke.
@@ -109,6 +117,21 @@ export const stackyardPlugin = createBackendPlugin({
                 checker: drift.checker,
               });
               if (started > 0) logger.info(`Started ${started} drift checks`);
+            },
+          });
+        }
+
+        // Upgrades of a replica that crashed are marked failed once its
+        // heartbeat is stale (those of stopped replicas were at startup).
+        if (templates) {
+          await deps.scheduler.scheduleTask({
+            id: 'stackyard-template-upgrades-interrupted',
+            frequency: { minutes: 1 },
+            timeout: { minutes: 1 },
+            initialDelay: { minutes: 1 },
+            scope: 'global',
+            fn: async () => {
+              await templates.failInterrupted();
             },
           });
         }

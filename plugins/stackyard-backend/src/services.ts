@@ -43,9 +43,10 @@ import {
 } from './sockets/createPreviewSockets';
 import { SocketStore } from './sockets/SocketStore';
 import { DefaultTeardownService } from './teardown/TeardownService';
-import { TemplateCatalog } from './templates/TemplateCatalog';
-import { TemplateUpgradeStore } from './templates/TemplateUpgradeStore';
-import { TemplateUpgrader } from './templates/TemplateUpgrader';
+import {
+  TemplateServices,
+  createTemplateServices,
+} from './templates/createTemplateServices';
 import type { UpgradeEngine } from './templates/UpgradeEngine';
 
 /**
@@ -117,11 +118,7 @@ export type StackyardServices = {
   /** Local previews, when the catalog and discovery are given. */
   previews?: Previews;
   /** Template upgrades: where they are kept, and what runs them. */
-  templates?: {
-    upgrades: TemplateUpgradeStore;
-    upgrader: TemplateUpgrader;
-    catalog: TemplateCatalog;
-  };
+  templates?: TemplateServices;
   /** The REST API, with the socket routes and management API. */
   router: express.Router;
 };
@@ -248,7 +245,7 @@ export async function createStackyardServices(
   });
   followers.previews = previews;
   followers.sockets = sockets;
-  const templates = await createTemplateServices(deps);
+  const templates = await templateServicesOf(deps, sockets.replicaId);
   const router = await createRouter({
     sockets,
     templates,
@@ -285,23 +282,21 @@ export async function createStackyardServices(
   };
 }
 
-async function createTemplateServices(deps: StackyardServicesOptions) {
+async function templateServicesOf(
+  deps: StackyardServicesOptions,
+  replicaId: string,
+): Promise<TemplateServices | undefined> {
   const engine = deps.templateUpgradeEngine;
   if (!deps.catalog || !engine) return undefined;
-  const upgrades = new TemplateUpgradeStore(
-    await deps.database.getClient(),
-    deps.now,
-  );
-  const upgrader = new TemplateUpgrader({
-    store: upgrades,
+  return createTemplateServices({
+    knex: await deps.database.getClient(),
+    catalog: deps.catalog,
     engine,
     logger: deps.logger,
+    replicaId,
+    localPublishDirectory: deps.options.localPublishDirectory,
+    now: deps.now,
   });
-  const catalog = new TemplateCatalog(
-    deps.catalog,
-    deps.options.localPublishDirectory,
-  );
-  return { upgrades, upgrader, catalog };
 }
 
 /**

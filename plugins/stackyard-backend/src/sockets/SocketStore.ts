@@ -163,6 +163,14 @@ export class SocketStore {
     return Number((row as { n: number | string } | undefined)?.n ?? 0);
   }
 
+  /** The ids of the replicas seen since `since` (alive). */
+  async liveReplicaIds(since: Date): Promise<string[]> {
+    const rows = await this.db(REPLICAS)
+      .where('last_seen_at', '>=', since)
+      .select('replica_id');
+    return rows.map((row: { replica_id: string }) => row.replica_id);
+  }
+
   /**
    * Removes the connections of replicas not seen since `staleBefore` (or
    * never seen: they predate heartbeats), and those replicas' rows.

@@ -23,6 +23,7 @@ type UpgradeRow = {
   pull_request_url: string | null;
   error: string | null;
   actor: string;
+  replica_id: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 };
@@ -62,12 +63,33 @@ function toUpgrade(row: UpgradeRow): TemplateUpgrade {
   };
 }
 
-/** Template upgrades on Backstage's database (`stackyard_template_upgrades`). */
+/** What an upgrade whose replica stopped ends with. */
+export const INTERRUPTED_ERROR =
+  'Interrupted by a backend restart; open the upgrade again';
+
+const ACTIVE = ['queued', 'running'];
+
+/**
+ * Template upgrades on Backstage's database (`stackyard_template_upgrades`).
+ * Each upgrade records the replica that runs it (in its memory: a queue
+ * and the running engine), so that upgrades of a replica that stopped can
+ * be told from those still running.
+ */
 export class TemplateUpgradeStore {
-  constructor(
-    private readonly db: Knex,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly db: Knex;
+  private readonly now: () => Date;
+  private readonly replicaId: string | null;
+
+  constructor(options: {
+    db: Knex;
+    now?: () => Date;
+    /** This backend replica, recorded on the upgrades it starts. */
+    replicaId?: string;
+  }) {
+    this.db = options.db;
+    this.now = options.now ?? (() => new Date());
+    this.replicaId = options.replicaId ?? null;
+  }
 
   /**
    * Queues an upgrade of the entity, unless one of it is queued or running
@@ -86,7 +108,7 @@ export class TemplateUpgradeStore {
           template_name: request.templateName,
           entity_ref: request.entityRef,
         })
-        .whereIn('state', ['queued', 'running'])
+        .whereIn('state', ACTIVE)
         .first();
       if (active) return { upgrade: toUpgrade(active), created: false };
       const now = this.now();
@@ -105,6 +127,7 @@ export class TemplateUpgradeStore {
         pull_request_url: null,
         error: null,
         actor: request.actor,
+        replica_id: this.replicaId,
         created_at: now,
         updated_at: now,
       };
@@ -151,6 +174,41 @@ export class TemplateUpgradeStore {
     await this.db(TABLE)
       .where({ id })
       .update({ ...update, updated_at: this.now() });
+  }
+
+  /**
+   * Marks failed, with {@link INTERRUPTED_ERROR} as their error and last
+   * step (their steps so far kept), the queued and running upgrades of
+   * replicas not in `liveReplicaIds`, or of none (recorded before replicas
+   * were): their replica stopped, and nothing runs them any more. Returns
+   * their ids.
+   */
+  async failInterrupted(liveReplicaIds: readonly string[]): Promise<string[]> {
+    const stopped = await this.db<UpgradeRow>(TABLE)
+      .whereIn('state', ACTIVE)
+      .andWhere(q =>
+        q
+          .whereNull('replica_id')
+          .orWhereNotIn('replica_id', [...liveReplicaIds]),
+      )
+      .select('id', 'progress');
+    const failed: string[] = [];
+    for (const row of stopped) {
+      const steps: string[] = JSON.parse(row.progress);
+      steps.push(INTERRUPTED_ERROR);
+      // Only if still active: its replica may have finished it meanwhile.
+      const changed = await this.db(TABLE)
+        .where({ id: row.id })
+        .whereIn('state', ACTIVE)
+        .update({
+          state: 'failed',
+          error: INTERRUPTED_ERROR,
+          progress: JSON.stringify(steps),
+          updated_at: this.now(),
+        });
+      if (changed > 0) failed.push(row.id);
+    }
+    return failed;
   }
 
   /** The last upgrade of each of the template's entities, newest first. */

@@ -6,10 +6,12 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica } from '../__testUtils__/replica';
+import { INTERRUPTED_ERROR } from './TemplateUpgradeStore';
 import type { UpgradeRequest, UpgradeResult } from './UpgradeEngine';
 
 jest.setTimeout(60_000);
@@ -90,6 +92,8 @@ describe.each(databases.eachSupportedId())(
         testsPassed: true,
         policyPassed: true,
       }),
+      /** The database of another replica, to share it. */
+      sharedKnex?: Knex,
     ) {
       const templateDir = join(root, 'templates/serverless-service');
       const repos = join(root, 'repos');
@@ -133,8 +137,9 @@ describe.each(databases.eachSupportedId())(
         'template:default/serverless-service': ['user:default/pat'],
       });
       const calls: UpgradeRequest[] = [];
+      const knex = sharedKnex ?? (await databases.init(databaseId));
       const replica = await createReplica({
-        knex: await databases.init(databaseId),
+        knex,
         server: aws,
         permissions: owners.permissions,
         catalog: catalogServiceMock({ entities }),
@@ -144,7 +149,7 @@ describe.each(databases.eachSupportedId())(
           return engine(r);
         },
       });
-      return { ...replica, calls, templateDir, repos };
+      return { ...replica, calls, templateDir, repos, knex };
     }
 
     it('lists templates with versions, entity counts, changelog and who may upgrade', async () => {
@@ -486,6 +491,143 @@ describe.each(databases.eachSupportedId())(
       release();
       await templates!.upgrader.idle();
       expect(calls).toHaveLength(1);
+    });
+
+    describe('an upgrade interrupted by a backend restart', () => {
+      /** An engine that reports a step, then runs until released. */
+      function hanging() {
+        let release!: () => void;
+        const gate = new Promise<void>(resolve => {
+          release = resolve;
+        });
+        const engine = async (r: UpgradeRequest): Promise<UpgradeResult> => {
+          r.onProgress('Rendering 1.1.0');
+          await gate;
+          return { branch: `stackyard/upgrade-${r.toVersion}`, conflicts: [] };
+        };
+        return { engine, release };
+      }
+
+      async function startOrders(app: Parameters<typeof request>[0]) {
+        const started = await request(app)
+          .post('/templates/serverless-service/upgrades')
+          .set('Authorization', ada)
+          .send({ entityRefs: ['component:default/orders'] })
+          .expect(202);
+        const id: string = started.body.upgrades[0].id;
+        // Running once its first steps are written.
+        for (let i = 0; i < 100; i++) {
+          const listed = await request(app)
+            .get('/templates/serverless-service/upgrades')
+            .set('Authorization', ada);
+          const upgrade = listed.body.upgrades[0];
+          if (upgrade?.state === 'running' && upgrade.progress.length === 2) {
+            return id;
+          }
+          await new Promise(resolve => setTimeout(resolve, 20));
+        }
+        throw new Error('The upgrade never ran');
+      }
+
+      it('is marked failed when the next backend starts, its steps kept, and can be opened again', async () => {
+        const first = hanging();
+        const r1 = await setup(first.engine);
+        const id = await startOrders(r1.app);
+        // The backend stops (its shutdown hooks run); the upgrade is cut.
+        await r1.sockets.close();
+
+        const r2 = await setup(undefined, r1.knex);
+        const listed = conforms(
+          'GET',
+          '/templates/{name}/upgrades',
+          await request(r2.app)
+            .get('/templates/serverless-service/upgrades')
+            .set('Authorization', ada),
+        );
+        expect(listed.body.upgrades).toEqual([
+          expect.objectContaining({
+            id,
+            state: 'failed',
+            error: INTERRUPTED_ERROR,
+            progress: [
+              'Upgrading component:default/orders to 1.1.0',
+              'Rendering 1.1.0',
+              INTERRUPTED_ERROR,
+            ],
+          }),
+        ]);
+        expect(INTERRUPTED_ERROR).toBe(
+          'Interrupted by a backend restart; open the upgrade again',
+        );
+        const page = await request(r2.app)
+          .get('/templates')
+          .set('Authorization', ada);
+        const orders = page.body.templates[0].entities.find(
+          (e: any) => e.entityRef === 'component:default/orders',
+        );
+        expect(orders.lastUpgrade).toMatchObject({
+          id,
+          state: 'failed',
+          error: INTERRUPTED_ERROR,
+        });
+
+        // Opened again: a new upgrade runs on the new backend.
+        const again = await request(r2.app)
+          .post('/templates/serverless-service/upgrades')
+          .set('Authorization', ada)
+          .send({ entityRefs: ['component:default/orders'] })
+          .expect(202);
+        expect(again.body.upgrades[0].id).not.toBe(id);
+        await r2.templates!.upgrader.idle();
+        expect(r2.calls).toHaveLength(1);
+        const after = await request(r2.app)
+          .get('/templates/serverless-service/upgrades')
+          .set('Authorization', ada);
+        expect(after.body.upgrades[0]).toMatchObject({
+          id: again.body.upgrades[0].id,
+          state: 'merged',
+        });
+        first.release();
+        await r1.templates!.upgrader.idle();
+        await r2.sockets.close();
+      });
+
+      it('leaves the upgrades of a live replica running, and fails those of a replica that crashed once its heartbeat is stale', async () => {
+        const first = hanging();
+        const r1 = await setup(first.engine);
+        const id = await startOrders(r1.app);
+        const replicaId = r1.sockets.replicaId;
+        // A crash: the replica's heartbeat row stays behind.
+        await r1.sockets.close();
+        await r1
+          .knex('stackyard_socket_replicas')
+          .insert({ replica_id: replicaId, last_seen_at: new Date() });
+
+        const r2 = await setup(undefined, r1.knex);
+        const state = async () =>
+          (
+            await request(r2.app)
+              .get('/templates/serverless-service/upgrades')
+              .set('Authorization', ada)
+          ).body.upgrades[0];
+        // Within the heartbeat's staleness the replica may still run it.
+        expect(await state()).toMatchObject({ id, state: 'running' });
+        expect(await r2.templates!.failInterrupted()).toEqual([]);
+
+        await r1
+          .knex('stackyard_socket_replicas')
+          .where({ replica_id: replicaId })
+          .update({ last_seen_at: new Date(Date.now() - 5 * 60_000) });
+        expect(await r2.templates!.failInterrupted()).toEqual([id]);
+        expect(await state()).toMatchObject({
+          id,
+          state: 'failed',
+          error: INTERRUPTED_ERROR,
+        });
+        first.release();
+        await r1.templates!.upgrader.idle();
+        await r2.sockets.close();
+      });
     });
   },
 );

@@ -214,6 +214,40 @@ describe('TemplatesContent', () => {
     expect(within(orders).queryByRole('checkbox')).not.toBeInTheDocument();
   });
 
+  it('shows an upgrade a backend restart interrupted as failed, with what to do, and offers it again', async () => {
+    const api = mockStackyardApi([]);
+    api.listTemplates.mockResolvedValue({
+      templates: [
+        aTemplate([
+          anEntity({
+            lastUpgrade: anUpgrade({
+              state: 'failed',
+              progress: [
+                'Upgrading component:default/orders to 1.1.0',
+                'Rendering 1.1.0',
+                'Interrupted by a backend restart; open the upgrade again',
+              ],
+              error: 'Interrupted by a backend restart; open the upgrade again',
+            }),
+          }),
+        ]),
+      ],
+    });
+    await renderPage(api);
+    const orders = await waitFor(() => row('component:default/orders'));
+    const result = within(orders).getByTestId('upgrade-result');
+    expect(result).toHaveTextContent('Failed (1.1.0)');
+    expect(result).toHaveTextContent(
+      'Interrupted by a backend restart; open the upgrade again',
+    );
+    expect(within(result).queryByRole('status')).not.toBeInTheDocument();
+    expect(
+      within(orders).getByRole('button', {
+        name: 'Open upgrade of component:default/orders',
+      }),
+    ).toBeEnabled();
+  });
+
   it('says why the portal cannot upgrade an entity instead of offering it', async () => {
     const api = mockStackyardApi([]);
     api.listTemplates.mockResolvedValue({
