@@ -6,6 +6,7 @@ import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { SandboxPool } from '@stackyard/cdk-guardrails';
 import { stackyardPermissions } from '@stackyard/plugin-stackyard-common';
 import { readOptions } from './config/readOptions';
 import {
@@ -44,6 +45,9 @@ export const stackyardPlugin = createBackendPlugin({
       async init(deps) {
         const options = readOptions(deps.config);
         const { logger } = deps;
+        // Repository code (manifest extensions) is synthesized only here, by
+        // previews and template upgrades alike; its processes start on use.
+        const sandbox = SandboxPool.create({ prewarm: false });
         deps.permissionsRegistry.addPermissions(stackyardPermissions);
 
         const {
@@ -63,13 +67,15 @@ export const stackyardPlugin = createBackendPlugin({
               deps.config,
             ),
           },
-          templateUpgradeEngine: packageUpgradeEngine(),
+          templateUpgradeEngine: packageUpgradeEngine({ sandbox }),
+          sandbox,
         });
         deps.lifecycle.addShutdownHook(() => sockets.close());
         // Runners stop with the backend; their data stays, so the previews
         // start again on their next connection or invoke.
         deps.lifecycle.addShutdownHook(async () => {
           await previews?.close();
+          await sandbox.close();
         });
 
         await deps.scheduler.scheduleTask({

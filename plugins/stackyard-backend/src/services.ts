@@ -12,6 +12,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EventsService } from '@backstage/plugin-events-node';
 import type { Environment } from '@stackyard/plugin-stackyard-common';
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import type { SandboxPool } from '@stackyard/cdk-guardrails';
 import type express from 'express';
 import { DefaultAwsClientFactory } from './aws/AwsClientFactory';
 import type { BackoffOptions } from './aws/BackoffRetryStrategy';
@@ -96,6 +97,12 @@ export type StackyardServicesOptions = {
   discovery?: DiscoveryService;
   /** The preview runtime and checkout synthesis; tests pass their own. */
   previewRuntime?: { start?: StartPreview; synthesize?: SynthesizeCheckout };
+  /**
+   * The backend's sandbox pool, where repository code (manifest
+   * extensions) is synthesized, by previews as by template upgrades; the
+   * caller closes it. @default previews make their own
+   */
+  sandbox?: SandboxPool;
 };
 
 /** Stackyard's services, wired to each other. */
@@ -229,6 +236,7 @@ export async function createStackyardServices(
       liveReplicas: () =>
         replicaStore.liveReplicas(new Date(Date.now() - 60_000)),
       socketsPath: environmentId => `${mountPath}/sockets/${environmentId}`,
+      sandbox: deps.sandbox,
       ...deps.previewRuntime,
     });
   }

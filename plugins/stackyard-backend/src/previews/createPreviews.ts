@@ -5,6 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { PreviewsConfig, Target } from '@stackyard/plugin-stackyard-node';
+import type { SandboxPool } from '@stackyard/cdk-guardrails';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import { PreviewManager } from './PreviewManager';
 import { LocalRepositorySource, SynthesizeCheckout } from './PreviewSource';
@@ -67,13 +68,15 @@ export function createPreviews(options: {
   start?: StartPreview;
   /** How checkouts are synthesized. @default cdk-guardrails, extensions in its sandbox */
   synthesize?: SynthesizeCheckout;
+  /** The backend's sandbox pool for repository code (its owner closes it). @default one of the previews' own */
+  sandbox?: SandboxPool;
   /** Mount path of the plugin's sockets, as the host serves them. */
   socketsPath(environmentId: string): string;
 }): Previews {
   const logger = options.logger.child({ component: 'previews' });
   const synthesizer = options.synthesize
     ? undefined
-    : createCheckoutSynthesizer();
+    : createCheckoutSynthesizer(options.sandbox);
   const manager = PreviewManager.create({
     environments: options.environments,
     targets: options.targets,

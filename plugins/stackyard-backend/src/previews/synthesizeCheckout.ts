@@ -11,13 +11,15 @@ import type { SynthesizeCheckout } from './PreviewSource';
 /**
  * Synthesizes a checkout through cdk-guardrails, as the deploy did: a
  * manifest of pure data in-process, one with an `extension` (repository
- * code) in the sandbox, never in the backend. The pool is made on first
- * use.
+ * code) in the sandbox, never in the backend. The pool is `sandbox` (the
+ * backend's, which its owner closes), or else one made on first use.
  */
-export function createCheckoutSynthesizer(): SynthesizeCheckout & {
+export function createCheckoutSynthesizer(
+  sandbox?: SandboxPool,
+): SynthesizeCheckout & {
   close(): Promise<void>;
 } {
-  let pool: SandboxPool | undefined;
+  let pool: SandboxPool | undefined = sandbox;
   const synthesize = async (options: {
     appDir: string;
     prefix: string;
@@ -48,7 +50,7 @@ export function createCheckoutSynthesizer(): SynthesizeCheckout & {
   };
   return Object.assign(synthesize, {
     async close() {
-      await pool?.close();
+      if (pool !== sandbox) await pool?.close();
     },
   });
 }

@@ -1,7 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { SandboxPool } from '@stackyard/cdk-guardrails';
 import { commitToMain, publishRendered } from '@stackyard/template-upgrade';
 import { packageUpgradeEngine } from './packageEngine';
 
@@ -13,6 +21,8 @@ const tinyDir = join(
   dirname(require.resolve('@stackyard/template-upgrade/package.json')),
   'src/__fixtures__/templates/tiny',
 );
+/** The portal's own templates. */
+const templatesDir = join(__dirname, '../../../../templates');
 
 describe('packageUpgradeEngine (real git repository, @stackyard/template-upgrade)', () => {
   let root: string;
@@ -66,5 +76,80 @@ describe('packageUpgradeEngine (real git repository, @stackyard/template-upgrade
         encoding: 'utf8',
       }).trim(),
     ).toBe(main);
+  });
+
+  describe('a service whose manifest has an extension (repository code)', () => {
+    let sandbox: SandboxPool;
+    beforeAll(() => {
+      sandbox = SandboxPool.create({ prewarm: false });
+    });
+    afterAll(() => sandbox.close());
+
+    /** serverless-service 1.0.0 whose owners added an extension with a raw queue (no DLQ). */
+    async function extendedOrders() {
+      const repoDir = join(root, 'orders');
+      await publishRendered({
+        templateDirs: [templatesDir],
+        template: 'serverless-service',
+        version: '1.0.0',
+        answers: {
+          name: 'orders',
+          description: 'Orders',
+          owner: 'group:default/team-a',
+          system: 'system:default/shop',
+          project: 'orders',
+          costCenter: 'cc-1',
+        },
+        repoDir,
+      });
+      await commitToMain(repoDir, dir => {
+        appendFileSync(
+          join(dir, 'stackyard.yaml'),
+          '\nextension: infra/extend.js\n',
+        );
+        mkdirSync(join(dir, 'infra'), { recursive: true });
+        writeFileSync(
+          join(dir, 'infra/extend.js'),
+          [
+            "const sqs = require('aws-cdk-lib/aws-sqs');",
+            'module.exports = service => {',
+            "  new sqs.Queue(service.stack, 'RawQueue');",
+            '};',
+            '',
+          ].join('\n'),
+        );
+      });
+      return repoDir;
+    }
+
+    it("synthesizes it in the backend's sandbox pool, so the policy is checked on what the extension adds", async () => {
+      const repoDir = await extendedOrders();
+      const steps: string[] = [];
+      const result = await packageUpgradeEngine({ sandbox })({
+        repoDir,
+        templateDir: join(templatesDir, 'serverless-service'),
+        templateName: 'serverless-service',
+        toVersion: '1.1.0',
+        onProgress: step => steps.push(step),
+      });
+      expect(result).toMatchObject({ conflicts: [], policyPassed: false });
+      const policy = steps.filter(step => /policy|RawQueue/i.test(step));
+      expect(policy.some(step => step.includes('RawQueue'))).toBe(true);
+      expect(steps.join('\n')).not.toContain('Policy not checked');
+    });
+
+    it('reports the policy not checked without a sandbox (what the adapter did before)', async () => {
+      const repoDir = await extendedOrders();
+      const steps: string[] = [];
+      const result = await packageUpgradeEngine()({
+        repoDir,
+        templateDir: join(templatesDir, 'serverless-service'),
+        templateName: 'serverless-service',
+        toVersion: '1.1.0',
+        onProgress: step => steps.push(step),
+      });
+      expect(result.policyPassed).toBe(false);
+      expect(steps.join('\n')).toContain('Policy not checked');
+    });
   });
 });
