@@ -111,11 +111,14 @@ export type { SandboxResultCacheOptions } from './sandbox/SandboxResultCache';
 export type { SandboxJob } from './sandbox/protocol';
 export { deployService } from './deploy/deployService';
 export type {
+  AwaitingApproval,
   CredentialProvider,
   DeployServiceOptions,
   DeployedService,
   ExtensionPolicy,
 } from './deploy/deployService';
+export { approvalDiffOf } from './deploy/approvalDiff';
+export type { PermissionTemplateDiff } from './deploy/approvalDiff';
 export {
   BroadeningRefusedError,
   DeployRefusedError,

@@ -4,6 +4,8 @@ import type {
   IoRequest,
   StackActivity,
 } from '@aws-cdk/toolkit-lib';
+import type { ApprovalDiff } from '@stackyard/plugin-stackyard-common';
+import { PermissionTemplateDiff, approvalDiffOf } from './approvalDiff';
 
 /**
  * Where a deploy's progress goes: a Backstage task logger, or the CLI's
@@ -42,18 +44,38 @@ export interface GuardedIoHostOptions {
   readonly approvalHint?: string;
   /** Confirm destroys. @default false */
   readonly approveDestroy?: boolean;
+  /**
+   * Unless approved, stop a broadening deploy before execution and keep its
+   * change set for a reviewer, instead of refusing it (which deletes the
+   * change set). @default false
+   */
+  readonly holdBroadening?: boolean;
+}
+
+/**
+ * Thrown from the deploy confirmation to stop a broadening deploy before
+ * execution: toolkit-lib deletes the change set only when the answer is
+ * "no", so leaving the question unanswered keeps it.
+ */
+export class HeldForApproval extends Error {
+  constructor(readonly diff: ApprovalDiff) {
+    super('The deploy waits for approval of its broadening change set');
+    this.name = 'HeldForApproval';
+  }
 }
 
 /**
  * The toolkit IO host of one deploy, the same for the scaffolder and the
  * CLI: streams stack events and the toolkit's own info, warnings and errors
  * to a {@link DeployLog}, confirms deploys unless they broaden IAM or
- * security-group permissions without approval, and confirms destroys only
- * when told to. Any other question gets the toolkit's default answer.
+ * security-group permissions without approval (refused, or held for a
+ * reviewer with the diff), and confirms destroys only when told to. Any other question gets the toolkit's default answer.
  */
 export class GuardedIoHost implements IIoHost {
   /** Set when a deploy was refused because it broadens permissions. */
   refusedBroadening = false;
+  /** Set when a broadening deploy was held for approval: what it changes. */
+  held?: ApprovalDiff;
   /** Error messages the toolkit reported. */
   readonly errors: string[] = [];
 
@@ -98,6 +120,20 @@ export class GuardedIoHost implements IIoHost {
     if (msg.code === DEPLOY_CONFIRMATION_CODE) {
       const change = (msg.data as { permissionChangeType?: string } | undefined)
         ?.permissionChangeType;
+      if (
+        change === 'broadening' &&
+        !this.options.approveBroadening &&
+        this.options.holdBroadening
+      ) {
+        const { templateDiffs } = msg.data as {
+          templateDiffs?: Record<string, PermissionTemplateDiff>;
+        };
+        this.held = approvalDiffOf(templateDiffs ?? {});
+        this.logger.warn(
+          `${msg.message}\nHeld for approval: the change broadens IAM or security-group permissions; its change set is kept, not executed`,
+        );
+        throw new HeldForApproval(this.held);
+      }
       if (change === 'broadening' && !this.options.approveBroadening) {
         this.refusedBroadening = true;
         this.logger.error(

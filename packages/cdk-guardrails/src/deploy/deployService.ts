@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -6,10 +7,11 @@ import {
   StackSelectionStrategy,
   Toolkit,
 } from '@aws-cdk/toolkit-lib';
-import { stackNameFor } from '@stackyard/plugin-stackyard-common';
+import { ApprovalDiff, stackNameFor } from '@stackyard/plugin-stackyard-common';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
-import type { AcknowledgedFinding, RulePack } from '../policy/types';
+import { formatFinding } from '../policy/evaluateTemplate';
+import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
 import type { SandboxPool } from '../sandbox/SandboxPool';
 import { synthInSandbox } from '../sandbox/synthInSandbox';
 import type { StackSummary } from '../synth/summarize';
@@ -85,6 +87,12 @@ export interface DeployServiceOptions {
   /** Deploy even if the change broadens IAM or security-group permissions. */
   readonly approveBroadening: boolean;
   /**
+   * Unless `approveBroadening`, stop a change that broadens permissions
+   * before execution and keep its change set for a reviewer (the result's
+   * `awaitingApproval`), instead of refusing it. @default false
+   */
+  readonly holdBroadening?: boolean;
+  /**
    * How the person deploying approves broadening, said when it is refused,
    * e.g. "re-run with --require-approval never".
    * @default 're-run with broadening approved'
@@ -116,12 +124,27 @@ export interface DeployedService {
   readonly templates: Readonly<Record<string, unknown>>;
   /** Findings deployed because they are acknowledged in the code. */
   readonly acknowledged: readonly AcknowledgedFinding[];
+  /**
+   * Set when the change broadens permissions and was held for approval
+   * (`holdBroadening`): nothing was executed, the change set is kept, and
+   * `stackId`/`outputs` are unset.
+   */
+  readonly awaitingApproval?: AwaitingApproval;
+}
+
+/** A change set kept, unexecuted, for a reviewer. */
+export interface AwaitingApproval {
+  /** The change set's name on the stack (unique per deploy). */
+  readonly changeSetName: string;
+  /** What it changes that needs review. */
+  readonly diff: ApprovalDiff;
 }
 
 /** The synthesized, checked assembly that is deployed. */
 interface CheckedAssembly {
   readonly stacks: readonly StackSummary[];
   readonly templates: Readonly<Record<string, unknown>>;
+  readonly warnings: readonly Finding[];
   readonly acknowledged: readonly AcknowledgedFinding[];
 }
 
@@ -142,7 +165,7 @@ async function synthesize(
       packs: options.packs,
       assemblyDir,
     });
-    if (!checked.ok) throw new PolicyFindingsError(checked.findings);
+    if (!checked.ok) throw new PolicyFindingsError(checked.findings, checked.warnings);
     if (!env) {
       throw new DeployRefusedError(
         'an assembly synthesized in a sandbox is deployed only to an explicit account and region',
@@ -172,7 +195,7 @@ async function synthesize(
     packs: options.packs,
     assemblyDir,
   });
-  if (!result.ok) throw new PolicyFindingsError(result.findings);
+  if (!result.ok) throw new PolicyFindingsError(result.findings, result.warnings);
   return result;
 }
 
@@ -180,7 +203,8 @@ async function synthesize(
  * Synthesizes a service, runs the safety policy and deploys the assembly
  * it checked with `@aws-cdk/toolkit-lib` (a change set; CloudFormation
  * rolls a failed deploy back). A change that broadens IAM or security-group
- * permissions is deployed only when approved. The one deploy path of the
+ * permissions is deployed only when approved; with `holdBroadening` it
+ * stops before execution instead, its change set kept for a reviewer. The one deploy path of the
  * scaffolder's `stackyard:cdk:deploy` and `stackyard deploy`.
  *
  * Throws a `PolicyFindingsError` (nothing deployed) when the policy finds
@@ -198,7 +222,12 @@ export async function deployService(
   const ioHost = new GuardedIoHost(options.log, {
     approveBroadening: options.approveBroadening,
     approvalHint: options.approvalHint,
+    holdBroadening: options.holdBroadening,
   });
+  // A held change set is found again by its name: one per deploy.
+  const changeSetName = options.holdBroadening
+    ? `stackyard-${randomUUID()}`
+    : undefined;
   // toolkit-lib has no endpoint setting; every SDK client it makes uses
   // this agent, so it is where an explicit endpoint is applied.
   const agent = options.endpoint ? endpointAgent(options.endpoint) : undefined;
@@ -219,8 +248,11 @@ export async function deployService(
   try {
     const assemblyDir = join(workDir, 'cdk.out');
     const checked = await synthesize(options, manifest, assemblyDir);
+    for (const warning of checked.warnings) {
+      options.log.warn(`Safety policy warning: ${formatFinding(warning)}`);
+    }
     options.log.info(
-      `Safety policy: 0 findings, ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
+      `Safety policy: 0 findings, ${checked.warnings.length} warning(s), ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
     );
     const source = await toolkit.fromAssemblyDirectory(assemblyDir);
     let result;
@@ -230,11 +262,27 @@ export async function deployService(
           strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE,
           patterns: [stackName],
         },
-        deploymentMethod: { method: 'change-set' },
+        deploymentMethod: {
+          method: 'change-set',
+          ...(changeSetName ? { changeSetName } : {}),
+        },
         rollback: true,
         stackEventPollingInterval: options.stackEventPollingInterval,
       });
     } catch (e) {
+      if (ioHost.held && changeSetName) {
+        options.log.warn(
+          `${stackName} waits for approval: change set ${changeSetName} is kept, not executed`,
+        );
+        return {
+          stackName,
+          outputs: {},
+          stacks: checked.stacks,
+          templates: checked.templates,
+          acknowledged: checked.acknowledged,
+          awaitingApproval: { changeSetName, diff: ioHost.held },
+        };
+      }
       if (ioHost.refusedBroadening) {
         throw new BroadeningRefusedError(stackName, ioHost.approvalHint);
       }

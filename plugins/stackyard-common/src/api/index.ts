@@ -136,6 +136,30 @@ export {
   stackyardRoutes,
 } from './routes';
 export type { ApiResponse, ApiRoute, StackyardRouteName } from './routes';
+export {
+  approvalDecisionRequestSchema,
+  approvalDecisionResponseSchema,
+  approvalDiffSchema,
+  approvalRequestSchema,
+  approvalSchema,
+  approvalStateSchema,
+  iamStatementChangeSchema,
+  managedPolicyChangeSchema,
+  replacedResourceSchema,
+  securityGroupRuleChangeSchema,
+} from './approvals';
+export type {
+  Approval,
+  ApprovalDecisionRequest,
+  ApprovalDecisionResponse,
+  ApprovalDiff,
+  ApprovalRequest,
+  ApprovalState,
+  IamStatementChange,
+  ManagedPolicyChange,
+  ReplacedResource,
+  SecurityGroupRuleChange,
+} from './approvals';
 export { stackyardEntityChannel } from './signals';
 export type { StackyardSignal } from './signals';
 export { StackyardApiError, StackyardClient } from './client';
