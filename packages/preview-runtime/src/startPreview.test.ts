@@ -37,6 +37,7 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
       workDir: fixture.workDir,
       env: { WEBSOCKET_CALLBACK_URL: 'http://127.0.0.1:9/@connections' },
       queueTimeScale: 0.01,
+      ttlSweepIntervalMs: 200,
       onLog: line => logs.push(line),
       onExit: info => exits.push(info),
     });
@@ -155,6 +156,30 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
       visible: 0,
       inFlight: 0,
     });
+  });
+
+  it("deletes items whose TTL attribute (the template's TimeToLiveSpecification) has passed", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [id, expiresAt] of [
+      ['expired', now - 10],
+      ['fresh', now + 3600],
+    ] as const) {
+      expect(
+        await preview.invoke('probe', {
+          action: 'put',
+          item: { id, expiresAt },
+        }),
+      ).toMatchObject({ ok: true, result: 'put' });
+    }
+    const get = async (id: string) =>
+      ((await preview.invoke('probe', { action: 'get', id })) as any).result;
+    expect(
+      await until(
+        () => get('expired'),
+        item => item === null,
+      ),
+    ).toBe(null);
+    expect(await get('fresh')).toMatchObject({ id: 'fresh' });
   });
 
   it('refuses reading outside the checkout, writing outside its directory, spawning, and the network but its own', async () => {

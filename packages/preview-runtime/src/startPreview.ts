@@ -226,6 +226,7 @@ export async function startPreview(
     plan,
     env: options.env ?? {},
     queueTimeScale: options.queueTimeScale ?? 1,
+    ttlSweepIntervalMs: options.ttlSweepIntervalMs,
   });
   const first = await readyMessage;
   clearTimeout(startup);

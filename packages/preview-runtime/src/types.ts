@@ -35,6 +35,13 @@ export interface StartPreviewOptions {
    */
   readonly queueTimeScale?: number;
   /**
+   * How often expired items (a table's TTL attribute, as DynamoDB's time
+   * to live reads it) are deleted, in milliseconds.
+   *
+   * @default 60000
+   */
+  readonly ttlSweepIntervalMs?: number;
+  /**
    * How long the runner may take to start, in milliseconds.
    *
    * @default 30000

@@ -14,6 +14,8 @@ export interface RunnerStart {
   readonly env: Readonly<Record<string, string>>;
   /** Multiplies queue visibility timeouts and delays. */
   readonly queueTimeScale: number;
+  /** How often expired TTL items are deleted (ms). */
+  readonly ttlSweepIntervalMs?: number;
 }
 
 export type ToRunner =

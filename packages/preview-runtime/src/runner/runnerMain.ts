@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { startDynalite, countItems } from '../engines/dynamo/dynaliteEngine';
 import { EventSourcePoller } from '../engines/sqs/EventSourcePoller';
 import { SqsEngine } from '../engines/sqs/SqsEngine';
+import { startTtlSweeper } from '../engines/dynamo/ttlSweeper';
 import { createSqsServer } from '../engines/sqs/sqsServer';
 import { FunctionHost, ImportModule } from './FunctionHost';
 import { functionEnv } from './functionEnv';
@@ -113,6 +114,13 @@ export async function runPreviewRunner(
   );
   for (const note of plan.notes) process.stdout.write(`${note}\n`);
 
+  startTtlSweeper({
+    endpoint: dynamo.endpoint,
+    tables: plan.tables,
+    intervalMs: start.ttlSweepIntervalMs,
+    onError: (table, error) =>
+      console.error(`TTL sweep of table ${table} failed: ${error}`),
+  });
   for (const mapping of plan.mappings) {
     // Polls until the runner ends.
     void new EventSourcePoller(engine, mapping, (fn, event) =>

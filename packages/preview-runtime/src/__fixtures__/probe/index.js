@@ -59,6 +59,21 @@ exports.handler = async (event, context) => {
       );
       return Item ?? null;
     }
+    case 'put': {
+      const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+      const {
+        DynamoDBDocumentClient,
+        PutCommand,
+      } = require('@aws-sdk/lib-dynamodb');
+      const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+      await ddb.send(
+        new PutCommand({
+          TableName: process.env.TABLE_ITEMS,
+          Item: event.item,
+        }),
+      );
+      return 'put';
+    }
     case 'read':
       return fs.readFileSync(event.path, 'utf8');
     case 'write':
