@@ -43,9 +43,11 @@ export async function runPreviewRunner(
   importModule: ImportModule,
 ): Promise<void> {
   let onRequest: (message: ToRunner) => void = () => undefined;
-  const requests: ToRunner[] = [];
+  // Only the start request is kept for later: the requests after it are
+  // handled and dropped (keeping them all held every event ever sent).
+  let startRequest: RunnerStart | undefined;
   const { send } = openChannel(message => {
-    requests.push(message);
+    if (message.type === 'start') startRequest ??= message;
     onRequest(message);
   });
   const problem = permissionProblem(tmpdir());
@@ -53,11 +55,11 @@ export async function runPreviewRunner(
     await send({ type: 'refused', reason: problem });
     process.exit(0);
   }
-  const start = await new Promise<RunnerStart>(resolve => {
-    const first = requests.find(m => m.type === 'start');
-    if (first) resolve(first as RunnerStart);
-    else onRequest = m => m.type === 'start' && resolve(m);
-  });
+  const start =
+    startRequest ??
+    (await new Promise<RunnerStart>(resolve => {
+      onRequest = m => m.type === 'start' && resolve(m);
+    }));
   const { plan } = start;
   mkdirSync(tmpdir(), { recursive: true });
   const dynamo = await startDynalite(plan.tables);
