@@ -1,29 +1,53 @@
 /**
  * Preview sockets through a local preview's runner, measured:
  *
- *   node --require @backstage/cli/config/nodeTransform.cjs scripts/previewSocketBenchmark.ts
+ *   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs scripts/previewSocketBenchmark.ts
  *
- * A published repository whose one function echoes each message back
- * through `@connections` (with @aws-sdk/client-apigatewaymanagementapi, as
- * a deployed handler would) is recorded as a local preview, as the deploy
- * action records it; the backend (the plugin's own wiring, SQLite in
- * memory, the real @stackyard/preview-runtime) serves its socket. Measured:
- * cold (from the recorded deployment to the first echo: checkout, synth,
- * runner start), warm (a new connection's first echo), and routed echo
- * throughput with 100 connections × 4 messages in flight, beside the
- * standalone emulator running the same handler in-process, in the same run.
+ * A published repository whose one function echoes each message is
+ * recorded as a local preview, as the deploy action records it; the backend
+ * (the plugin's own wiring, SQLite, the real @stackyard/preview-runtime)
+ * serves its socket. Measured:
+ * - cold (from the recorded deployment to the first echo: checkout, synth,
+ *   runner start) and warm (a new connection's first echo);
+ * - echo throughput with 100 connections × 4 messages in flight, the load
+ *   from its own process (`socketEchoLoad.mjs`), with the CPU time per echo
+ *   of the backend and of the runner: routed through the runner with the
+ *   handler posting back through `@connections` with
+ *   @aws-sdk/client-apigatewaymanagementapi (as a deployed handler does),
+ *   routed through the runner with the handler's return value as the route
+ *   response, and both beside the standalone emulator running the same
+ *   handler in-process, in the same run;
+ * - the runner's resident memory, idle after the run;
+ * - the backend's memory per sleeping preview: N previews are each woken
+ *   (a connection, an echo), then put to sleep; heap and RSS after GC are
+ *   compared with those after the first one slept.
+ *
+ * `BENCH_ONLY=cold,routed,response,standalone,sleeping` runs some phases;
+ * `BENCH_SECONDS` (default 10) is each throughput window;
+ * `BENCH_SLEEPING` (default 100) the number of sleeping previews.
  */
 import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import { ConfigReader } from '@backstage/config';
-import { startManifestServer } from '@stackyard/ws-emulator';
-import { execFileSync } from 'node:child_process';
+import {
+  moduleIntegration,
+  startManifestServer,
+  startWebSocketApiServer,
+} from '@stackyard/ws-emulator';
+import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import knexFactory from 'knex';
 import { WebSocket } from 'ws';
 import { readOptions } from '../src/config/readOptions';
@@ -36,14 +60,23 @@ import {
 
 const CONNECTIONS = 100;
 const IN_FLIGHT = 4;
-const SECONDS = 10;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SLEEPING = Number(process.env.BENCH_SLEEPING ?? 100);
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? 'cold,routed,response,standalone,sleeping').split(
+    ',',
+  ),
+);
 
+// `{"action":"echo",…}` is answered as the route response; anything else is
+// posted back through `@connections`.
 const ECHO = `'use strict';
 const { ApiGatewayManagementApiClient, PostToConnectionCommand } = require('@aws-sdk/client-apigatewaymanagementapi');
 let api;
 exports.handler = async event => {
   const { routeKey, connectionId } = event.requestContext;
   if (routeKey === '$connect' || routeKey === '$disconnect') return { statusCode: 200 };
+  if (routeKey === 'echo') return { statusCode: 200, body: event.body };
   api ??= new ApiGatewayManagementApiClient({ endpoint: process.env.WEBSOCKET_CALLBACK_URL });
   await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: event.body }));
   return { statusCode: 200 };
@@ -67,15 +100,18 @@ websocket:
     $connect: echo
     $disconnect: echo
     $default: echo
+    echo: echo
 `;
 
-function open(
-  url: string,
-  headers: Record<string, string> = {},
-  protocols: string[] = [],
-) {
+const POST_MESSAGE = 'x'.repeat(64);
+const RESPONSE_MESSAGE = JSON.stringify({
+  action: 'echo',
+  data: 'x'.repeat(40),
+});
+
+function open(url: string, headers: Record<string, string> = {}) {
   return new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { headers });
+    const ws = new WebSocket(url, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
     ws.once('unexpected-response', (_req, res) =>
@@ -84,44 +120,109 @@ function open(
   });
 }
 
-function firstEcho(ws: WebSocket): Promise<void> {
-  return new Promise(resolve => {
-    ws.once('message', () => resolve());
-    ws.send('ping');
+function firstEcho(ws: WebSocket, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no echo')), timeoutMs);
+    ws.once('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.send(POST_MESSAGE);
   });
 }
 
-/** Echo throughput: each connection keeps IN_FLIGHT messages outstanding. */
+/** CPU seconds used so far by a process (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  // utime and stime are fields 14 and 15 (1-based) of the whole line.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(
+    readFileSync(`/proc/${pid}/status`, 'utf8'),
+  )?.[1];
+  return Number(kb) / 1024;
+}
+
+/** This process's preview runners. */
+function runnerPids(): number[] {
+  const children = readFileSync(
+    `/proc/${process.pid}/task/${process.pid}/children`,
+    'utf8',
+  )
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
+  return children.filter(pid => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(
+        'preview-runner',
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
+type Throughput = {
+  perSecond: number;
+  /** CPU time per echo of this process (backend, or the standalone emulator). */
+  serverCpuUs: number;
+  /** CPU time per echo of the runner. */
+  runnerCpuUs?: number;
+};
+
+/** Echo throughput, the load from its own process. */
 async function throughput(
   url: string,
   headers: Record<string, string>,
-): Promise<number> {
-  const sockets = await Promise.all(
-    Array.from({ length: CONNECTIONS }, () => open(url, headers)),
+  message: string,
+  runner?: number,
+): Promise<Throughput> {
+  const load = spawn(
+    process.execPath,
+    [
+      join(__dirname, 'socketEchoLoad.mjs'),
+      url,
+      JSON.stringify(headers),
+      String(CONNECTIONS),
+      String(IN_FLIGHT),
+      '1000',
+      String(SECONDS * 1000),
+      message,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const counts = { echoed: 0, running: true };
-  // Each echo is answered with the next message, keeping IN_FLIGHT outstanding.
-  const keepSending = (ws: WebSocket) => () => {
-    counts.echoed += 1;
-    if (counts.running) ws.send('x');
-  };
-  for (const ws of sockets) {
-    ws.on('message', keepSending(ws));
-    for (let i = 0; i < IN_FLIGHT; i++) ws.send('x');
+  let cpu0 = process.cpuUsage();
+  let runner0 = runner ? cpuSeconds(runner) : 0;
+  let result: { echoed: number; ms: number } | undefined;
+  let cpu = { user: 0, system: 0 };
+  let runnerCpu = 0;
+  for await (const line of createInterface({ input: load.stdout! })) {
+    if (line === 'measuring') {
+      cpu0 = process.cpuUsage();
+      runner0 = runner ? cpuSeconds(runner) : 0;
+    } else if (line.startsWith('{')) {
+      cpu = process.cpuUsage(cpu0);
+      runnerCpu = runner ? cpuSeconds(runner) - runner0 : 0;
+      result = JSON.parse(line);
+    }
   }
-  // Warm-up second, then the measured window.
-  await new Promise(r => setTimeout(r, 1000));
-  const start = counts.echoed;
-  const began = performance.now();
-  await new Promise(r => setTimeout(r, SECONDS * 1000));
-  const rate = ((counts.echoed - start) * 1000) / (performance.now() - began);
-  counts.running = false;
-  for (const ws of sockets) ws.terminate();
-  return rate;
+  if (!result || result.echoed === 0) throw new Error('the load got no echo');
+  return {
+    perSecond: Math.round((result.echoed * 1000) / result.ms),
+    serverCpuUs: Math.round((cpu.user + cpu.system) / result.echoed),
+    ...(runner
+      ? { runnerCpuUs: Math.round((runnerCpu * 1e6) / result.echoed) }
+      : {}),
+  };
 }
 
-async function main() {
-  const root = mkdtempSync(join(tmpdir(), 'preview-socket-bench-'));
+function publishRepository(root: string): { repoDir: string; commit: string } {
   const repoDir = join(root, 'repos', 'echo');
   mkdirSync(join(repoDir, 'functions', 'echo'), { recursive: true });
   writeFileSync(join(repoDir, 'functions', 'echo', 'index.js'), ECHO);
@@ -135,23 +236,33 @@ async function main() {
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('commit', '-q', '-m', 'echo');
-  const commit = git('rev-parse', 'HEAD');
+  return { repoDir, commit: git('rev-parse', 'HEAD') };
+}
 
+/** The plugin's own wiring on a loopback HTTP server. */
+async function startBackend(options: {
+  root: string;
+  repoDir: string;
+  name: string;
+  idleMs?: number;
+}) {
   const knex = knexFactory({
     client: 'better-sqlite3',
-    connection: ':memory:',
+    connection: { filename: join(options.root, `${options.name}.sqlite`) },
     useNullAsDefault: true,
   });
   let port = 0;
   const { auditor } = recordingAuditor();
   const { notifier } = recordingNotifier();
+  const defaults = readOptions(new ConfigReader({}));
   const services = await createStackyardServices({
     options: {
-      ...readOptions(new ConfigReader({})),
-      localPublishDirectory: join(root, 'repos'),
+      ...defaults,
+      localPublishDirectory: join(options.root, 'repos'),
       previews: {
-        ...readOptions(new ConfigReader({})).previews,
-        dataDirectory: join(root, 'data'),
+        ...defaults.previews,
+        dataDirectory: join(options.root, `${options.name}-data`),
+        ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
       },
     },
     database: mockServices.database({ knex }),
@@ -171,7 +282,7 @@ async function main() {
         metadata: {
           name: 'echo',
           annotations: {
-            'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
+            'backstage.io/managed-by-location': `stackyard-local:${options.repoDir}/catalog-info.yaml`,
           },
         },
       }),
@@ -188,54 +299,69 @@ async function main() {
   port = (server.address() as AddressInfo).port;
   // The upgrade hook attaches on the first request the router sees.
   await fetch(`http://127.0.0.1:${port}/environments`).catch(() => undefined);
+  return {
+    services,
+    port,
+    async close() {
+      await services.previews?.close();
+      await services.sockets.close();
+      server.closeAllConnections?.();
+      server.close();
+      await knex.destroy();
+    },
+  };
+}
 
-  const deployedAt = performance.now();
-  const { environment } = await services.store.registerDeployment({
+type Backend = Awaited<ReturnType<typeof startBackend>>;
+
+/** Records a local preview of the echo repository; its socket URL and key. */
+async function recordPreview(backend: Backend, commit: string, prefix: string) {
+  const { environment } = await backend.services.store.registerDeployment({
     request: {
       entityRef: 'component:default/echo',
       target: 'local',
-      prefix: 'echo',
+      prefix,
       stage: 'dev',
-      stackName: 'echo-dev',
+      stackName: `${prefix}-dev`,
       status: 'ready',
       commit,
       websocket: {
-        routes: Object.fromEntries(
-          ['$connect', '$disconnect', '$default'].map(key => [
-            key,
-            { integration: { type: 'preview', function: 'echo' } },
-          ]),
-        ),
+        routeSelectionExpression: '$request.body.action',
+        routes: {
+          ...Object.fromEntries(
+            ['$connect', '$disconnect', '$default'].map(key => [
+              key,
+              { integration: { type: 'preview', function: 'echo' } },
+            ]),
+          ),
+          echo: {
+            integration: { type: 'preview', function: 'echo' },
+            response: true,
+          },
+        },
       },
     },
     target: { name: 'local', type: 'local' },
     actor: 'bench',
   });
-  const key = (await services.sockets.host.rotateConnectionKey(
+  const key = (await backend.services.sockets.host.rotateConnectionKey(
     environment.id,
   ))!;
-  const headers = { 'x-stackyard-connection-key': key };
-  const url = `ws://127.0.0.1:${port}/sockets/${environment.id}/dev`;
+  return {
+    id: environment.id,
+    headers: { 'x-stackyard-connection-key': key },
+    url: `ws://127.0.0.1:${backend.port}/sockets/${environment.id}/dev`,
+  };
+}
 
-  const first = await open(url, headers);
-  await firstEcho(first);
-  const coldMs = performance.now() - deployedAt;
-  first.terminate();
-  const warmStart = performance.now();
-  const second = await open(url, headers);
-  await firstEcho(second);
-  const warmMs = performance.now() - warmStart;
-  second.terminate();
-
-  const routed = await throughput(url, headers);
-
-  // The same handler in-process, with the SDK the emulator ships with.
+/** The same handler in-process in the standalone emulator, with the SDK it ships with. */
+async function standaloneRuns(repoDir: string) {
   const sdk = createRequire(require.resolve('@stackyard/ws-emulator'))(
     '@aws-sdk/client-apigatewaymanagementapi',
   );
   let endpoint = '';
   let client: any;
-  const standalone = await startManifestServer({
+  const viaConnections = await startManifestServer({
     manifest: repoDir,
     port: 0,
     host: '127.0.0.1',
@@ -260,33 +386,139 @@ async function main() {
       },
     },
   });
-  endpoint = standalone.connectionsEndpoint;
-  const inProcess = await throughput(standalone.url, {});
-  await standalone.close();
+  endpoint = viaConnections.connectionsEndpoint;
+  const connections = await throughput(viaConnections.url, {}, POST_MESSAGE);
+  await viaConnections.close();
 
-  const rss = process.memoryUsage().rss / 1024 / 1024;
-  process.stdout.write(
-    `${JSON.stringify(
-      {
-        coldDeployToFirstEchoMs: Math.round(coldMs),
-        warmNewConnectionFirstEchoMs: Math.round(warmMs),
-        routedEchoPerSecond: Math.round(routed),
-        standaloneInProcessEchoPerSecond: Math.round(inProcess),
-        connections: CONNECTIONS,
-        inFlightPerConnection: IN_FLIGHT,
-        seconds: SECONDS,
-        backendRssMb: Math.round(rss),
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  await services.previews?.close();
-  await services.sockets.close();
-  server.closeAllConnections?.();
-  server.close();
-  await knex.destroy();
-  rmSync(root, { recursive: true, force: true });
+  const integration = moduleIntegration({
+    name: 'echo',
+    handler: async (event: any) => ({ statusCode: 200, body: event.body }),
+  });
+  const withResponse = await startWebSocketApiServer({
+    port: 0,
+    host: '127.0.0.1',
+    routeSelectionExpression: '$request.body.action',
+    routes: {
+      $default: { integration },
+      echo: { integration, response: true },
+    },
+  });
+  const response = await throughput(withResponse.url, {}, RESPONSE_MESSAGE);
+  await withResponse.close();
+  return { connections, response };
+}
+
+function memory() {
+  (global as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { heapMb: m.heapUsed / 2 ** 20, rssMb: m.rss / 2 ** 20 };
+}
+
+/** Wakes `count` previews one after the other, each put to sleep after its echo. */
+async function sleepingPreviews(root: string, repoDir: string, commit: string) {
+  const backend = await startBackend({
+    root,
+    repoDir,
+    name: 'sleeping',
+    idleMs: 0,
+  });
+  const manager = backend.services.previews!.manager;
+  const wakeAndSleep = async (i: number) => {
+    const preview = await recordPreview(backend, commit, `s${i}`);
+    const ws = await open(preview.url, preview.headers);
+    await firstEcho(ws);
+    ws.close();
+    await new Promise(r => ws.once('close', r));
+    await manager.sweep();
+    const state = (await manager.status(preview.id)).state;
+    if (state !== 'sleeping') throw new Error(`preview ${i} is ${state}`);
+  };
+  await wakeAndSleep(0);
+  await new Promise(r => setTimeout(r, 500));
+  const before = memory();
+  for (let i = 1; i <= SLEEPING; i++) await wakeAndSleep(i);
+  await new Promise(r => setTimeout(r, 500));
+  const after = memory();
+  await backend.close();
+  return {
+    previews: SLEEPING,
+    heapKbPerSleepingPreview: Math.round(
+      ((after.heapMb - before.heapMb) * 1024) / SLEEPING,
+    ),
+    rssKbPerSleepingPreview: Math.round(
+      ((after.rssMb - before.rssMb) * 1024) / SLEEPING,
+    ),
+    gc: typeof (global as { gc?: unknown }).gc === 'function',
+  };
+}
+
+async function main() {
+  const root = mkdtempSync(join(tmpdir(), 'preview-socket-bench-'));
+  const { repoDir, commit } = publishRepository(root);
+  const out: Record<string, unknown> = {
+    connections: CONNECTIONS,
+    inFlightPerConnection: IN_FLIGHT,
+    seconds: SECONDS,
+  };
+  const print = () => process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  try {
+    if (['cold', 'routed', 'response'].some(p => ONLY.has(p))) {
+      const backend = await startBackend({ root, repoDir, name: 'main' });
+      const deployedAt = performance.now();
+      const preview = await recordPreview(backend, commit, 'echo');
+      const first = await open(preview.url, preview.headers);
+      await firstEcho(first);
+      out.coldDeployToFirstEchoMs = Math.round(performance.now() - deployedAt);
+      first.terminate();
+      const warmStart = performance.now();
+      const second = await open(preview.url, preview.headers);
+      await firstEcho(second);
+      out.warmNewConnectionFirstEchoMs = Math.round(
+        performance.now() - warmStart,
+      );
+      second.terminate();
+      const [runner] = runnerPids();
+      if (ONLY.has('routed')) {
+        out.routedConnectionsEcho = await throughput(
+          preview.url,
+          preview.headers,
+          POST_MESSAGE,
+          runner,
+        );
+      }
+      if (ONLY.has('response')) {
+        out.routedResponseEcho = await throughput(
+          preview.url,
+          preview.headers,
+          RESPONSE_MESSAGE,
+          runner,
+        );
+      }
+      // Idle after the load: at once, and once V8 had time to shrink its heap.
+      const idle: Record<string, number> = {};
+      for (const after of [2, 10, 30]) {
+        const waited = Object.keys(idle).length
+          ? after - Number(Object.keys(idle).slice(-1)[0].replace('s', ''))
+          : after;
+        await new Promise(r => setTimeout(r, waited * 1000));
+        idle[`${after}s`] = Math.round(rssMb(runner) * 10) / 10;
+      }
+      out.runnerRssMbIdleAfterLoad = idle;
+      out.backendRssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+      await backend.close();
+    }
+    if (ONLY.has('standalone')) {
+      const standalone = await standaloneRuns(repoDir);
+      out.standaloneConnectionsEcho = standalone.connections;
+      out.standaloneResponseEcho = standalone.response;
+    }
+    if (ONLY.has('sleeping')) {
+      out.sleeping = await sleepingPreviews(root, repoDir, commit);
+    }
+  } finally {
+    print();
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 main().catch(error => {

@@ -192,6 +192,35 @@ describe.each(databases.eachSupportedId())(
       );
       expect(forged.status).toBe(403);
 
+      // The runner's key is its own preview's only: another preview's
+      // @connections refuse it, loaded or not.
+      const runnerKey = runtime.starts[0].env!.AWS_ACCESS_KEY_ID;
+      const signedWith = (key: string) =>
+        `AWS4-HMAC-SHA256 Credential=${key}/20261130/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00`;
+      const other = await request(server)
+        .post('/environments')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          ...localPreview(),
+          prefix: 'other',
+          stackName: 'other-dev',
+          commit,
+          websocket: { routes: { $default: route('message') } },
+        });
+      expect(other.status).toBe(201);
+      const otherId = other.body.environment.id;
+      for (let i = 0; i < 2; i++) {
+        const crossed = await fetch(
+          `http://127.0.0.1:${port}/sockets/${otherId}/dev/@connections/x`,
+          {
+            method: 'POST',
+            headers: { authorization: signedWith(runnerKey) },
+            body: 'x',
+          },
+        );
+        expect(crossed.status).toBe(403);
+      }
+
       const teardown = await request(server)
         .post(`/environments/${id}/teardown`)
         .set('Authorization', adaHeader);
@@ -205,6 +234,16 @@ describe.each(databases.eachSupportedId())(
         },
       );
       expect(after).toMatchObject({ kind: 'refused', status: 404 });
+      // Nor does the stopped runner's key reach the torn-down API.
+      const late = await fetch(
+        `http://127.0.0.1:${port}/sockets/${id}/dev/@connections/x`,
+        {
+          method: 'POST',
+          headers: { authorization: signedWith(runnerKey) },
+          body: 'x',
+        },
+      );
+      expect(late.status).toBe(404);
       await replica.previews?.close();
       await replica.sockets.close();
     });

@@ -118,6 +118,13 @@ export async function authorizeUpgrade(
   return { allow: false, statusCode: 401, message: INVALID };
 }
 
+/** The access key id of a SigV4 `Authorization` header (how the AWS SDK sends its credentials). */
+export function sigV4AccessKeyId(req: IncomingMessage): string | undefined {
+  return /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//.exec(
+    header(req, 'authorization') ?? '',
+  )?.[1];
+}
+
 /**
  * Authorizes an `@connections` request: a Backstage token
  * (`Authorization: Bearer`) allowed to manage the environment's sockets,
@@ -137,10 +144,8 @@ export async function authorizeManagementRequest(
   if (token) credentials.push({ kind: 'token', value: token });
   const key = header(req, KEY_HEADER)?.trim();
   if (key) credentials.push({ kind: 'key', value: key });
-  const sigV4 = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//.exec(
-    header(req, 'authorization') ?? '',
-  );
-  if (sigV4) credentials.push({ kind: 'key', value: sigV4[1] });
+  const keyId = sigV4AccessKeyId(req);
+  if (keyId) credentials.push({ kind: 'key', value: keyId });
   for (const credential of credentials) {
     if (credential.kind === 'key' && checks.isRunnerKey?.(credential.value)) {
       return true;
