@@ -50,6 +50,18 @@ export interface Config {
        */
       adminGroups?: string[];
     };
+    /** Reviewed approvals of deploys that broaden permissions. */
+    approvals?: {
+      /**
+       * Group refs, e.g. `group:default/security-reviewers`, whose members
+       * may approve or reject a deploy whose change set broadens IAM or
+       * security-group permissions: the shipped permission policy grants
+       * them `stackyard.deploy.approve`. The person who started a deploy
+       * never approves it, even as a member.
+       * @default [] (nobody)
+       */
+      approverGroups?: string[];
+    };
     /** Local previews: the runner process each `local` environment runs in. */
     previews?: {
       /** Minutes a preview may stay unused before its runner stops (it starts again on use). @default 15 */

@@ -18,6 +18,9 @@ import { DefaultAwsClientFactory } from './aws/AwsClientFactory';
 import type { BackoffOptions } from './aws/BackoffRetryStrategy';
 import { CloudFormationStacks } from './aws/CloudFormationStacks';
 import { CloudWatchAlarms } from './aws/CloudWatchAlarms';
+import { ApprovalService } from './approvals/ApprovalService';
+import { ApprovalStore } from './approvals/ApprovalStore';
+import { CloudFormationChangeSets } from './approvals/ChangeSets';
 import type { StackyardOptions } from './config/readOptions';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import { DatabaseOrphanStore } from './database/DatabaseOrphanStore';
@@ -121,6 +124,8 @@ export type StackyardServices = {
   resources: StackResourceInventory;
   /** Drift checks of aws environments, and where their results are kept. */
   drift: { checker: DriftChecker; store: DriftStore };
+  /** Reviewed approvals of deploys that broaden permissions. */
+  approvals: ApprovalService;
   sockets: PreviewSockets;
   /** Local previews, when the catalog and discovery are given. */
   previews?: Previews;
@@ -205,6 +210,17 @@ export async function createStackyardServices(
     now,
   });
   const resources = StackResourceInventory.create({ store, stacks, targets });
+  const approvals = ApprovalService.create({
+    store,
+    approvals: new ApprovalStore(await deps.database.getClient()),
+    changeSets: CloudFormationChangeSets.create({ clients }),
+    stacks,
+    targets,
+    guard,
+    notifier,
+    logger,
+    now,
+  });
   const driftStore = new DriftStore(await deps.database.getClient());
   const drift = DriftChecker.create({
     store,
@@ -265,6 +281,7 @@ export async function createStackyardServices(
     resources,
     orphans,
     drift,
+    approvals,
     targets,
     stacks,
     defaultTtlHours: options.defaultTtlHours,
@@ -283,6 +300,7 @@ export async function createStackyardServices(
     reconciler,
     resources,
     drift: { checker: drift, store: driftStore },
+    approvals,
     sockets,
     previews,
     templates,

@@ -84,6 +84,19 @@ export const stackyardTemplateUpgradePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Approving (executing) or rejecting a deploy's change set that broadens IAM
+ * or security-group permissions. A resource permission on the entity; the
+ * shipped policy grants it to `stackyard.approvals.approverGroups`, and the
+ * backend refuses it to the person who started the deploy, whatever the
+ * policy says.
+ */
+export const stackyardDeployApprovePermission = createPermission({
+  name: 'stackyard.deploy.approve',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
 /** Every permission Stackyard defines. */
 export const stackyardPermissions = [
   stackyardEnvironmentDeletePermission,
@@ -93,5 +106,6 @@ export const stackyardPermissions = [
   stackyardEnvironmentDriftCheckPermission,
   stackyardEnvironmentInvokePermission,
   stackyardTemplateUpgradePermission,
+  stackyardDeployApprovePermission,
   stackyardOrphanDeletePermission,
 ];

@@ -13,7 +13,10 @@ export {
   isProtectedStage,
 } from './config/protectedStages';
 export { selectTarget } from './config/selectTarget';
-export { readPlatformAdminGroups } from './config/platformAdmins';
+export {
+  readApproverGroups,
+  readPlatformAdminGroups,
+} from './config/platformAdmins';
 export {
   DEFAULT_MAX_DRIFT_CHECKS_PER_ACCOUNT,
   readDriftConfig,

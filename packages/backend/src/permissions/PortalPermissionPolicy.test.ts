@@ -5,6 +5,7 @@ import {
   catalogEntityReadPermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import {
+  stackyardDeployApprovePermission,
   stackyardEnvironmentDeletePermission,
   stackyardEnvironmentDeployPermission,
   stackyardEnvironmentDriftCheckPermission,
@@ -102,7 +103,8 @@ describe('PortalPermissionPolicy', () => {
         userOwning('user:default/guest'),
       );
       const expected =
-        permission === stackyardOrphanDeletePermission
+        permission === stackyardOrphanDeletePermission ||
+        permission === stackyardDeployApprovePermission
           ? AuthorizeResult.DENY
           : AuthorizeResult.CONDITIONAL;
       expect([permission.name, decision.result]).toEqual([
@@ -156,6 +158,46 @@ describe('PortalPermissionPolicy', () => {
         userOwning('user:default/alice', 'group:default/platform-team'),
       );
       expect(decision).toEqual({ result: AuthorizeResult.DENY });
+    });
+  });
+
+  describe('approving deploys that broaden permissions', () => {
+    const reviewers = new PortalPermissionPolicy({
+      approverGroups: ['group:default/Security'],
+      platformAdminGroups: ['group:default/platform-team'],
+    });
+    const approve = {
+      permission: stackyardDeployApprovePermission,
+      resourceRef: 'component:default/orders',
+    };
+
+    it('is granted to members of an approver group, whoever owns the entity', async () => {
+      const decision = await reviewers.handle(
+        approve,
+        userOwning('user:default/carol', 'group:default/security'),
+      );
+      expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+    });
+
+    it("is denied to the entity's owners and platform admins who are not approvers, and to nobody signed in", async () => {
+      for (const user of [
+        userOwning('user:default/bob', 'group:default/orders-team'),
+        userOwning('user:default/alice', 'group:default/platform-team'),
+        undefined,
+      ]) {
+        expect(await reviewers.handle(approve, user)).toEqual({
+          result: AuthorizeResult.DENY,
+        });
+      }
+    });
+
+    it('is denied to everybody when no approver group is configured', async () => {
+      expect(
+        await policy.handle(
+          approve,
+          userOwning('user:default/carol', 'group:default/security'),
+        ),
+      ).toEqual({ result: AuthorizeResult.DENY });
     });
   });
 });

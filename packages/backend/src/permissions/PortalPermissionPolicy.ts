@@ -15,6 +15,7 @@ import {
 } from '@backstage/plugin-catalog-backend/alpha';
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
 import {
+  stackyardDeployApprovePermission,
   stackyardOrphanDeletePermission,
   stackyardPermissions,
 } from '@stackyard/plugin-stackyard-common';
@@ -29,7 +30,11 @@ import {
  */
 const OWNERS_ONLY = [
   catalogEntityDeletePermission,
-  ...stackyardPermissions.filter(p => p !== stackyardOrphanDeletePermission),
+  ...stackyardPermissions.filter(
+    p =>
+      p !== stackyardOrphanDeletePermission &&
+      p !== stackyardDeployApprovePermission,
+  ),
 ];
 
 /** Refs compare without regard to case, as the catalog's do. */
@@ -42,6 +47,11 @@ export type PortalPermissionPolicyOptions = {
    * down orphan stacks. @default [] (nobody)
    */
   platformAdminGroups?: readonly string[];
+  /**
+   * Group refs (`stackyard.approvals.approverGroups`) whose members may
+   * approve deploys that broaden permissions. @default [] (nobody)
+   */
+  approverGroups?: readonly string[];
 };
 
 /**
@@ -52,16 +62,20 @@ export type PortalPermissionPolicyOptions = {
  * (deploying, extending a preview, managing its preview sockets, tearing
  * down), are limited to the entity's owners. Tearing down orphan stacks
  * (whose entity is not in the catalog, so has no owners) is limited to
- * members of the platform admin groups. (Stackyard itself refuses teardown
+ * members of the platform admin groups, and approving deploys that broaden
+ * permissions to members of the approver groups (never the person who
+ * started the deploy: Stackyard refuses that whatever the policy says). (Stackyard itself refuses teardown
  * of protected environments, whoever asks.)
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   private readonly platformAdminGroups: ReadonlySet<string>;
+  private readonly approverGroups: ReadonlySet<string>;
 
   constructor(options: PortalPermissionPolicyOptions = {}) {
     this.platformAdminGroups = new Set(
       (options.platformAdminGroups ?? []).map(lower),
     );
+    this.approverGroups = new Set((options.approverGroups ?? []).map(lower));
   }
 
   async handle(
@@ -69,7 +83,11 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     if (isPermission(request.permission, stackyardOrphanDeletePermission)) {
-      return this.platformAdminsOnly(user);
+      return this.membersOnly(this.platformAdminGroups, user);
+    }
+    // Stackyard itself refuses it to the person who started the deploy.
+    if (isPermission(request.permission, stackyardDeployApprovePermission)) {
+      return this.membersOnly(this.approverGroups, user);
     }
     if (OWNERS_ONLY.some(p => isPermission(request.permission, p))) {
       return this.ownersOnly(request, user);
@@ -77,10 +95,13 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     return { result: AuthorizeResult.ALLOW };
   }
 
-  private platformAdminsOnly(user?: PolicyQueryUser): PolicyDecision {
+  private membersOnly(
+    groups: ReadonlySet<string>,
+    user?: PolicyQueryUser,
+  ): PolicyDecision {
     const claims = user?.info.ownershipEntityRefs ?? [];
-    const admin = claims.some(ref => this.platformAdminGroups.has(lower(ref)));
-    return { result: admin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    const member = claims.some(ref => groups.has(lower(ref)));
+    return { result: member ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
   }
 
   private ownersOnly(

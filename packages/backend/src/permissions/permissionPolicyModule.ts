@@ -8,7 +8,8 @@ import { PortalPermissionPolicy } from './PortalPermissionPolicy';
 
 /**
  * Installs {@link PortalPermissionPolicy} as the permission backend's
- * policy, with the platform admin groups of `stackyard.platform.adminGroups`.
+ * policy, with the platform admin groups of `stackyard.platform.adminGroups`
+ * and the approver groups of `stackyard.approvals.approverGroups`.
  */
 export const permissionPolicyModule = createBackendModule({
   pluginId: 'permission',
@@ -17,8 +18,11 @@ export const permissionPolicyModule = createBackendModule({
     reg.registerInit({
       deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
       async init({ policy, config }) {
-        const { platformAdminGroups } = readStackyardConfig(config);
-        policy.setPolicy(new PortalPermissionPolicy({ platformAdminGroups }));
+        const { platformAdminGroups, approverGroups } =
+          readStackyardConfig(config);
+        policy.setPolicy(
+          new PortalPermissionPolicy({ platformAdminGroups, approverGroups }),
+        );
       },
     });
   },

@@ -10,8 +10,7 @@ import {
 import { ApprovalDiff, stackNameFor } from '@stackyard/plugin-stackyard-common';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
-import { formatFinding } from '../policy/evaluateTemplate';
-import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
+import type { AcknowledgedFinding, RulePack } from '../policy/types';
 import type { SandboxPool } from '../sandbox/SandboxPool';
 import { synthInSandbox } from '../sandbox/synthInSandbox';
 import type { StackSummary } from '../synth/summarize';
@@ -144,7 +143,6 @@ export interface AwaitingApproval {
 interface CheckedAssembly {
   readonly stacks: readonly StackSummary[];
   readonly templates: Readonly<Record<string, unknown>>;
-  readonly warnings: readonly Finding[];
   readonly acknowledged: readonly AcknowledgedFinding[];
 }
 
@@ -165,7 +163,7 @@ async function synthesize(
       packs: options.packs,
       assemblyDir,
     });
-    if (!checked.ok) throw new PolicyFindingsError(checked.findings, checked.warnings);
+    if (!checked.ok) throw new PolicyFindingsError(checked.findings);
     if (!env) {
       throw new DeployRefusedError(
         'an assembly synthesized in a sandbox is deployed only to an explicit account and region',
@@ -195,7 +193,7 @@ async function synthesize(
     packs: options.packs,
     assemblyDir,
   });
-  if (!result.ok) throw new PolicyFindingsError(result.findings, result.warnings);
+  if (!result.ok) throw new PolicyFindingsError(result.findings);
   return result;
 }
 
@@ -248,11 +246,8 @@ export async function deployService(
   try {
     const assemblyDir = join(workDir, 'cdk.out');
     const checked = await synthesize(options, manifest, assemblyDir);
-    for (const warning of checked.warnings) {
-      options.log.warn(`Safety policy warning: ${formatFinding(warning)}`);
-    }
     options.log.info(
-      `Safety policy: 0 findings, ${checked.warnings.length} warning(s), ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
+      `Safety policy: 0 findings, ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
     );
     const source = await toolkit.fromAssemblyDirectory(assemblyDir);
     let result;

@@ -11,6 +11,8 @@ import type { StackyardEnvironments } from '../lib/environments';
 
 const OPERATION_STATE = {
   deploying: 'running',
+  // The deploy's part is done: its change set waits for an approver.
+  'awaiting-approval': 'succeeded',
   ready: 'succeeded',
   failed: 'failed',
 } as const;

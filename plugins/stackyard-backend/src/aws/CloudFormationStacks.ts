@@ -23,6 +23,8 @@ export type StackSummary = {
   /** The stack's tags (DescribeStacks returns them at no extra cost). */
   tags: Record<string, string>;
   creationTime?: Date;
+  /** When the stack's last update started; unset for a stack never updated. */
+  lastUpdatedTime?: Date;
 };
 
 /** CloudFormation operations Stackyard uses. */
@@ -71,6 +73,7 @@ const toSummary = (stack: Stack): StackSummary => ({
     (stack.Tags ?? []).filter(t => t.Key).map(t => [t.Key!, t.Value ?? '']),
   ),
   creationTime: stack.CreationTime,
+  lastUpdatedTime: stack.LastUpdatedTime,
 });
 
 const isMissingStack = (error: unknown) =>

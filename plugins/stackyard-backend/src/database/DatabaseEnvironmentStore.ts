@@ -100,6 +100,9 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       const finished = request.status !== 'deploying';
       const operationStates = {
         deploying: 'running',
+        // The deploy's part is done: its change set waits for an approver,
+        // whose decision is an operation of its own.
+        'awaiting-approval': 'succeeded',
         ready: 'succeeded',
         failed: 'failed',
       } as const;
@@ -581,10 +584,18 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       !row.active_operation_id &&
       toDate(row.updated_at).getTime() <= reconciledAt.getTime();
     if (!statusMayChange) return fields;
+    // A change set waiting for review leaves the stack as it was (or in
+    // review): that is no news about the environment.
+    const awaiting =
+      row.status === 'awaiting-approval' &&
+      (observed.status === 'ready' ||
+        observed.stackStatus === 'REVIEW_IN_PROGRESS');
     const candidates: Record<string, unknown> = {
-      status: observed.status,
+      status: awaiting ? row.status : observed.status,
       stack_status: observed.stackStatus ?? null,
-      status_reason: observed.statusReason ?? null,
+      status_reason: awaiting
+        ? row.status_reason
+        : observed.statusReason ?? null,
     };
     if (observed.stackId !== undefined) candidates.stack_id = observed.stackId;
     if (observed.outputs !== undefined) {

@@ -79,6 +79,9 @@ export class OperationTracker {
       if (age < this.deployTimeoutMs) return false;
       return this.resolveStaleDeploy(environment, operation, target);
     }
+    if (operation.type === 'approved-deploy') {
+      return this.followApprovedDeploy(environment, operation, target, age);
+    }
     if (!target || target.type !== 'aws') {
       return this.finish(environment, operation, {
         state: 'failed',
@@ -133,6 +136,83 @@ export class OperationTracker {
           : `CloudFormation reports the stack as ${stack.stackStatus}, not being deleted`,
       ...this.statusFrom(stack),
     });
+  }
+
+  /**
+   * Follows the execution of an approved change set, as teardowns are
+   * followed: records the stack's events and finishes with the stack's
+   * outcome. An outcome counts only once the stack reported it during this
+   * operation, so the stack's state from before the execution never ends it.
+   */
+  private async followApprovedDeploy(
+    environment: Environment,
+    operation: Operation,
+    target: Target | undefined,
+    age: number,
+  ): Promise<boolean> {
+    if (!target || target.type !== 'aws') {
+      return this.finish(environment, operation, {
+        state: 'failed',
+        error: `Target "${environment.target}" cannot be reached to follow the deploy`,
+        environmentStatus: 'failed',
+        statusReason: 'Approved deploy could not be followed',
+      });
+    }
+    const stackRef = environment.stackId ?? environment.stackName;
+    const stack = await this.options.stacks.describeStack(target, stackRef);
+    const events = await this.options.stacks.listStackEvents(
+      target,
+      stackRef,
+      new Date(operation.createdAt),
+    );
+    await this.options.store.addEvents(environment.id, operation.id, events);
+    if (!stack) {
+      return this.finish(environment, operation, {
+        state: 'failed',
+        error: 'The stack disappeared while its approved change set ran',
+        environmentStatus: 'deleted',
+        statusReason: 'The stack no longer exists in CloudFormation',
+      });
+    }
+    const status = environmentStatusOf(stack.stackStatus);
+    const reported = events.some(
+      e =>
+        e.logicalResourceId === environment.stackName &&
+        e.resourceStatus === stack.stackStatus,
+    );
+    if (status === 'deploying' || (!reported && age < this.deployTimeoutMs)) {
+      if (events.length > 0) {
+        await this.options.notifier.operationChanged(environment, operation);
+      }
+      return false;
+    }
+    const done = await this.finish(environment, operation, {
+      state: status === 'ready' ? 'succeeded' : 'failed',
+      error:
+        status === 'ready'
+          ? undefined
+          : `CloudFormation reports the stack as ${stack.stackStatus}: ${
+              stack.statusReason ?? 'the approved change set failed'
+            }`,
+      ...this.statusFrom(stack),
+    });
+    // The outputs and stack id of the executed change set, at once.
+    await this.options.store.applyObservations(
+      [
+        {
+          id: environment.id,
+          status,
+          stackStatus: stack.stackStatus,
+          statusReason: stack.statusReason,
+          stackId: stack.stackId || undefined,
+          outputs: stack.outputs,
+          terminationProtection: stack.terminationProtection,
+          alarms: environment.alarms,
+        },
+      ],
+      this.now(),
+    );
+    return done;
   }
 
   private async resolveStaleDeploy(

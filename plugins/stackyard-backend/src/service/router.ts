@@ -17,6 +17,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import type { Target } from '@stackyard/plugin-stackyard-node';
+import type { ApprovalService } from '../approvals/ApprovalService';
+import { addApprovalRoutes } from '../approvals/approvalRoutes';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { OrphanStore } from '../database/OrphanStore';
 import type { DriftChecker } from '../drift/DriftChecker';
@@ -52,6 +54,11 @@ export type RouterOptions = {
   resources: StackResourceInventory;
   /** Stacks with Stackyard tags that no catalog entity owns. */
   orphans: OrphanStore;
+  /**
+   * Reviewed approvals (`/environments/{id}/approval`); without it, the
+   * routes are left out and deploys cannot be recorded as awaiting approval.
+   */
+  approvals?: ApprovalService;
   /** Drift checks (`/environments/{id}/drift`); the routes are left out without it. */
   drift?: DriftChecker;
   targets: ReadonlyMap<string, Target>;
@@ -84,6 +91,26 @@ function assertBackendCaller(credentials: BackstageCredentials) {
   throw new NotAllowedError(
     'Deployments are registered by the scaffolder or CI with a Backstage service token, not directly by users',
   );
+}
+
+/**
+ * A deploy recorded as awaiting approval comes from the scaffolder acting
+ * for a person (CI refuses broadening instead), and names a change set its
+ * stack has and can execute.
+ */
+async function verifyHeldDeploy(
+  approvals: ApprovalService,
+  caller: BackstageCredentials,
+  target: Target,
+  held: { stackName: string; changeSetName: string },
+) {
+  const principal = caller.principal as { type: string; actor?: unknown };
+  if (principal.type !== 'user') {
+    throw new NotAllowedError(
+      'Only a deploy started by a person waits for approval; CI refuses broadening changes instead',
+    );
+  }
+  return approvals.verifyChangeSet(target, held.stackName, held.changeSetName);
 }
 
 /** The REST API described by `src/schema/openapi.yaml`. */
@@ -156,6 +183,20 @@ export async function createRouter(
           entityRef,
           `You may not deploy environments of ${entityRef}: that needs the stackyard.environment.deploy permission (granted to its owners)`,
         );
+        // A deploy held for review is a person's (whom approvers must not
+        // be), and its change set is looked up and pinned before it counts.
+        const held =
+          request.approval && options.approvals
+            ? await verifyHeldDeploy(options.approvals, caller, target, {
+                stackName: request.stackName,
+                changeSetName: request.approval.changeSetName,
+              })
+            : undefined;
+        if (request.approval && !held) {
+          throw new InputError(
+            'Invalid deployment: this backend records no approvals (awaiting-approval)',
+          );
+        }
         // CI (a service token, no user) records only a stack that is
         // deployed and tagged for the entity.
         const inAws =
@@ -187,6 +228,15 @@ export async function createRouter(
           operationId: registered.operation.id,
           created: registered.created,
         });
+        if (held && request.approval && options.approvals) {
+          await options.approvals.recordRequest({
+            environment: registered.environment,
+            changeSet: held,
+            diff: request.approval.diff,
+            requestedBy: g.actor,
+          });
+          g.record({ changeSetId: held.id });
+        }
         return registered;
       },
     );
@@ -281,6 +331,10 @@ export async function createRouter(
     await notifier.environmentChanged(environment);
     res.json(environment);
   });
+
+  if (options.approvals) {
+    addApprovalRoutes(router, { httpAuth, approvals: options.approvals });
+  }
 
   if (options.drift) {
     addDriftRoutes(router, { httpAuth, store, guard, checker: options.drift });

@@ -32,6 +32,11 @@ import type {
   TeardownResponse,
 } from './types';
 import type { ListTargetsResponse } from './targets';
+import type {
+  Approval,
+  ApprovalDecisionRequest,
+  ApprovalDecisionResponse,
+} from './approvals';
 
 type Routes = typeof stackyardRoutes;
 
@@ -114,6 +119,27 @@ export class StackyardClient {
     options?: StackyardRequestOptions,
   ): Promise<TeardownResponse> {
     return this.call(stackyardRoutes.teardownEnvironment, { id }, options);
+  }
+
+  /** The environment's last approval request, with its diff. */
+  getApproval(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<Approval> {
+    return this.call(stackyardRoutes.getApproval, { id }, options);
+  }
+
+  /** Approves (executes) or rejects a change set waiting for approval. */
+  decideApproval(
+    id: string,
+    request: ApprovalDecisionRequest,
+    options?: StackyardRequestOptions,
+  ): Promise<ApprovalDecisionResponse> {
+    return this.call(
+      stackyardRoutes.decideApproval,
+      { id, body: request },
+      options,
+    );
   }
 
   extendExpiry(

@@ -15,15 +15,27 @@ export const targetTypeSchema = z.enum(['aws', 'local']).meta({
 });
 
 export const environmentStatusSchema = z
-  .enum(['deploying', 'ready', 'failed', 'deleting', 'deleted'])
+  .enum([
+    'deploying',
+    'awaiting-approval',
+    'ready',
+    'failed',
+    'deleting',
+    'deleted',
+  ])
   .meta({
     id: 'EnvironmentStatus',
     description:
-      'The state of an environment as Stackyard sees it. `deploying`: a deploy was registered and has not finished; `ready`: the stack is in a stable, successful state; `failed`: the last operation failed or the stack is in a failed state; `deleting`: a teardown is running; `deleted`: the stack no longer exists (torn down here or elsewhere).',
+      "The state of an environment as Stackyard sees it. `deploying`: a deploy was registered and has not finished; `awaiting-approval`: the deploy's change set broadens IAM or security-group permissions and waits, unexecuted, for an approver (`GET /environments/{id}/approval`); `ready`: the stack is in a stable, successful state; `failed`: the last operation failed or the stack is in a failed state; `deleting`: a teardown is running; `deleted`: the stack no longer exists (torn down here or elsewhere).",
   });
 
 /** The statuses a deployment can be registered with. */
-export const deploymentStatusSchema = z.enum(['deploying', 'ready', 'failed']);
+export const deploymentStatusSchema = z.enum([
+  'deploying',
+  'awaiting-approval',
+  'ready',
+  'failed',
+]);
 
 export const environmentAlarmSchema = z
   .object({
@@ -119,7 +131,12 @@ export const environmentSchema = z
       'An environment: one CloudFormation stack (or local preview) of an entity.',
   });
 
-export const operationTypeSchema = z.enum(['deploy', 'teardown']);
+/** `approved-deploy`: the backend executing a change set an approver approved. */
+export const operationTypeSchema = z.enum([
+  'deploy',
+  'approved-deploy',
+  'teardown',
+]);
 export const operationStateSchema = z.enum([
   'pending',
   'running',

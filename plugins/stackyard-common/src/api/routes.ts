@@ -4,6 +4,11 @@
  * them (`npm run openapi:generate -w @stackyard/plugin-stackyard-backend`).
  */
 import type { z } from 'zod';
+import {
+  approvalDecisionRequestSchema,
+  approvalDecisionResponseSchema,
+  approvalSchema,
+} from './approvals';
 import { checkDriftResponseSchema, driftReportSchema } from './drift';
 import {
   invokeFunctionRequestSchema,
@@ -164,6 +169,41 @@ export const stackyardRoutes = {
       404: errorResponse,
       409: error(
         'Protected environment, another operation in progress, or already deleted outside Stackyard.',
+      ),
+    },
+  },
+  getApproval: {
+    method: 'get',
+    path: '/environments/{id}/approval',
+    summary:
+      "The environment's last approval request: the change set kept for review, its diff (IAM statements, managed policies, security-group rules, replaced resources), who started the deploy, and the decision.",
+    responses: {
+      200: { description: 'The approval request.', body: approvalSchema },
+      400: errorResponse,
+      401: errorResponse,
+      404: error('No such environment, or it never waited for approval.'),
+    },
+  },
+  decideApproval: {
+    method: 'post',
+    path: '/environments/{id}/approval',
+    summary:
+      'Approves (the backend executes that change set and follows it live, like a teardown) or rejects (the change set is deleted) a deploy waiting for approval. Needs `stackyard.deploy.approve` on the entity, and is refused to the person who started the deploy. A change set that went stale (the stack changed after it was made, or CloudFormation no longer offers it) is refused with 409 and deleted. Audited (`environment-approval`).',
+    body: approvalDecisionRequestSchema,
+    responses: {
+      200: {
+        description:
+          'The decision; when approved, the operation executing the change set.',
+        body: approvalDecisionResponseSchema,
+      },
+      400: errorResponse,
+      401: errorResponse,
+      403: error(
+        'No `stackyard.deploy.approve` on the entity, or the caller started the deploy.',
+      ),
+      404: error('No such environment, or it never waited for approval.'),
+      409: error(
+        'Nothing waits for approval (already decided), another operation runs, or the change set went stale.',
       ),
     },
   },

@@ -15,6 +15,7 @@ import {
   validateStage,
   validateTags,
 } from '../naming';
+import { approvalRequestSchema } from './approvals';
 import { deploymentStatusSchema, environmentStatusSchema } from './models';
 
 const ENTITY_REF =
@@ -341,12 +342,22 @@ export const registerDeploymentRequestSchema = z
       .optional(),
     // Documented by its component (a `.meta()` here would clone away its id).
     websocket: webSocketApiDefinitionSchema.optional(),
+    // The change set kept for review; with status `awaiting-approval` only.
+    approval: approvalRequestSchema.optional(),
   })
   .strict()
   // The stack name is derived, never chosen: a registration naming one
   // stack with another stage could take a protected stage's stack out of
   // protection.
   .superRefine((request, ctx) => {
+    if ((request.status === 'awaiting-approval') !== !!request.approval) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval'],
+        message:
+          'approval (the change set kept for review and its diff) is given exactly when status is "awaiting-approval"',
+      });
+    }
     const expected = `${request.prefix}-${request.stage}`;
     if (request.stackName !== expected) {
       ctx.addIssue({

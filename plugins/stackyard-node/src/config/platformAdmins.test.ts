@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readPlatformAdminGroups } from './platformAdmins';
+import { readApproverGroups, readPlatformAdminGroups } from './platformAdmins';
 
 describe('readPlatformAdminGroups', () => {
   it('names nobody by default', () => {
@@ -34,4 +34,31 @@ describe('readPlatformAdminGroups', () => {
       );
     },
   );
+});
+
+describe('readApproverGroups', () => {
+  it('names nobody by default, and reads full group refs lower-cased', () => {
+    expect(readApproverGroups(new ConfigReader({}))).toEqual([]);
+    expect(
+      readApproverGroups(
+        new ConfigReader({
+          stackyard: {
+            approvals: { approverGroups: ['group:default/Security'] },
+          },
+        }),
+      ),
+    ).toEqual(['group:default/security']);
+  });
+
+  it('refuses a ref that is no group, naming the key', () => {
+    expect(() =>
+      readApproverGroups(
+        new ConfigReader({
+          stackyard: { approvals: { approverGroups: ['user:default/alice'] } },
+        }),
+      ),
+    ).toThrow(
+      'stackyard.approvals.approverGroups[0]: "user:default/alice" is not a full group ref',
+    );
+  });
 });

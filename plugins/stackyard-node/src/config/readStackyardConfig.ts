@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '@backstage/config';
 import { DriftConfig, readDriftConfig } from './drift';
-import { readPlatformAdminGroups } from './platformAdmins';
+import { readApproverGroups, readPlatformAdminGroups } from './platformAdmins';
 import { PreviewsConfig, readPreviewsConfig } from './previews';
 import { readProtectedStages } from './protectedStages';
 import { Target, readTargets } from './targets';
@@ -16,6 +16,8 @@ export interface StackyardConfig {
   readonly localPublishDirectory?: string;
   /** Group refs (lower case) whose members may tear down orphan stacks. */
   readonly platformAdminGroups: readonly string[];
+  /** Group refs (lower case) whose members may approve broadening deploys. */
+  readonly approverGroups: readonly string[];
   /** Scheduled drift checks per target, and how many run at once per account. */
   readonly drift: DriftConfig;
   /** How local previews run: idle sleep, how many at once, caps, data. */
@@ -38,6 +40,7 @@ export function readStackyardConfig(config: Config): StackyardConfig {
     protectedStages: readProtectedStages(config),
     localPublishDirectory: dir ? resolve(dir) : undefined,
     platformAdminGroups: readPlatformAdminGroups(config),
+    approverGroups: readApproverGroups(config),
     drift: readDriftConfig(config, targets),
     previews: readPreviewsConfig(config),
   };

@@ -6,10 +6,12 @@ import ErrorIcon from '@material-ui/icons/Error';
 import SyncIcon from '@material-ui/icons/Sync';
 import DeleteSweepIcon from '@material-ui/icons/DeleteSweep';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
+import HourglassEmptyIcon from '@material-ui/icons/HourglassEmpty';
 import type { EnvironmentStatus } from '@stackyard/plugin-stackyard-common';
 
 const labels: Record<EnvironmentStatus, string> = {
   deploying: 'Deploying',
+  'awaiting-approval': 'Awaiting approval',
   ready: 'Ready',
   failed: 'Failed',
   deleting: 'Deleting',
@@ -18,6 +20,7 @@ const labels: Record<EnvironmentStatus, string> = {
 
 const icons: Record<EnvironmentStatus, JSX.Element> = {
   deploying: <SyncIcon aria-hidden />,
+  'awaiting-approval': <HourglassEmptyIcon aria-hidden />,
   ready: <CheckCircleIcon aria-hidden />,
   failed: <ErrorIcon aria-hidden />,
   deleting: <DeleteSweepIcon aria-hidden />,
@@ -36,6 +39,7 @@ const useStyles = makeStyles<Theme>(theme => {
     ready: outline(theme.palette.success.main),
     failed: outline(theme.palette.error.main),
     deploying: outline(theme.palette.info.main),
+    'awaiting-approval': outline(theme.palette.warning.dark),
     deleting: outline(theme.palette.warning.main),
     deleted: outline(theme.palette.text.secondary),
     icon: { color: 'inherit' },
