@@ -165,7 +165,7 @@ export function createCdkDeployAction(options: {
             .boolean()
             .default(false)
             .describe(
-              'Deploy even if the change broadens IAM or security-group permissions',
+              'Deploy even if the change broadens IAM or security-group permissions (else the change set waits for an approver on the Infra tab)',
             ),
       },
       output: {
@@ -176,6 +176,13 @@ export function createCdkDeployAction(options: {
         environmentId: z =>
           z.string().describe('The environment in the stackyard backend'),
         infraUrl: z => z.string().describe("Link to the entity's Infra tab"),
+        approvalUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Set when the change broadens permissions and waits for an approver: where they review it (the Infra tab)',
+            ),
         deployedToAws: z =>
           z
             .boolean()
@@ -318,7 +325,7 @@ export function createCdkDeployAction(options: {
       }
 
       await record('deploying', base);
-      let deployed: { stackId?: string; outputs: Record<string, string> };
+      let deployed: Awaited<ReturnType<CdkDeployer['deploy']>>;
       try {
         deployed = await ctx.checkpoint({
           key: `stackyard.deploy.${target.name}.${stackName}`,
@@ -334,12 +341,17 @@ export function createCdkDeployAction(options: {
               stackName,
               target,
               approveBroadening: input.approveBroadening ?? false,
+              // Broadening waits for an approver rather than failing.
+              holdBroadening: true,
               logger: ctx.logger,
               signal: ctx.signal,
             });
             return {
               outputs: r.outputs,
               ...(r.stackId ? { stackId: r.stackId } : {}),
+              ...(r.awaitingApproval
+                ? { awaitingApproval: r.awaitingApproval }
+                : {}),
             };
           },
         });
@@ -351,6 +363,28 @@ export function createCdkDeployAction(options: {
           statusReason: reason.slice(0, 4000),
         });
         throw e;
+      }
+      if (deployed.awaitingApproval) {
+        // Nothing failed: the change set waits, unexecuted, for an approver
+        // (never the initiator), who executes or rejects it on the Infra tab.
+        const environmentId = await record('awaiting-approval', {
+          ...base,
+          status: 'awaiting-approval',
+          statusReason:
+            'The change broadens IAM or security-group permissions; its change set waits for an approver',
+          approval: {
+            changeSetName: deployed.awaitingApproval.changeSetName,
+            diff: deployed.awaitingApproval.diff,
+          },
+        });
+        const approvalUrl = `${infraUrl}?approval=${encodeURIComponent(
+          environmentId,
+        )}`;
+        ctx.logger.warn(`${stackName} is awaiting approval: ${approvalUrl}`);
+        ctx.output('approvalUrl', approvalUrl);
+        ctx.output('outputs', {});
+        ctx.output('environmentId', environmentId);
+        return;
       }
       const environmentId = await record('ready', {
         ...base,

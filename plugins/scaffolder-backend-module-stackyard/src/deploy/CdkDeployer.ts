@@ -1,6 +1,7 @@
 import { NotAllowedError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ServiceManifest } from '@stackyard/cdk-guardrails';
+import type { ApprovalDiff } from '@stackyard/plugin-stackyard-common';
 import type { AwsTarget } from '@stackyard/plugin-stackyard-node';
 
 /** What to deploy, and where. */
@@ -16,6 +17,12 @@ export interface ServiceDeployRequest {
   readonly target: AwsTarget;
   /** Deploy even if IAM or security-group permissions broaden. */
   readonly approveBroadening: boolean;
+  /**
+   * Unless `approveBroadening`, stop a broadening change before execution
+   * and keep its change set for an approver, instead of refusing it.
+   * @default false
+   */
+  readonly holdBroadening?: boolean;
   /** The task log: stack events are streamed here. */
   readonly logger: LoggerService;
   readonly signal?: AbortSignal;
@@ -25,6 +32,14 @@ export interface ServiceDeployRequest {
 export interface DeployedService {
   readonly stackId?: string;
   readonly outputs: Record<string, string>;
+  /**
+   * Set when the change was held for approval: nothing was executed; the
+   * change set (by name, on the stack) waits with what it changes.
+   */
+  readonly awaitingApproval?: {
+    readonly changeSetName: string;
+    readonly diff: ApprovalDiff;
+  };
 }
 
 /** Thrown when a deploy was refused because it broadens permissions. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createCdkDeployAction } from '../actions/cdkDeploy';
 import { readStackyardActionsConfig } from '../lib/config';
@@ -275,33 +275,45 @@ describe('ToolkitCdkDeployer via stackyard:cdk:deploy (real synthesis; toolkit-l
     ]);
   });
 
-  it('refuses a change that broadens IAM permissions without approveBroadening, and leaves no stack behind', async () => {
+  it('holds a change that broadens IAM permissions without approveBroadening: the change set is kept, unexecuted, and recorded as awaiting approval with its diff and a link', async () => {
     const logger = mockServices.logger.mock();
     const ctx = createMockActionContext({
       input: { ...input, approveBroadening: false },
       workspacePath: workspace.path,
       logger,
     });
-    const error = await action()
-      .handler(ctx)
-      .catch(e => e);
+    await action().handler(ctx);
 
-    expect(error).toBeInstanceOf(NotAllowedError);
-    expect(error.message).toMatch(/broadens IAM or security-group permissions/);
-    expect(lines(logger, 'error').join('\n')).toMatch(/IAM Statement Changes/);
-    expect(aws.callsOf('cloudformation')).toEqual(
-      expect.arrayContaining([
-        'CreateChangeSet',
-        'DeleteChangeSet',
-        'DeleteStack',
-      ]),
-    );
+    expect(aws.callsOf('cloudformation')).toContain('CreateChangeSet');
     expect(aws.callsOf('cloudformation')).not.toContain('ExecuteChangeSet');
-    expect(aws.cloudFormation.stacks.has(STACK)).toBe(false);
+    expect(aws.callsOf('cloudformation')).not.toContain('DeleteChangeSet');
+    const stack = aws.cloudFormation.stacks.get(STACK)!;
+    expect(stack.status).toBe('REVIEW_IN_PROGRESS');
     expect(environments.registrations.map(r => r.status)).toEqual([
       'deploying',
-      'failed',
+      'awaiting-approval',
     ]);
+    const held = environments.registrations[1];
+    expect([...stack.changeSets.keys()]).toEqual([
+      held.approval!.changeSetName,
+    ]);
+    // The function roles a reviewer must see, as data.
+    expect(held.approval!.diff.iamStatements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          change: 'added',
+          action: 'sts:AssumeRole',
+          principal: 'Service:lambda.amazonaws.com',
+        }),
+      ]),
+    );
+    const approvalUrl =
+      'http://portal.test/catalog/default/component/orders/infra?approval=env-1';
+    expect(ctx.output).toHaveBeenCalledWith('approvalUrl', approvalUrl);
+    expect(ctx.output).toHaveBeenCalledWith('outputs', {});
+    expect((logger.warn as jest.Mock).mock.calls.map(c => c[0])).toContain(
+      `${STACK} is awaiting approval: ${approvalUrl}`,
+    );
   });
 
   it('records a failed deploy after CloudFormation rolls it back', async () => {

@@ -106,6 +106,7 @@ export class ToolkitCdkDeployer implements CdkDeployer {
         credentials: provider,
         endpoint: target.endpoint,
         approveBroadening: request.approveBroadening,
+        holdBroadening: request.holdBroadening,
         approvalHint: 're-run with approveBroadening: true',
         log: request.logger,
         extensions: this.options.sandbox
@@ -113,6 +114,15 @@ export class ToolkitCdkDeployer implements CdkDeployer {
           : 'refuse',
         stackEventPollingInterval: this.options.stackEventPollingInterval,
       });
+      if (deployed.awaitingApproval) {
+        return {
+          outputs: {},
+          awaitingApproval: {
+            changeSetName: deployed.awaitingApproval.changeSetName,
+            diff: deployed.awaitingApproval.diff,
+          },
+        };
+      }
       return { stackId: deployed.stackId, outputs: deployed.outputs };
     } catch (e) {
       throw this.asTaskError(e, manifest.extension);
