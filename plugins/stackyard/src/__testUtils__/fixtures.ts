@@ -102,6 +102,8 @@ export function mockStackyardApi(
     ),
     rotateConnectionKey: jest.fn(),
     checkDrift: jest.fn(),
+    getApproval: jest.fn(),
+    decideApproval: jest.fn(),
     getDrift: jest.fn<
       Promise<DriftReport>,
       Parameters<StackyardApi['getDrift']>

@@ -19,6 +19,8 @@ export type StackyardApi = Pick<
   | 'disconnect'
   | 'rotateConnectionKey'
   | 'checkDrift'
+  | 'getApproval'
+  | 'decideApproval'
   | 'getDrift'
   | 'listOrphans'
   | 'teardownOrphan'

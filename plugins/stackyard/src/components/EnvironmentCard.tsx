@@ -13,6 +13,7 @@ import type { Environment } from '@stackyard/plugin-stackyard-common';
 import { stackConsoleUrl } from '../lib/consoleLinks';
 import { useEnvironmentDetails } from '../hooks/useEnvironmentDetails';
 import { AlarmsList } from './AlarmsList';
+import { ApprovalPanel } from './ApprovalPanel';
 import { DeployedBy } from './DeployedBy';
 import { DriftMark, DriftPanel } from './DriftPanel';
 import { EventsList } from './EventsList';
@@ -138,6 +139,7 @@ export function EnvironmentCard(props: {
           entityRef={environment.entityRef}
         />
         <PreviewExpiry environment={environment} onExtended={props.onUpdated} />
+        <ApprovalPanel environment={environment} onDecided={props.onUpdated} />
         <DriftPanel environment={environment} />
         <Grid container spacing={2}>
           <Grid item xs={12} md={6}>
