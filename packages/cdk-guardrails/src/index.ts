@@ -117,8 +117,6 @@ export type {
   DeployedService,
   ExtensionPolicy,
 } from './deploy/deployService';
-export { approvalDiffOf } from './deploy/approvalDiff';
-export type { PermissionTemplateDiff } from './deploy/approvalDiff';
 export {
   BroadeningRefusedError,
   DeployRefusedError,

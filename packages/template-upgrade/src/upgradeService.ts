@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { ConflictError, InputError } from '@backstage/errors';
@@ -377,21 +377,31 @@ export async function upgradeService(
       }
       if (options.runTests !== false) {
         testsPassed = await timed('tests', async () => {
-          const home = join(scratch, 'home');
-          mkdirSync(home);
           const result = await runServiceTests(clone, {
             timeoutMs: options.testTimeoutMs,
             env: { ...defaultTestEnv(), ...options.testEnv },
-            home,
+            sandboxDir: join(scratch, 'test'),
           });
-          say(
-            'tests',
-            result.passed
-              ? `The service's tests passed (${result.durationMs} ms)`
-              : `The service's tests failed (exit ${
-                  result.code
-                }):\n${result.output.trim().split('\n').slice(-30).join('\n')}`,
-          );
+          const tail = result.output.trim().split('\n').slice(-30).join('\n');
+          if (result.passed === null) {
+            say(
+              'tests',
+              `The service's tests were not run: ${result.output.replace(
+                /^Not run: /,
+                '',
+              )}`,
+            );
+          } else if (result.passed) {
+            say(
+              'tests',
+              `The service's tests passed in a sandbox (${result.files.length} file(s), ${result.durationMs} ms)`,
+            );
+          } else {
+            say(
+              'tests',
+              `The service's tests failed (exit ${result.code}):\n${tail}`,
+            );
+          }
           return result.passed;
         });
       }

@@ -47,7 +47,7 @@ export interface GuardedIoHostOptions {
   /**
    * Unless approved, stop a broadening deploy before execution and keep its
    * change set for a reviewer, instead of refusing it (which deletes the
-   * change set). @default false
+   * change set). Default: false.
    */
   readonly holdBroadening?: boolean;
 }

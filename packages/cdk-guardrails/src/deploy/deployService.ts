@@ -88,7 +88,7 @@ export interface DeployServiceOptions {
   /**
    * Unless `approveBroadening`, stop a change that broadens permissions
    * before execution and keep its change set for a reviewer (the result's
-   * `awaitingApproval`), instead of refusing it. @default false
+   * `awaitingApproval`), instead of refusing it. Default: false.
    */
   readonly holdBroadening?: boolean;
   /**

@@ -10,4 +10,5 @@
 export { permissionFlags } from './permissionFlags';
 export type { SandboxFsAccess } from './permissionFlags';
 export { lockDown, permissionProblem } from './lockDown';
+export { findPackage, packageClosure } from './packageClosure';
 export type { LockDownOptions } from './lockDown';

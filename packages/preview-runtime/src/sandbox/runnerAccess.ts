@@ -1,3 +1,7 @@
+import {
+  findPackage,
+  packageClosure,
+} from '@stackyard/cdk-guardrails/sandbox';
 import { existsSync, readFileSync, realpathSync } from 'fs';
 import { dirname, join, sep } from 'path';
 
@@ -36,51 +40,6 @@ function nodeModulesOf(name: string, root: string): string {
   if (at < 0)
     throw new Error(`${name} is not installed in a node_modules directory`);
   return entry.slice(0, at + `${sep}node_modules`.length);
-}
-
-/** Where Node finds package `name` from `from` (a workspace link stays a link). */
-function findPackage(name: string, from: string): string | undefined {
-  let dir = from;
-  for (;;) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-/**
- * The directories of packages `names` and everything they depend on
- * (dependencies, optional and peer dependencies installed): what loading
- * them reads, and no other package of the `node_modules` directory.
- */
-export function packageClosure(
-  names: readonly string[],
-  from: string,
-): string[] {
-  const seen = new Set<string>();
-  const visit = (dir: string) => {
-    if (seen.has(dir)) return;
-    seen.add(dir);
-    const manifest = JSON.parse(
-      readFileSync(join(dir, 'package.json'), 'utf8'),
-    );
-    for (const dependency of Object.keys({
-      ...manifest.dependencies,
-      ...manifest.optionalDependencies,
-      ...manifest.peerDependencies,
-    })) {
-      const found = findPackage(dependency, dir);
-      if (found) visit(realpathSync(found));
-    }
-  };
-  for (const name of names) {
-    const found = findPackage(name, from);
-    if (!found) throw new Error(`${name} is not installed`);
-    visit(realpathSync(found));
-  }
-  return [...seen];
 }
 
 /** What a preview's runner may read, and where its handlers find the SDK. */

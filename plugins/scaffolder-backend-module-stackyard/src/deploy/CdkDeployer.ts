@@ -20,7 +20,7 @@ export interface ServiceDeployRequest {
   /**
    * Unless `approveBroadening`, stop a broadening change before execution
    * and keep its change set for an approver, instead of refusing it.
-   * @default false
+   * Default: false.
    */
   readonly holdBroadening?: boolean;
   /** The task log: stack events are streamed here. */
