@@ -44,3 +44,8 @@ export function literalNumber(value: unknown): number | undefined {
 export function show(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
+
+/** True for a literal `true`, or CloudFormation's string form `"true"`. */
+export function literalTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
