@@ -4,6 +4,7 @@ import {
   DESTROY_CONFIRMATION_CODE,
   STACK_ACTIVITY_CODE,
   GuardedIoHost,
+  HeldForApproval,
 } from './GuardedIoHost';
 
 const mockLog = () => ({
@@ -67,6 +68,83 @@ describe('GuardedIoHost (toolkit-lib IO host, unit)', () => {
         'broadens IAM or security-group permissions; review it, then re-run with --require-approval never',
       ),
     );
+  });
+
+  it('holds a broadening deploy for a reviewer: leaves the question unanswered (so the change set is kept) with the diff as data', async () => {
+    const logger = mockLog();
+    const host = new GuardedIoHost(logger, {
+      approveBroadening: false,
+      holdBroadening: true,
+    });
+    const none = { additions: [], removals: [] };
+    const templateDiffs = {
+      'orders-dev': {
+        iamChanges: {
+          statements: {
+            additions: [
+              {
+                render: () => ({
+                  resource: '*',
+                  effect: 'Allow',
+                  action: 's3:*',
+                  principal: 'AWS:${Role}',
+                  condition: '',
+                }),
+              },
+            ],
+            removals: [],
+          },
+          managedPolicies: none,
+        },
+        securityGroupChanges: { ingress: none, egress: none },
+        resources: { changes: {} },
+      },
+    };
+    const answer = host.requestResponse(
+      request(
+        DEPLOY_CONFIRMATION_CODE,
+        { permissionChangeType: 'broadening', templateDiffs },
+        true,
+      ),
+    );
+    await expect(answer).rejects.toBeInstanceOf(HeldForApproval);
+    expect(host.refusedBroadening).toBe(false);
+    expect(host.held?.iamStatements).toEqual([
+      {
+        change: 'added',
+        resource: '*',
+        effect: 'Allow',
+        action: 's3:*',
+        principal: 'AWS:${Role}',
+        condition: '',
+      },
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Held for approval'),
+    );
+    // Approval wins over holding; other changes are confirmed as before.
+    const approved = new GuardedIoHost(mockLog(), {
+      approveBroadening: true,
+      holdBroadening: true,
+    });
+    await expect(
+      approved.requestResponse(
+        request(
+          DEPLOY_CONFIRMATION_CODE,
+          { permissionChangeType: 'broadening', templateDiffs },
+          false,
+        ),
+      ),
+    ).resolves.toBe(true);
+    await expect(
+      host.requestResponse(
+        request(
+          DEPLOY_CONFIRMATION_CODE,
+          { permissionChangeType: 'non-broadening' },
+          false,
+        ),
+      ),
+    ).resolves.toBe(true);
   });
 
   it('confirms a broadening deploy when approved, with a warning', async () => {

@@ -26,6 +26,7 @@ const ENTITY = 'component:default/orders';
 const STACK = 'orders-dev';
 const ADA = 'user:default/ada'; // owns orders, starts the deploys, is an approver too
 const CAROL = 'user:default/carol'; // an approver
+const DAN = 'user:default/dan'; // another approver
 const EVE = 'user:default/eve'; // neither
 
 const scaffolderFor = (user: string) =>
@@ -46,7 +47,7 @@ const permissions = mockServices.permissions.mock({
       const allowed =
         principal.type === 'service' ||
         (r.permission.name === 'stackyard.deploy.approve'
-          ? [ADA, CAROL].includes(user)
+          ? [ADA, CAROL, DAN].includes(user)
           : user === ADA);
       return {
         result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
@@ -104,6 +105,9 @@ function conforms(method: string, path: string, res: request.Response) {
   );
   return res;
 }
+
+const replicas = new Map<unknown, Awaited<ReturnType<typeof createReplica>>>();
+const replicaOf = (app: unknown) => replicas.get(app)!;
 
 describe.each(databases.eachSupportedId())(
   'approval routes on %s with a loopback AWS endpoint',
@@ -174,6 +178,7 @@ describe.each(databases.eachSupportedId())(
         }
         throw new Error(`operation ${operationId} never finished`);
       };
+      replicas.set(replica.app, replica);
       return { ...replica, cfn, hold, decide, follow };
     }
 
@@ -184,6 +189,11 @@ describe.each(databases.eachSupportedId())(
       expect(held.status).toBe(201);
       const id = held.body.environment.id as string;
       expect(held.body.environment.status).toBe('awaiting-approval');
+      // The stack is unchanged while the change set waits: no news.
+      await replicaOf(app).reconciler.reconcileOnce();
+      expect((await store.getEnvironment(id))!.status).toBe(
+        'awaiting-approval',
+      );
 
       const shown = await request(app)
         .get(`/environments/${id}/approval`)
@@ -345,6 +355,76 @@ describe.each(databases.eachSupportedId())(
       expect(res.body.error.message).toContain('after the change set was made');
       expect(aws.callsOf('cloudformation')).not.toContain('ExecuteChangeSet');
       expect(aws.cloudFormation.stacks.get(STACK)!.changeSets.size).toBe(0);
+    });
+
+    it('an approved change set that fails is rolled back by CloudFormation and the environment ends failed', async () => {
+      const { hold, decide, follow, store } = await setup();
+      const id = (await hold('stackyard-held-5')).body.environment.id;
+      aws.cloudFormation.failOn('AWS::IAM::Role', 'Role limit exceeded');
+      const res = await decide(id, CAROL, { decision: 'approve' });
+      expect(res.status).toBe(200);
+      const done = await follow(res.body.operation.id);
+      expect(done.state).toBe('failed');
+      expect(done.error).toContain('UPDATE_ROLLBACK_COMPLETE');
+      expect((await store.getEnvironment(id))!.status).toBe('failed');
+      expect(aws.cloudFormation.stacks.get(STACK)!.status).toBe(
+        'UPDATE_ROLLBACK_COMPLETE',
+      );
+    });
+
+    it("rejecting a service's first deploy deletes its change set and the empty stack in review", async () => {
+      const { app, cfn, store } = await setup();
+      await cfn.send(
+        new CreateChangeSetCommand({
+          StackName: 'orders-preview',
+          ChangeSetName: 'stackyard-first',
+          ChangeSetType: 'CREATE',
+          TemplateBody: JSON.stringify({ Resources: { Role: ROLE } }),
+        }),
+      );
+      expect(aws.cloudFormation.stacks.get('orders-preview')!.status).toBe(
+        'REVIEW_IN_PROGRESS',
+      );
+      const held = await request(app)
+        .post('/environments')
+        .set('Authorization', scaffolderFor(ADA))
+        .send({
+          entityRef: ENTITY,
+          target: 'sandbox',
+          prefix: 'orders',
+          stage: 'preview',
+          stackName: 'orders-preview',
+          status: 'awaiting-approval',
+          approval: { changeSetName: 'stackyard-first', diff: DIFF },
+        });
+      expect(held.status).toBe(201);
+      const id = held.body.environment.id;
+      // The reconciler leaves a stack in review awaiting approval.
+      await replicaOf(app).reconciler.reconcileOnce();
+      expect((await store.getEnvironment(id))!.status).toBe(
+        'awaiting-approval',
+      );
+
+      const res = await request(app)
+        .post(`/environments/${id}/approval`)
+        .set('Authorization', header(CAROL))
+        .send({ decision: 'reject' });
+      expect(res.status).toBe(200);
+      expect(aws.cloudFormation.stacks.has('orders-preview')).toBe(false);
+      const environment = (await store.getEnvironment(id))!;
+      expect(environment.status).toBe('deleted');
+      expect(environment.statusReason).toContain('nothing was created');
+    });
+
+    it('of two approvers deciding at once, one executes the change set and the other gets 409', async () => {
+      const { hold, decide } = await setup();
+      const id = (await hold('stackyard-held-6')).body.environment.id;
+      const answers = await Promise.all([
+        decide(id, CAROL, { decision: 'approve' }),
+        decide(id, DAN, { decision: 'approve' }),
+      ]);
+      expect(answers.map(a => a.status).sort()).toEqual([200, 409]);
+      expect(aws.callCount.ExecuteChangeSet).toBe(1);
     });
 
     it('records a held deploy only for a person, with a change set its stack has', async () => {
