@@ -9,7 +9,14 @@ export {
   StageConfigError,
   resolveStageConfig,
 } from './stages/stageConfig';
-export type { StageConfig, StageConfigOverride } from './stages/stageConfig';
+export type {
+  CacheDefaults,
+  ContainerDefaults,
+  DatabaseDefaults,
+  HttpThrottle,
+  StageConfig,
+  StageConfigOverride,
+} from './stages/stageConfig';
 export { SERVICE_TAG_KEYS, ServiceStack } from './constructs/ServiceStack';
 export type {
   ServiceStackProps,
@@ -23,6 +30,23 @@ export { SafeTable } from './constructs/SafeTable';
 export type { SafeTableProps } from './constructs/SafeTable';
 export { CALLBACK_URL_ENV, WebSocketApi } from './constructs/WebSocketApi';
 export type { WebSocketApiProps } from './constructs/WebSocketApi';
+export { ServiceNetwork } from './constructs/ServiceNetwork';
+export type { ServiceNetworkProps } from './constructs/ServiceNetwork';
+export { SafeContainerService, isFargateSize } from './constructs/SafeContainerService';
+export type {
+  PublicEndpointProps,
+  SafeContainerServiceProps,
+} from './constructs/SafeContainerService';
+export {
+  MIN_PRODUCTION_BACKUP_DAYS,
+  POSTGRES_PORT,
+  SafeDatabase,
+} from './constructs/SafeDatabase';
+export type { SafeDatabaseProps } from './constructs/SafeDatabase';
+export { REDIS_ENGINE_VERSION, REDIS_PORT, SafeCache } from './constructs/SafeCache';
+export type { SafeCacheProps } from './constructs/SafeCache';
+export { HttpApi } from './constructs/HttpApi';
+export type { HttpApiProps } from './constructs/HttpApi';
 export { ServiceAlarms } from './constructs/ServiceAlarms';
 export type { ServiceAlarmsProps } from './constructs/ServiceAlarms';
 export { stageConfigOf } from './constructs/stageOf';
@@ -58,7 +82,12 @@ export type { SafetyPolicyPluginProps } from './policy/SafetyPolicyPlugin';
 export { stackyardCorePack } from './policy/packs/stackyardCore';
 export { manifestSchema } from './manifest/schema';
 export type {
+  ManifestCache,
+  ManifestContainer,
+  ManifestDatabase,
   ManifestFunction,
+  ManifestHttp,
+  ManifestNetwork,
   ManifestQueue,
   ManifestStage,
   ManifestTable,
@@ -73,7 +102,7 @@ export {
   loadManifest,
   parseManifest,
 } from './manifest/loadManifest';
-export { buildService } from './manifest/buildService';
+export { IMAGE_TAG_CONTEXT, buildService } from './manifest/buildService';
 export type { BuildServiceOptions } from './manifest/buildService';
 export type {
   ExtensionContext,

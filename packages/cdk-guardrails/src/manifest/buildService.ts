@@ -1,12 +1,19 @@
-import { Duration, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import * as path from 'path';
+import { HttpApi } from '../constructs/HttpApi';
+import { SafeCache } from '../constructs/SafeCache';
+import { SafeContainerService } from '../constructs/SafeContainerService';
+import { SafeDatabase } from '../constructs/SafeDatabase';
 import { SafeFunction } from '../constructs/SafeFunction';
 import { SafeQueue } from '../constructs/SafeQueue';
 import { SafeTable } from '../constructs/SafeTable';
 import { ServiceAlarms } from '../constructs/ServiceAlarms';
+import { ServiceNetwork } from '../constructs/ServiceNetwork';
 import { ServiceStack } from '../constructs/ServiceStack';
 import { WebSocketApi } from '../constructs/WebSocketApi';
 import { stageOverridesOf } from '../stages/stageConfig';
@@ -49,6 +56,14 @@ export interface BuildServiceOptions {
    */
   readonly env?: StackProps['env'];
   /**
+   * The tag of the containers' images in their ECR repositories: what the
+   * service's CI built and pushed.
+   *
+   * @default - the app's `stackyard:image-tag` context value, else `commit`,
+   * else `latest`
+   */
+  readonly imageTag?: string;
+  /**
    * Custom CDK code that extends the stack once it is built.
    *
    * @default - the module the manifest's `extension` key names, loaded from
@@ -56,6 +71,9 @@ export interface BuildServiceOptions {
    */
   readonly extension?: ServiceExtension;
 }
+
+/** The app context key CI may set to the image tag it pushed (`-c stackyard:image-tag=…`). */
+export const IMAGE_TAG_CONTEXT = 'stackyard:image-tag';
 
 const ATTRIBUTE_TYPES = {
   string: dynamodb.AttributeType.STRING,
@@ -90,8 +108,9 @@ function runtimeOf(name: string | undefined): lambda.Runtime | undefined {
 /**
  * Builds a {@link ServiceStack} from a service manifest in one call: its
  * functions, queues (wired to consumers), tables (granted to readers and
- * writers), WebSocket API and alarms, sized for the stage, then applies the
- * manifest's extension. The returned parts can be extended further.
+ * writers), WebSocket and HTTP APIs, network, container services (connected
+ * to their databases and caches), databases, caches and alarms, sized for
+ * the stage, then applies the manifest's extension. The returned parts can be extended further.
  */
 export function buildService(
   scope: Construct,
@@ -181,6 +200,103 @@ export function buildService(
       })
     : undefined;
 
+  const httpApi = manifest.http
+    ? new HttpApi(stack, 'Http', {
+        routes: Object.fromEntries(
+          Object.entries(manifest.http.routes).map(([route, fn]) => [route, functions[fn]]),
+        ),
+        corsOrigins: manifest.http.corsOrigins,
+      })
+    : undefined;
+
+  const needsNetwork =
+    manifest.network !== undefined ||
+    [manifest.containers, manifest.databases, manifest.caches].some(
+      kind => Object.keys(kind ?? {}).length > 0,
+    );
+  const network = needsNetwork
+    ? new ServiceNetwork(stack, 'Network', {
+        maxAzs: manifest.network?.maxAzs,
+        cidr: manifest.network?.cidr,
+      })
+    : undefined;
+
+  const databases: Record<string, SafeDatabase> = {};
+  for (const [name, db] of Object.entries(manifest.databases ?? {})) {
+    databases[name] = new SafeDatabase(stack, `${pascal(name)}Database`, {
+      network: network!,
+      databaseName: db.databaseName ?? name.replace(/-/g, '_'),
+      instanceType: db.instanceType,
+      allocatedStorageGiB: db.allocatedStorageGiB,
+      backupRetentionDays: db.backupRetentionDays,
+    });
+  }
+
+  const caches: Record<string, SafeCache> = {};
+  for (const [name, cache] of Object.entries(manifest.caches ?? {})) {
+    caches[name] = new SafeCache(stack, `${pascal(name)}Cache`, {
+      network: network!,
+      nodeType: cache.nodeType,
+    });
+  }
+
+  const containers: Record<string, SafeContainerService> = {};
+  const repositories: Record<string, ecr.IRepository> = {};
+  let cluster: ecs.Cluster | undefined;
+  const containerEntries = Object.entries(manifest.containers ?? {});
+  if (containerEntries.length > 0) {
+    cluster = new ecs.Cluster(stack, 'Cluster', {
+      vpc: network!.vpc,
+      enableFargateCapacityProviders: true,
+      containerInsightsV2: stack.stageConfig.production
+        ? ecs.ContainerInsights.ENABLED
+        : ecs.ContainerInsights.DISABLED,
+    });
+    const imageTag =
+      options.imageTag ??
+      (stack.node.tryGetContext(IMAGE_TAG_CONTEXT) as string | undefined) ??
+      options.commit ??
+      'latest';
+    const created = new Set(
+      containerEntries.filter(([, c]) => c.image.create).map(([, c]) => c.image.repository),
+    );
+    const stageSizes = manifest.stages?.[options.stage]?.containers ?? {};
+    for (const [name, c] of containerEntries) {
+      const repoName = c.image.repository;
+      if (!repositories[repoName]) {
+        const id = `${pascal(repoName.replace(/[^a-z0-9-]/g, '-'))}Repository`;
+        repositories[repoName] = created.has(repoName)
+          ? new ecr.Repository(stack, id, {
+              // Scoped by the stack: repository names are per account and region.
+              repositoryName: `${stack.stackName}/${repoName}`,
+              imageScanOnPush: true,
+              removalPolicy: RemovalPolicy.RETAIN,
+              lifecycleRules: [{ maxImageCount: 100, description: 'keep the last 100 images' }],
+            })
+          : ecr.Repository.fromRepositoryName(stack, id, repoName);
+      }
+      const size = stageSizes[name] ?? {};
+      const service = new SafeContainerService(stack, `${pascal(name)}Container`, {
+        network: network!,
+        cluster,
+        repository: repositories[repoName],
+        imageTag,
+        command: c.command,
+        cpu: size.cpu ?? c.cpu,
+        memoryMiB: size.memoryMiB ?? c.memoryMiB,
+        desiredCount: size.desiredCount ?? c.desiredCount,
+        maxCount: c.autoscaling?.maxCount,
+        targetCpuPercent: c.autoscaling?.cpuPercent,
+        publicEndpoint: c.public ? { port: c.port, healthCheckPath: c.healthCheckPath } : undefined,
+        environment: c.environment,
+      });
+      // Who talks to whom: each connection opens one security group rule.
+      for (const db of c.databases ?? []) service.connectToDatabase(db, databases[db]);
+      for (const cache of c.caches ?? []) service.connectToCache(cache, caches[cache]);
+      containers[name] = service;
+    }
+  }
+
   const alarms = new ServiceAlarms(stack, 'Alarms', {
     enabled: manifest.alarms?.enabled,
     maxMessageAge:
@@ -192,8 +308,26 @@ export function buildService(
   for (const [name, q] of Object.entries(queues)) alarms.monitorQueue(name, q);
   for (const [name, t] of Object.entries(tables)) alarms.monitorTable(name, t);
   if (webSocketApi) alarms.monitorWebSocketApi('websocket', webSocketApi);
+  if (httpApi) alarms.monitorHttpApi('http', httpApi);
+  for (const [name, c] of Object.entries(containers)) alarms.monitorContainerService(name, c);
+  for (const [name, d] of Object.entries(databases)) alarms.monitorDatabase(name, d);
+  for (const [name, c] of Object.entries(caches)) alarms.monitorCache(name, c);
 
-  const service: Service = { stack, functions, queues, tables, webSocketApi, alarms };
+  const service: Service = {
+    stack,
+    functions,
+    queues,
+    tables,
+    webSocketApi,
+    httpApi,
+    network,
+    cluster,
+    repositories,
+    containers,
+    databases,
+    caches,
+    alarms,
+  };
   const extension =
     options.extension ?? loadExtension(appDir, manifest, path.join(appDir, MANIFEST_FILE));
   extension?.(service, { prefix: options.prefix, stage: options.stage, appDir, manifest });

@@ -89,3 +89,72 @@ describe('loadManifest', () => {
     expect(() => loadManifest('/nonexistent/stackyard.yaml')).toThrow(/cannot read the manifest: ENOENT/);
   });
 });
+
+describe('parseManifest: containers, databases, caches, network and http', () => {
+  const kinds = `${valid}http:
+  routes:
+    POST /jobs: worker
+containers:
+  api:
+    image:
+      repository: orchestrator
+    public: true
+    databases: [main]
+    caches: [queue]
+  worker:
+    image:
+      repository: orchestrator
+    cpu: 512
+    memoryMiB: 1024
+databases:
+  main: {}
+caches:
+  queue: {}
+stages:
+  prod:
+    containers:
+      worker:
+        desiredCount: 3
+`;
+
+  it('parses the new kinds', () => {
+    const manifest = parseManifest(kinds);
+    expect(manifest.containers?.api.databases).toEqual(['main']);
+    expect(manifest.http?.routes['POST /jobs']).toBe('worker');
+    expect(manifest.stages?.prod.containers?.worker.desiredCount).toBe(3);
+  });
+
+  it.each([
+    ['databases: [main]', 'databases: [mian]', 'containers.api.databases.0', 24, /unknown database "mian": declare it under databases \(known: main\)/],
+    ['caches: [queue]', 'caches: [queu]', 'containers.api.caches.0', 25, /unknown cache "queu"/],
+    ['POST /jobs: worker', 'post /jobs: worker', 'http.routes.post /jobs', 18, /route "post \/jobs" is not allowed: use "<METHOD> \/path"/],
+    ['    cpu: 512', '    cpu: 300', 'containers.worker.cpu', 29, /must be one of 256, 512, .* \(got 300\)/],
+    ['      repository: orchestrator\n    public: true', '      repository: Orchestrator!\n    public: true', 'containers.api.image.repository', 22, /must be an ECR repository name .*\(got "Orchestrator!"\)/],
+    ['      worker:\n        desiredCount', '      wrker:\n        desiredCount', 'stages.prod.containers.wrker', 38, /unknown container "wrker"/],
+  ])('quotes the bad value %s → %s at its path and line', (from, to, path, line, message) => {
+    const issues = issuesOf(kinds.replace(from, to));
+    expect(issues).toEqual([expect.objectContaining({ path, line, message: expect.stringMatching(message) })]);
+  });
+
+  it('allows one public container and ports only on it', () => {
+    const twoPublic = kinds.replace('    cpu: 512', '    public: true\n    cpu: 512');
+    expect(issuesOf(twoPublic)).toEqual([
+      expect.objectContaining({
+        path: 'containers.worker.public',
+        message: 'only one container can be public (behind the load balancer): "api" and "worker" both are',
+      }),
+    ]);
+    expect(issuesOf(kinds.replace('    cpu: 512', '    port: 8080\n    cpu: 512'))).toEqual([
+      expect.objectContaining({
+        path: 'containers.worker.port',
+        message: 'port 8080 is only for a public container (behind the load balancer): set public: true or remove it',
+      }),
+    ]);
+  });
+
+  it('quotes bad scalar values of the existing kinds too', () => {
+    expect(issuesOf(valid.replace('reservedConcurrency: 5', 'reservedConcurrency: 0'))[0].message).toMatch(
+      /^Too small: .* \(got 0\)$/,
+    );
+  });
+});

@@ -42,6 +42,15 @@ function locate(
   return { line, column: col };
 }
 
+// The bad value, quoted after the message, when it is a scalar.
+function quoteInput(input: unknown): string {
+  if (input === undefined || (input !== null && typeof input === 'object')) {
+    return '';
+  }
+  const text = JSON.stringify(input) ?? String(input);
+  return ` (got ${text.length > 80 ? `${text.slice(0, 77)}...` : text})`;
+}
+
 function joinPath(path: Path, key?: string): string {
   return [...path, ...(key !== undefined ? [key] : [])]
     .map(p => String(p))
@@ -68,7 +77,7 @@ export function parseManifest(text: string, file = MANIFEST_FILE): ServiceManife
       }),
     );
   }
-  const result = manifestSchema.safeParse(doc.toJS());
+  const result = manifestSchema.safeParse(doc.toJS(), { reportInput: true });
   if (!result.success) {
     const issues: ManifestIssue[] = result.error.issues.flatMap(issue => {
       if (issue.code === 'unrecognized_keys') {
@@ -81,7 +90,7 @@ export function parseManifest(text: string, file = MANIFEST_FILE): ServiceManife
       return [{
         path: joinPath(issue.path),
         ...locate(doc, counter, issue.path),
-        message: issue.message,
+        message: `${issue.message}${quoteInput(issue.input)}`,
       }];
     });
     throw new ManifestError(file, issues);

@@ -1,7 +1,14 @@
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type { HttpApi } from '../constructs/HttpApi';
+import type { SafeCache } from '../constructs/SafeCache';
+import type { SafeContainerService } from '../constructs/SafeContainerService';
+import type { SafeDatabase } from '../constructs/SafeDatabase';
 import type { SafeFunction } from '../constructs/SafeFunction';
 import type { SafeQueue } from '../constructs/SafeQueue';
 import type { SafeTable } from '../constructs/SafeTable';
 import type { ServiceAlarms } from '../constructs/ServiceAlarms';
+import type { ServiceNetwork } from '../constructs/ServiceNetwork';
 import type { ServiceStack } from '../constructs/ServiceStack';
 import type { WebSocketApi } from '../constructs/WebSocketApi';
 import type { ServiceManifest } from './schema';
@@ -22,6 +29,20 @@ export interface Service {
   readonly tables: Readonly<Record<string, SafeTable>>;
   /** The WebSocket API, when the manifest declares one. */
   readonly webSocketApi?: WebSocketApi;
+  /** The HTTP API, when the manifest declares one. */
+  readonly httpApi?: HttpApi;
+  /** The VPC, when the manifest declares containers, databases, caches or a network. */
+  readonly network?: ServiceNetwork;
+  /** The ECS cluster, when the manifest declares containers. */
+  readonly cluster?: ecs.Cluster;
+  /** ECR repositories of the containers' images, by repository name. */
+  readonly repositories: Readonly<Record<string, ecr.IRepository>>;
+  /** Container services by manifest name. */
+  readonly containers: Readonly<Record<string, SafeContainerService>>;
+  /** Databases by manifest name. */
+  readonly databases: Readonly<Record<string, SafeDatabase>>;
+  /** Caches by manifest name. */
+  readonly caches: Readonly<Record<string, SafeCache>>;
   /** The service's alarms. */
   readonly alarms: ServiceAlarms;
 }

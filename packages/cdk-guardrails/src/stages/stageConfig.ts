@@ -35,8 +35,66 @@ export interface StageConfig {
   readonly logRetentionDays: number;
   /** Factor applied to every function's memory size (1 = as declared). */
   readonly memoryScale: number;
-  /** How many availability zones custom VPC-bound code should span. */
+  /**
+   * How many availability zones VPC-bound resources span. The `network`
+   * kind uses at least 2 (a database subnet group and a load balancer need
+   * two).
+   */
   readonly maxAzs: number;
+  /**
+   * NAT gateways of the service's VPC. With 0 there are no private subnets
+   * with egress: containers run in public subnets with public IPs (the free
+   * tier shape); databases and caches stay in isolated subnets either way.
+   */
+  readonly natGateways: number;
+  /** Defaults of the `containers` kind. */
+  readonly containerDefaults: ContainerDefaults;
+  /** Defaults of the `databases` kind. */
+  readonly databaseDefaults: DatabaseDefaults;
+  /** Defaults of the `caches` kind. */
+  readonly cacheDefaults: CacheDefaults;
+  /** Throttling of every route of the `http` kind. */
+  readonly httpThrottle: HttpThrottle;
+}
+
+/** How a stage sizes Fargate services. */
+export interface ContainerDefaults {
+  /** Task CPU units (256 = 0.25 vCPU). */
+  readonly cpu: number;
+  /** Task memory in MiB. */
+  readonly memoryMiB: number;
+  /** Tasks each service runs (the autoscaling minimum). */
+  readonly desiredCount: number;
+  /** Tasks run on Fargate Spot capacity. */
+  readonly spot: boolean;
+}
+
+/** How a stage sizes RDS PostgreSQL instances. */
+export interface DatabaseDefaults {
+  /** The instance class without `db.`, e.g. `t3.micro`. */
+  readonly instanceType: string;
+  /** Allocated storage in GiB. */
+  readonly allocatedStorageGiB: number;
+  /** A standby in a second availability zone. */
+  readonly multiAz: boolean;
+  /** Days automated backups are kept. */
+  readonly backupRetentionDays: number;
+}
+
+/** How a stage sizes ElastiCache Redis. */
+export interface CacheDefaults {
+  /** The node type, e.g. `cache.t3.micro`. */
+  readonly nodeType: string;
+  /** Days daily snapshots are kept (0 = none). */
+  readonly snapshotRetentionDays: number;
+}
+
+/** API Gateway stage throttling. */
+export interface HttpThrottle {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Burst of requests allowed above the rate. */
+  readonly burstLimit: number;
 }
 
 /** Thrown for an unknown stage or an inconsistent stage config. */
@@ -47,7 +105,14 @@ export class StageConfigError extends Error {
   }
 }
 
-/** The built-in stages, in the spirit of a dev/prod sizing table. */
+/**
+ * The built-in stages. `dev` and `prod` hold the dev/prod table of the
+ * container systems Stackyard was built from: dev sized for the free tier
+ * (no NAT gateway, `db.t3.micro` 20 GiB single-AZ, `cache.t3.micro`,
+ * 0.25 vCPU / 0.5 GB Fargate Spot tasks, no alarms), prod Multi-AZ
+ * (1 NAT gateway, `db.t3.small` 50 GiB Multi-AZ with 7 days of backups,
+ * `cache.t3.small`, 0.5 vCPU / 1 GB on-demand tasks, alarms).
+ */
 export const BUILT_IN_STAGES: Readonly<Record<string, StageConfig>> = {
   dev: {
     name: 'dev',
@@ -57,6 +122,11 @@ export const BUILT_IN_STAGES: Readonly<Record<string, StageConfig>> = {
     logRetentionDays: 7,
     memoryScale: 1,
     maxAzs: 1,
+    natGateways: 0,
+    containerDefaults: { cpu: 256, memoryMiB: 512, desiredCount: 1, spot: true },
+    databaseDefaults: { instanceType: 't3.micro', allocatedStorageGiB: 20, multiAz: false, backupRetentionDays: 1 },
+    cacheDefaults: { nodeType: 'cache.t3.micro', snapshotRetentionDays: 1 },
+    httpThrottle: { rateLimit: 50, burstLimit: 100 },
   },
   preview: {
     name: 'preview',
@@ -66,6 +136,11 @@ export const BUILT_IN_STAGES: Readonly<Record<string, StageConfig>> = {
     logRetentionDays: 3,
     memoryScale: 1,
     maxAzs: 1,
+    natGateways: 0,
+    containerDefaults: { cpu: 256, memoryMiB: 512, desiredCount: 1, spot: true },
+    databaseDefaults: { instanceType: 't3.micro', allocatedStorageGiB: 20, multiAz: false, backupRetentionDays: 1 },
+    cacheDefaults: { nodeType: 'cache.t3.micro', snapshotRetentionDays: 0 },
+    httpThrottle: { rateLimit: 50, burstLimit: 100 },
   },
   staging: {
     name: 'staging',
@@ -75,6 +150,11 @@ export const BUILT_IN_STAGES: Readonly<Record<string, StageConfig>> = {
     logRetentionDays: 30,
     memoryScale: 1,
     maxAzs: 2,
+    natGateways: 1,
+    containerDefaults: { cpu: 256, memoryMiB: 512, desiredCount: 1, spot: false },
+    databaseDefaults: { instanceType: 't3.micro', allocatedStorageGiB: 20, multiAz: false, backupRetentionDays: 7 },
+    cacheDefaults: { nodeType: 'cache.t3.micro', snapshotRetentionDays: 1 },
+    httpThrottle: { rateLimit: 100, burstLimit: 200 },
   },
   prod: {
     name: 'prod',
@@ -84,11 +164,35 @@ export const BUILT_IN_STAGES: Readonly<Record<string, StageConfig>> = {
     logRetentionDays: 90,
     memoryScale: 2,
     maxAzs: 2,
+    natGateways: 1,
+    containerDefaults: { cpu: 512, memoryMiB: 1024, desiredCount: 2, spot: false },
+    databaseDefaults: { instanceType: 't3.small', allocatedStorageGiB: 50, multiAz: true, backupRetentionDays: 7 },
+    cacheDefaults: { nodeType: 'cache.t3.small', snapshotRetentionDays: 7 },
+    httpThrottle: { rateLimit: 500, burstLimit: 1000 },
   },
 };
 
+/** The stage config keys that hold objects, merged key by key. */
+const NESTED_KEYS: readonly ('containerDefaults' | 'databaseDefaults' | 'cacheDefaults' | 'httpThrottle')[] = [
+  'containerDefaults',
+  'databaseDefaults',
+  'cacheDefaults',
+  'httpThrottle',
+];
+
 /** A team's own stage, or changes to a built-in one. */
-export interface StageConfigOverride extends Partial<Omit<StageConfig, 'name'>> {
+export interface StageConfigOverride
+  extends Partial<
+    Omit<StageConfig, 'name' | 'containerDefaults' | 'databaseDefaults' | 'cacheDefaults' | 'httpThrottle'>
+  > {
+  /** Changes to the container defaults, merged with the base stage's. */
+  readonly containerDefaults?: Partial<ContainerDefaults>;
+  /** Changes to the database defaults, merged with the base stage's. */
+  readonly databaseDefaults?: Partial<DatabaseDefaults>;
+  /** Changes to the cache defaults, merged with the base stage's. */
+  readonly cacheDefaults?: Partial<CacheDefaults>;
+  /** Changes to the HTTP API throttling, merged with the base stage's. */
+  readonly httpThrottle?: Partial<HttpThrottle>;
   /**
    * The stage this one starts from.
    *
@@ -97,12 +201,12 @@ export interface StageConfigOverride extends Partial<Omit<StageConfig, 'name'>> 
   readonly extends?: string;
 }
 
-/** The manifest's stages as overrides: each stage without its function sizes. */
+/** The manifest's stages as overrides: each stage without its function and container sizes. */
 export function stageOverridesOf(
   manifest: ServiceManifest,
 ): Record<string, StageConfigOverride> {
   const overrides: Record<string, StageConfigOverride> = {};
-  for (const [name, { functions: _f, ...config }] of Object.entries(
+  for (const [name, { functions: _f, containers: _c, ...config }] of Object.entries(
     manifest.stages ?? {},
   )) {
     overrides[name] = config;
@@ -159,6 +263,26 @@ function checkStageConfig(config: StageConfig): string[] {
       )} must be a positive integer`,
     );
   }
+  const whole = (label: string, value: number, min: number, max: number) => {
+    if (!(Number.isInteger(value) && value >= min && value <= max)) {
+      problems.push(
+        `stage ${quoteValue(config.name)} ${label} ${quoteValue(value)} must be an integer from ${min} to ${max}`,
+      );
+    }
+  };
+  whole('natGateways', config.natGateways, 0, config.maxAzs);
+  whole('containerDefaults.desiredCount', config.containerDefaults.desiredCount, 1, 100);
+  whole('databaseDefaults.allocatedStorageGiB', config.databaseDefaults.allocatedStorageGiB, 20, 65536);
+  whole('databaseDefaults.backupRetentionDays', config.databaseDefaults.backupRetentionDays, 0, 35);
+  whole('cacheDefaults.snapshotRetentionDays', config.cacheDefaults.snapshotRetentionDays, 0, 35);
+  whole('httpThrottle.burstLimit', config.httpThrottle.burstLimit, 1, 5000);
+  if (!(config.httpThrottle.rateLimit > 0 && config.httpThrottle.rateLimit <= 10000)) {
+    problems.push(
+      `stage ${quoteValue(config.name)} httpThrottle.rateLimit ${quoteValue(
+        config.httpThrottle.rateLimit,
+      )} must be greater than 0 and at most 10000`,
+    );
+  }
   return problems;
 }
 
@@ -200,7 +324,11 @@ export function resolveStageConfig(
     );
   }
   const { extends: _ignored, ...changes } = override ?? {};
-  const config: StageConfig = { ...base, ...changes, name: stage };
+  const merged: Record<string, unknown> = { ...base, ...changes, name: stage };
+  for (const key of NESTED_KEYS) {
+    merged[key] = { ...base[key], ...changes[key] };
+  }
+  const config = merged as unknown as StageConfig;
   const problems = checkStageConfig(config);
   if (problems.length > 0) {
     throw new StageConfigError(problems.join('; '));

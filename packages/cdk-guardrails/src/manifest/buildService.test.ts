@@ -1,0 +1,133 @@
+import { join } from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { evaluateTemplate } from '../policy/evaluateTemplate';
+import { REQUIRED_TAGS, TAGGABLE_TYPES, tagEntries } from '../policy/rules/requiredTags';
+import { resolveStageConfig } from '../stages/stageConfig';
+import { synthService } from '../synth/synthService';
+import { IMAGE_TAG_CONTEXT, buildService } from './buildService';
+import { loadManifest } from './loadManifest';
+
+const appDir = join(__dirname, '../../fixtures/container-service');
+const manifest = loadManifest(join(appDir, 'stackyard.yaml'));
+
+type Resources = Record<string, { Type: string; Properties?: any; DeletionPolicy?: string }>;
+const ofType = (template: any, type: string) =>
+  Object.values(template.Resources as Resources).filter(r => r.Type === type);
+
+describe('buildService with containers, databases, caches and an HTTP API', () => {
+  // One synthesis per stage, shared by the tests below.
+  const results = Promise.all(
+    ['dev', 'prod'].map(stage => synthService({ appDir, prefix: 'wo', stage, manifest, commit: 'abc1234' })),
+  );
+  const templateOf = async (stage: 'dev' | 'prod') => {
+    const [dev, prod] = await results;
+    const result = stage === 'dev' ? dev : prod;
+    return result.templates[result.stackName] as any;
+  };
+
+  it('passes the safety policy in dev and prod', async () => {
+    for (const result of await results) {
+      expect(result.findings).toEqual([]);
+      expect(result.ok).toBe(true);
+    }
+  });
+
+  it("sizes everything by the seed's dev/prod table", async () => {
+    const [dev, prod] = [await templateOf('dev'), await templateOf('prod')];
+    expect(ofType(dev, 'AWS::EC2::NatGateway')).toHaveLength(0);
+    expect(ofType(prod, 'AWS::EC2::NatGateway')).toHaveLength(1);
+    expect(ofType(dev, 'AWS::RDS::DBInstance')[0].Properties).toMatchObject({
+      DBInstanceClass: 'db.t3.micro', AllocatedStorage: '20', MultiAZ: false, StorageEncrypted: true,
+    });
+    expect(ofType(prod, 'AWS::RDS::DBInstance')[0]).toMatchObject({
+      DeletionPolicy: 'Snapshot',
+      Properties: { DBInstanceClass: 'db.t3.small', AllocatedStorage: '50', MultiAZ: true, DeletionProtection: true, BackupRetentionPeriod: 7 },
+    });
+    expect(ofType(dev, 'AWS::ElastiCache::ReplicationGroup')[0].Properties).toMatchObject({ CacheNodeType: 'cache.t3.micro' });
+    expect(ofType(prod, 'AWS::ElastiCache::ReplicationGroup')[0].Properties).toMatchObject({ CacheNodeType: 'cache.t3.small' });
+    for (const service of ofType(dev, 'AWS::ECS::Service')) {
+      expect(service.Properties.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }]);
+    }
+    for (const service of ofType(prod, 'AWS::ECS::Service')) {
+      expect(service.Properties.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE', Weight: 1 }]);
+      expect(service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    }
+    expect(ofType(dev, 'AWS::ECS::TaskDefinition').map(t => [t.Properties.Cpu, t.Properties.Memory])).toEqual([['256', '512'], ['256', '512']]);
+    expect(ofType(prod, 'AWS::ECS::TaskDefinition').map(t => [t.Properties.Cpu, t.Properties.Memory])).toEqual([['512', '1024'], ['512', '1024']]);
+    expect(ofType(prod, 'AWS::ApplicationAutoScaling::ScalableTarget').map(t => t.Properties.MaxCapacity).sort()).toEqual([4, 4]);
+    expect(ofType(dev, 'AWS::ApiGatewayV2::Route').map(r => r.Properties.RouteKey)).toEqual(['POST /jobs']);
+    expect(ofType(prod, 'AWS::ApiGatewayV2::Stage')[0].Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 500,
+      ThrottlingBurstLimit: 1000,
+    });
+  });
+
+  it('tags every taggable resource with non-empty cost tags, map-tagged types included', async () => {
+    const template = await templateOf('prod');
+    const tagged = Object.values(template.Resources as Resources).filter(
+      r => TAGGABLE_TYPES.has(r.Type) || r.Properties?.Tags !== undefined,
+    );
+    for (const type of ['AWS::ECS::Service', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::ApiGatewayV2::Api', 'AWS::EC2::VPC', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::SecretsManager::Secret']) {
+      expect(tagged.map(r => r.Type)).toContain(type);
+    }
+    for (const resource of tagged) {
+      const tags = new Map(tagEntries(resource.Properties?.Tags));
+      for (const key of REQUIRED_TAGS) {
+        expect([resource.Type, key, tags.get(key)]).toEqual([resource.Type, key, expect.stringMatching(/\S/)]);
+      }
+    }
+  });
+
+  it('alarms on CPU, storage and connections in prod only, named by the stack', async () => {
+    const names = (t: any) => ofType(t, 'AWS::CloudWatch::Alarm').map(a => a.Properties.AlarmName as string);
+    expect(names(await templateOf('dev'))).toEqual([]);
+    const prod = names(await templateOf('prod'));
+    for (const name of ['wo-prod-api-cpu', 'wo-prod-worker-cpu', 'wo-prod-main-cpu', 'wo-prod-main-storage', 'wo-prod-main-connections', 'wo-prod-queue-cpu', 'wo-prod-queue-connections', 'wo-prod-intake-errors']) {
+      expect(prod).toContain(name);
+    }
+    expect(prod.every(n => n.startsWith('wo-prod-'))).toBe(true);
+  });
+
+  it('pulls images tagged with the commit unless CI gives the tag in the context', async () => {
+    const image = (t: any) => JSON.stringify(ofType(t, 'AWS::ECS::TaskDefinition')[0].Properties.ContainerDefinitions[0].Image);
+    expect(image(await templateOf('dev'))).toContain('/orchestrator:abc1234');
+    const app = new App({
+      context: { [IMAGE_TAG_CONTEXT]: 'build-42' },
+      stackTraces: false,
+      builtinCloudFormationValidation: false,
+    });
+    const service = buildService(app, manifest, { prefix: 'wo', stage: 'dev', appDir, commit: 'abc1234' });
+    expect(image(Template.fromStack(service.stack).toJSON())).toContain('/orchestrator:build-42');
+    expect(Object.keys(service.containers)).toEqual(['api', 'worker']);
+  });
+
+  it('fails the policy on a hand-made non-compliant copy of what it builds', async () => {
+    const template = structuredClone(await templateOf('prod'));
+    const first = (type: string) => ofType(template, type)[0];
+    const db = first('AWS::RDS::DBInstance');
+    Object.assign(db.Properties, { MultiAZ: false, DeletionProtection: false, StorageEncrypted: false, BackupRetentionPeriod: 1 });
+    db.DeletionPolicy = 'Delete';
+    delete first('AWS::ECS::TaskDefinition').Properties.Cpu;
+    delete first('AWS::ECS::Service').Properties.DeploymentConfiguration.DeploymentCircuitBreaker;
+    first('AWS::ElastiCache::ReplicationGroup').Properties.TransitEncryptionEnabled = false;
+    delete first('AWS::ApiGatewayV2::Stage').Properties.DefaultRouteSettings;
+    first('AWS::EC2::VPC').Properties.Tags = [{ Key: 'Project', Value: 'wo' }, { Key: 'Environment', Value: 'prod' }, { Key: 'CostCenter', Value: '' }];
+    const report = evaluateTemplate(template, { stack: 'wo-prod', stage: resolveStageConfig('prod') });
+    expect([...new Set(report.findings.map(f => f.ruleId))].sort()).toEqual([
+      'SY-ECS-CIRCUIT-BREAKER',
+      'SY-ECS-TASK-SIZE',
+      'SY-ELASTICACHE-ENCRYPTION',
+      'SY-HTTPAPI-THROTTLING',
+      'SY-RDS-BACKUP-RETENTION',
+      'SY-RDS-DELETION-PROTECTION',
+      'SY-RDS-ENCRYPTION',
+      'SY-RDS-MULTI-AZ',
+      'SY-TAGS',
+    ]);
+    expect(report.findings.find(f => f.ruleId === 'SY-TAGS')).toMatchObject({
+      path: 'Network/Vpc/Resource',
+      message: expect.stringMatching(/^empty tag CostCenter ""/),
+    });
+  });
+});
