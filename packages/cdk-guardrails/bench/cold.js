@@ -6,7 +6,7 @@ const path = require('path');
 const { synthService } = require('./load');
 
 synthService({
-  appDir: path.resolve(__dirname, '../fixtures/reference-service'),
+  appDir: path.resolve(__dirname, '../fixtures', process.env.STACKYARD_BENCH_APP ?? 'reference-service'),
   prefix: 'wo-42',
   stage: 'dev',
 }).then(result => {
