@@ -97,6 +97,15 @@ describe('SafeContainerService', () => {
     });
   });
 
+  it('waits for the cluster to have its capacity providers before creating the service', () => {
+    const { stack, base } = setup('dev');
+    new SafeContainerService(stack, 'Worker', base);
+    const template = Template.fromStack(stack);
+    const [association] = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    const [service] = Object.values(template.findResources('AWS::ECS::Service'));
+    expect(service.DependsOn).toContain(association);
+  });
+
   it('runs 0.5 vCPU / 1 GB tasks on regular Fargate in private subnets in prod', () => {
     const { stack, base } = setup('prod');
     new SafeContainerService(stack, 'Api', { ...base, publicEndpoint: {} });

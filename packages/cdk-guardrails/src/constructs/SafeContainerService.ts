@@ -261,6 +261,9 @@ export class SafeContainerService extends Construct {
       enableECSManagedTags: true,
       healthCheckGracePeriod: props.publicEndpoint ? Duration.seconds(60) : undefined,
     });
+    // The capacity provider strategy needs the cluster's capacity provider
+    // association to exist first (CloudFormation does not infer it).
+    this.service.node.addDependency(props.cluster);
     if (props.publicEndpoint) {
       this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
         vpc: props.network.vpc,
