@@ -4,7 +4,12 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser/launchChromium';
 import { recordConsoleErrors } from './browser/consoleErrors';
 import { signInAsGuest } from './browser/signIn';
-import { artifactsDir, baseUrl, repoRoot } from './portal/paths';
+import {
+  artifactsDir,
+  baseUrl as sqliteBaseUrl,
+  repoRoot,
+} from './portal/paths';
+import { postgresPortalVariables } from './portal/postgresPortal';
 import {
   registerDeployments,
   seederToken,
@@ -13,171 +18,203 @@ import {
 import { commitToMain, publishRendered } from '@stackyard/template-upgrade';
 import { git } from './templates/publishedService';
 
-// Unique per run: the name ends up in the publish directory and stack name.
-const suffix = Date.now().toString(36).slice(-5);
-const name = `tpl-e2e-${suffix}`;
-const project = `tpl${suffix}`;
-const entityRef = `component:default/${name}`;
 const foreignRef = 'component:default/templates-e2e-foreign-service';
 const OWN_EDIT =
   '\n## Runbook\n\nOur own notes, kept across template upgrades.\n';
 
-describe('Templates page: an entity made from serverless-service 1.0.0 is upgraded to 1.1.0 (real Chromium, built portal, real stackyard backend and upgrade engine)', () => {
-  const publishDirectory =
-    process.env.APP_CONFIG_stackyard_scaffolder_localPublishDirectory!;
-  const repoDir = join(publishDirectory, name);
-  let browser: Browser;
-  let page: Page;
-  let consoleErrors: string[];
-  let mainBefore: string;
+/** A portal backend the suite runs on, with where it publishes repositories. */
+type Portal = {
+  label: string;
+  /** Short tag in the service's name. */
+  tag: string;
+  baseUrl: string;
+  publishDirectory: string;
+};
 
-  const shot = (step: string) =>
-    page.screenshot({
-      path: resolve(artifactsDir, `templates-${step}.png`),
-      fullPage: true,
-    });
-  const row = (ref: string) =>
-    page.getByTestId('template-entity').filter({ hasText: ref });
-
-  beforeAll(async () => {
-    // A service published at 1.0.0 whose owners then edited its README.
-    await publishRendered({
-      templateDirs: [resolve(repoRoot, 'templates')],
-      template: 'serverless-service',
-      version: '1.0.0',
-      answers: {
-        name,
-        description: 'Made at 1.0.0 by the Templates page browser test.',
-        owner: 'group:default/platform-team',
-        system: 'system:default/work-orders',
-        project,
-        costCenter: 'e2e',
-      },
-      repoDir,
-    });
-    mainBefore = await commitToMain(repoDir, dir =>
-      appendFileSync(join(dir, 'README.md'), OWN_EDIT),
-    );
-    const location = await fetch(`${baseUrl}/api/catalog/locations`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${seederToken}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({
-        type: 'stackyard-local',
-        target: join(repoDir, 'catalog-info.yaml'),
-      }),
-    });
-    if (location.status !== 201) {
-      throw new Error(
-        `Registering ${repoDir}: ${location.status} ${await location.text()}`,
-      );
-    }
-    await waitForEntity(baseUrl, { kind: 'component', name });
-    await waitForEntity(baseUrl, {
-      kind: 'component',
-      name: 'templates-e2e-foreign-service',
-    });
-    // Its preview, deployed from 1.0.0: what the Infra tab's badge compares.
-    await registerDeployments(baseUrl, [
-      {
-        entityRef,
-        target: 'local',
-        prefix: project,
-        stage: 'dev',
-        stackName: `${project}-dev`,
-        status: 'ready',
-        templateName: 'serverless-service',
-        templateVersion: '1.0.0',
-      },
-    ]);
-
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
-    consoleErrors = recordConsoleErrors(page);
-    await signInAsGuest(page, baseUrl);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
+const portals: Portal[] = [
+  {
+    label: 'SQLite',
+    tag: 's',
+    baseUrl: sqliteBaseUrl,
+    publishDirectory:
+      process.env.APP_CONFIG_stackyard_scaffolder_localPublishDirectory!,
+  },
+];
+const postgresBaseUrl = process.env[postgresPortalVariables.baseUrl];
+if (postgresBaseUrl) {
+  portals.push({
+    label: 'PostgreSQL',
+    tag: 'p',
+    baseUrl: postgresBaseUrl,
+    publishDirectory: process.env[postgresPortalVariables.publishDirectory]!,
   });
+}
 
-  it("shows the Infra tab's newer-version badge, which opens the entity's upgrade", async () => {
-    await page.goto(`${baseUrl}/catalog/default/component/${name}/infra`);
-    const badge = page.getByRole('link', {
-      name: 'Newer version 1.1.0 available: open the upgrade',
-    });
-    await badge.waitFor({ timeout: 30_000 });
-    await shot('1-infra-badge');
-    await badge.click();
-    await page.waitForURL(/\/stackyard\/templates\?entity=/);
-    expect(new URL(page.url()).searchParams.get('entity')).toBe(entityRef);
-    await row(entityRef).waitFor({ timeout: 30_000 });
-  });
+describe.each(portals)(
+  'Templates page on the $label portal: an entity made from serverless-service 1.0.0 is upgraded to 1.1.0 (real Chromium, built portal, real stackyard backend and upgrade engine)',
+  portal => {
+    const { baseUrl, publishDirectory } = portal;
+    // Unique per run: the name ends up in the publish directory and stack name.
+    const suffix = `${Date.now().toString(36).slice(-5)}${portal.tag}`;
+    const name = `tpl-e2e-${suffix}`;
+    const project = `tpl${suffix}`;
+    const entityRef = `component:default/${name}`;
+    const repoDir = join(publishDirectory, name);
+    let browser: Browser;
+    let page: Page;
+    let consoleErrors: string[];
+    let mainBefore: string;
 
-  it('lists the entity as behind, with the changelog of 1.1.0', async () => {
-    expect(await row(entityRef).textContent()).toContain('1.0.0 Behind');
-    expect(
-      await page
-        .getByRole('checkbox', { name: `Select ${entityRef}` })
-        .isChecked(),
-    ).toBe(true);
-    const changelog = page.getByTestId('changelog-entry').filter({
-      hasText: '1.1.0',
-    });
-    expect(await changelog.first().textContent()).toContain(
-      'Alarms in every stage',
-    );
-    await shot('2-behind');
-  });
-
-  it('opens the upgrade: the branch has 1.1.0 merged and the service’s own edit kept, main untouched', async () => {
-    await page
-      .getByRole('button', { name: `Open upgrade of ${entityRef}` })
-      .click();
-    const result = row(entityRef).getByTestId('upgrade-result');
-    // The state chip, not a progress step ("Merged 1.1.0 into …").
-    await result
-      .filter({ hasText: /(Merged|Merged with conflicts|Failed) \(1\.1\.0\)/ })
-      .waitFor({
-        timeout: 240_000,
+    const shot = (step: string) =>
+      page.screenshot({
+        path: resolve(artifactsDir, `templates-${portal.tag}-${step}.png`),
+        fullPage: true,
       });
-    await shot('3-upgraded');
-    const text = await result.textContent();
-    expect(text).toContain('Merged (1.1.0)');
-    expect(text).toContain(
-      'Branch stackyard/upgrade-1.1.0 · tests passed · policy passed',
-    );
+    const row = (ref: string) =>
+      page.getByTestId('template-entity').filter({ hasText: ref });
 
-    const branch = 'stackyard/upgrade-1.1.0';
-    const origin = JSON.parse(
-      git(['show', `${branch}:.stackyard/template.json`], repoDir),
-    );
-    expect(origin).toMatchObject({
-      template: 'serverless-service',
-      version: '1.1.0',
+    beforeAll(async () => {
+      // A service published at 1.0.0 whose owners then edited its README.
+      await publishRendered({
+        templateDirs: [resolve(repoRoot, 'templates')],
+        template: 'serverless-service',
+        version: '1.0.0',
+        answers: {
+          name,
+          description: 'Made at 1.0.0 by the Templates page browser test.',
+          owner: 'group:default/platform-team',
+          system: 'system:default/work-orders',
+          project,
+          costCenter: 'e2e',
+        },
+        repoDir,
+      });
+      mainBefore = await commitToMain(repoDir, dir =>
+        appendFileSync(join(dir, 'README.md'), OWN_EDIT),
+      );
+      const location = await fetch(`${baseUrl}/api/catalog/locations`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${seederToken}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({
+          type: 'stackyard-local',
+          target: join(repoDir, 'catalog-info.yaml'),
+        }),
+      });
+      if (location.status !== 201) {
+        throw new Error(
+          `Registering ${repoDir}: ${location.status} ${await location.text()}`,
+        );
+      }
+      await waitForEntity(baseUrl, { kind: 'component', name });
+      await waitForEntity(baseUrl, {
+        kind: 'component',
+        name: 'templates-e2e-foreign-service',
+      });
+      // Its preview, deployed from 1.0.0: what the Infra tab's badge compares.
+      await registerDeployments(baseUrl, [
+        {
+          entityRef,
+          target: 'local',
+          prefix: project,
+          stage: 'dev',
+          stackName: `${project}-dev`,
+          status: 'ready',
+          templateName: 'serverless-service',
+          templateVersion: '1.0.0',
+        },
+      ]);
+
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+      consoleErrors = recordConsoleErrors(page);
+      await signInAsGuest(page, baseUrl);
+    }, 120_000);
+
+    afterAll(async () => {
+      await browser?.close();
     });
-    expect(git(['show', `${branch}:stackyard.yaml`], repoDir)).toMatch(
-      /maxMessageAgeMinutes: 15/,
-    );
-    expect(git(['show', `${branch}:README.md`], repoDir)).toContain(
-      'Our own notes, kept across template upgrades.',
-    );
-    expect(git(['rev-parse', 'main'], repoDir)).toBe(mainBefore);
-  });
 
-  it('gives no upgrade button for an entity whose template and entity the user does not own', async () => {
-    const foreign = row(foreignRef);
-    await foreign.waitFor();
-    expect(await foreign.textContent()).toContain(
-      "Only its owners and the template's owners can upgrade it",
-    );
-    expect(await foreign.getByRole('button').count()).toBe(0);
-    expect(await foreign.getByRole('checkbox').count()).toBe(0);
-  });
+    it("shows the Infra tab's newer-version badge, which opens the entity's upgrade", async () => {
+      await page.goto(`${baseUrl}/catalog/default/component/${name}/infra`);
+      const badge = page.getByRole('link', {
+        name: 'Newer version 1.1.0 available: open the upgrade',
+      });
+      await badge.waitFor({ timeout: 30_000 });
+      await shot('1-infra-badge');
+      await badge.click();
+      await page.waitForURL(/\/stackyard\/templates\?entity=/);
+      expect(new URL(page.url()).searchParams.get('entity')).toBe(entityRef);
+      await row(entityRef).waitFor({ timeout: 30_000 });
+    });
 
-  it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
-  });
-});
+    it('lists the entity as behind, with the changelog of 1.1.0', async () => {
+      expect(await row(entityRef).textContent()).toContain('1.0.0 Behind');
+      expect(
+        await page
+          .getByRole('checkbox', { name: `Select ${entityRef}` })
+          .isChecked(),
+      ).toBe(true);
+      const changelog = page.getByTestId('changelog-entry').filter({
+        hasText: '1.1.0',
+      });
+      expect(await changelog.first().textContent()).toContain(
+        'Alarms in every stage',
+      );
+      await shot('2-behind');
+    });
+
+    it('opens the upgrade: the branch has 1.1.0 merged and the service’s own edit kept, main untouched', async () => {
+      await page
+        .getByRole('button', { name: `Open upgrade of ${entityRef}` })
+        .click();
+      const result = row(entityRef).getByTestId('upgrade-result');
+      // The state chip, not a progress step ("Merged 1.1.0 into …").
+      await result
+        .filter({
+          hasText: /(Merged|Merged with conflicts|Failed) \(1\.1\.0\)/,
+        })
+        .waitFor({
+          timeout: 240_000,
+        });
+      await shot('3-upgraded');
+      const text = await result.textContent();
+      expect(text).toContain('Merged (1.1.0)');
+      expect(text).toContain(
+        'Branch stackyard/upgrade-1.1.0 · tests passed · policy passed',
+      );
+
+      const branch = 'stackyard/upgrade-1.1.0';
+      const origin = JSON.parse(
+        git(['show', `${branch}:.stackyard/template.json`], repoDir),
+      );
+      expect(origin).toMatchObject({
+        template: 'serverless-service',
+        version: '1.1.0',
+      });
+      expect(git(['show', `${branch}:stackyard.yaml`], repoDir)).toMatch(
+        /maxMessageAgeMinutes: 15/,
+      );
+      expect(git(['show', `${branch}:README.md`], repoDir)).toContain(
+        'Our own notes, kept across template upgrades.',
+      );
+      expect(git(['rev-parse', 'main'], repoDir)).toBe(mainBefore);
+    });
+
+    it('gives no upgrade button for an entity whose template and entity the user does not own', async () => {
+      const foreign = row(foreignRef);
+      await foreign.waitFor();
+      expect(await foreign.textContent()).toContain(
+        "Only its owners and the template's owners can upgrade it",
+      );
+      expect(await foreign.getByRole('button').count()).toBe(0);
+      expect(await foreign.getByRole('checkbox').count()).toBe(0);
+    });
+
+    it('logged no console errors', () => {
+      expect(consoleErrors).toEqual([]);
+    });
+  },
+);
