@@ -6,7 +6,8 @@ import { REQUIRED_TAGS, TAGGABLE_TYPES, tagEntries } from '../policy/rules/requi
 import { resolveStageConfig } from '../stages/stageConfig';
 import { synthService } from '../synth/synthService';
 import { IMAGE_TAG_CONTEXT, buildService } from './buildService';
-import { loadManifest } from './loadManifest';
+import { readFileSync } from 'fs';
+import { loadManifest, parseManifest } from './loadManifest';
 
 const appDir = join(__dirname, '../../fixtures/container-service');
 const manifest = loadManifest(join(appDir, 'stackyard.yaml'));
@@ -129,5 +130,30 @@ describe('buildService with containers, databases, caches and an HTTP API', () =
       path: 'Network/Vpc/Resource',
       message: expect.stringMatching(/^empty tag CostCenter ""/),
     });
+  });
+});
+
+describe('the http kind on the serverless template', () => {
+  it('routes POST /jobs to intake, throttled, and passes the policy', async () => {
+    // The template's manifest with its answers filled in, plus the route a
+    // new template version will declare.
+    const skeleton = join(__dirname, '../../../../templates/serverless-service/skeleton');
+    const text = readFileSync(join(skeleton, 'stackyard.yaml'), 'utf8')
+      .replace(/\$\{\{ values\.maxJobAgeMinutes \| dump \}\}/, '15')
+      .replace(/\$\{\{ \('component:default\/' ~ values\.name\) \| dump \}\}/, '"component:default/orders"')
+      .replace(/\$\{\{ values\.(\w+) \| dump \}\}/g, (_, key) => JSON.stringify(key === 'name' ? 'orders' : key === 'project' ? 'wo' : `${key}-1`));
+    const manifest = parseManifest(`${text}\nhttp:\n  routes:\n    POST /jobs: intake\n`);
+    const result = await synthService({ appDir: skeleton, prefix: 'wo', stage: 'prod', manifest });
+    expect(result.findings).toEqual([]);
+    const template = result.templates[result.stackName] as any;
+    expect(ofType(template, 'AWS::ApiGatewayV2::Route').map(r => r.Properties.RouteKey)).toEqual(['POST /jobs']);
+    const permission = ofType(template, 'AWS::Lambda::Permission').find(p => p.Properties.Principal === 'apigateway.amazonaws.com');
+    expect(JSON.stringify(permission?.Properties.FunctionName)).toMatch(/IntakeFunction/);
+    expect(ofType(template, 'AWS::ApiGatewayV2::Stage')[0].Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 500,
+      ThrottlingBurstLimit: 1000,
+    });
+    // No network: a serverless service gets no VPC.
+    expect(ofType(template, 'AWS::EC2::VPC')).toEqual([]);
   });
 });
