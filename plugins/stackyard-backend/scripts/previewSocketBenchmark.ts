@@ -414,13 +414,16 @@ function memory() {
   return { heapMb: m.heapUsed / 2 ** 20, rssMb: m.rss / 2 ** 20 };
 }
 
+/** Idle time after which a preview sleeps, in the sleeping phase. */
+const IDLE_MS = 1000;
+
 /** Wakes `count` previews one after the other, each put to sleep after its echo. */
 async function sleepingPreviews(root: string, repoDir: string, commit: string) {
   const backend = await startBackend({
     root,
     repoDir,
     name: 'sleeping',
-    idleMs: 0,
+    idleMs: IDLE_MS,
   });
   const manager = backend.services.previews!.manager;
   const wakeAndSleep = async (i: number) => {
@@ -429,9 +432,15 @@ async function sleepingPreviews(root: string, repoDir: string, commit: string) {
     await firstEcho(ws);
     ws.close();
     await new Promise(r => ws.once('close', r));
-    await manager.sweep();
-    const state = (await manager.status(preview.id)).state;
-    if (state !== 'sleeping') throw new Error(`preview ${i} is ${state}`);
+    // `$disconnect` runs in the runner too: sleep once it has, and the
+    // preview has been idle for `idleMs`.
+    for (let tries = 0; ; tries++) {
+      await new Promise(r => setTimeout(r, IDLE_MS + 100));
+      await manager.sweep();
+      const state = (await manager.status(preview.id)).state;
+      if (state === 'sleeping') return;
+      if (tries > 50) throw new Error(`preview ${i} is ${state}`);
+    }
   };
   await wakeAndSleep(0);
   await new Promise(r => setTimeout(r, 500));

@@ -1,0 +1,123 @@
+'use strict';
+
+// Resident memory of idle running previews, as the issue measures it: the
+// WebSocket template's preview and the serverless template's, fresh and
+// once their handlers have loaded their SDK clients.
+//   node bench/idleRss.js
+const path = require('path');
+const fs = require('fs');
+const http = require('http');
+
+const cli = path.dirname(require.resolve('@backstage/cli/package.json'));
+require(require.resolve('sucrase/dist/register', {
+  paths: [cli],
+})).registerTS();
+const {
+  serverlessFixture,
+  websocketFixture,
+} = require('../src/__testUtils__/serverlessFixture');
+const { startPreview } = require('../src');
+
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 10_000);
+
+const rssMb = pid =>
+  Number(
+    /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1],
+  ) / 1024;
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+/** Stands in for the portal's `@connections` API: accepts every post. */
+async function connectionsStub() {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200);
+      res.end();
+    });
+  });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+const event = (routeKey, connectionId, body) => ({
+  requestContext: {
+    routeKey,
+    connectionId,
+    eventType: routeKey === '$connect' ? 'CONNECT' : 'MESSAGE',
+  },
+  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+});
+
+async function measure(name, fixture, env, useHandlers) {
+  const preview = await startPreview({
+    checkoutDir: fixture.checkoutDir,
+    template: fixture.template,
+    manifest: fixture.manifest,
+    workDir: fixture.workDir,
+    env,
+  });
+  try {
+    await sleep(IDLE_MS);
+    const fresh = rssMb(preview.pid);
+    await useHandlers(preview);
+    await sleep(IDLE_MS);
+    const loaded = rssMb(preview.pid);
+    console.log(
+      `${name}: idle RSS ${fresh.toFixed(1)} MiB fresh, ${loaded.toFixed(
+        1,
+      )} MiB once its handlers loaded their SDK clients`,
+    );
+  } finally {
+    await preview.stop();
+  }
+}
+
+async function main() {
+  const stub = await connectionsStub();
+  const websocket = await websocketFixture();
+  const serverless = await serverlessFixture();
+  try {
+    await measure(
+      'WebSocket template',
+      websocket,
+      {
+        WEBSOCKET_CALLBACK_URL: `http://127.0.0.1:${
+          stub.address().port
+        }/sockets/chat/dev`,
+      },
+      async preview => {
+        for (const id of ['a', 'b']) {
+          await preview.invoke('connection', event('$connect', id));
+          await preview.invoke(
+            'message',
+            event('$default', id, { action: 'subscribe', channel: 'c' }),
+          );
+        }
+        const published = await preview.invoke(
+          'message',
+          event('publish', 'a', { action: 'publish', channel: 'c', data: 1 }),
+        );
+        if (!published.ok) throw new Error(JSON.stringify(published.error));
+      },
+    );
+    await measure('serverless template', serverless, {}, async preview => {
+      const intake = await preview.invoke('intake', {
+        id: 'bench',
+        payload: {},
+      });
+      if (!intake.ok) throw new Error(JSON.stringify(intake.error));
+      // The worker writes the item through the queue; the probe reads it.
+      await sleep(2000);
+      await preview.invoke('probe', { action: 'get', id: 'bench' });
+    });
+  } finally {
+    stub.close();
+    fs.rmSync(websocket.root, { recursive: true, force: true });
+    fs.rmSync(serverless.root, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
