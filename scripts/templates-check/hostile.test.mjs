@@ -123,7 +123,7 @@ test('the hostile answers include a Template document and fit the field', () => 
 
 const readYaml = (...path) =>
   parse(readFileSync(join(repoRoot, 'templates', ...path), 'utf8'));
-const templates = ['serverless-service', 'websocket-service'].map(name => ({
+const templates = ['serverless-service', 'websocket-service', 'container-service'].map(name => ({
   ...readYaml(name, 'template.yaml'),
   values: readYaml(name, 'check-values.yaml').values,
 }));

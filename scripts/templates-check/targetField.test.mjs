@@ -18,7 +18,7 @@ const { readTargets } = requireTs('@stackyard/plugin-stackyard-node');
 const readYaml = (name, file) =>
   parse(readFileSync(join(repoRoot, 'templates', name, file), 'utf8'));
 
-const templates = ['serverless-service', 'websocket-service'].map(name => ({
+const templates = ['serverless-service', 'websocket-service', 'container-service'].map(name => ({
   name,
   ...readYaml(name, 'template.yaml'),
   values: readYaml(name, 'check-values.yaml').values,
