@@ -133,9 +133,9 @@ export class PreviewSocketHost {
     res: ServerResponse,
   ): Promise<boolean> {
     // A runner's own calls are served by the API already loaded, without
-    // reading the database per message: its key lives only while its
-    // preview runs here, and teardown stops the preview before the API is
-    // dropped. The emulator still authorizes the request.
+    // reading the database per message: the key is known to its runner
+    // only, and is dropped when the preview is torn down here, before the
+    // API is. The emulator still authorizes the request.
     const loaded = this.entries.get(environmentId);
     const keyId = loaded && sigV4AccessKeyId(req);
     if (keyId && this.options.previews?.isRunnerKey(environmentId, keyId)) {
