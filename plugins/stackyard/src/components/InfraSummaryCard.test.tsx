@@ -32,10 +32,11 @@ describe('InfraSummaryCard', () => {
         }),
         anEnvironment({ prefix: 'wo-1', status: 'failed' }),
         anEnvironment({ prefix: 'wo-2', status: 'deleted' }),
+        anEnvironment({ prefix: 'wo-3', status: 'awaiting-approval' }),
       ]),
     );
     expect(await screen.findByTestId('infra-summary')).toHaveTextContent(
-      '2 environments: 1 ready, 1 failed',
+      '3 environments: 1 ready, 1 awaiting-approval, 1 failed',
     );
     expect(screen.getByText('2 alarms firing')).toBeInTheDocument();
   });

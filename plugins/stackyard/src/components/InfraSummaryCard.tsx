@@ -6,7 +6,13 @@ import type { EnvironmentStatus } from '@stackyard/plugin-stackyard-common';
 import { useEnvironments } from '../hooks/useEnvironments';
 import { countAlarms } from '../lib/alarms';
 
-const order: EnvironmentStatus[] = ['ready', 'deploying', 'failed', 'deleting'];
+const order: EnvironmentStatus[] = [
+  'ready',
+  'deploying',
+  'awaiting-approval',
+  'failed',
+  'deleting',
+];
 
 /** Overview card: how many environments, in which states, and alarms firing. */
 export function InfraSummaryCard() {

@@ -20,6 +20,7 @@ const statuses: [EnvironmentStatus | '', string][] = [
   ['', 'Any status'],
   ['ready', 'Ready'],
   ['deploying', 'Deploying'],
+  ['awaiting-approval', 'Awaiting approval'],
   ['failed', 'Failed'],
   ['deleting', 'Deleting'],
   ['deleted', 'Deleted'],
