@@ -163,6 +163,13 @@ export class ApprovalService {
           throw new NotFoundError(`No environment with id "${environmentId}"`);
         }
         g.record({ stackName: environment.stackName });
+        // The permission framework lets service principals through; a
+        // review is a person's, so CI tokens never approve.
+        if (options.credentials.principal.type !== 'user') {
+          throw new NotAllowedError(
+            'Deploys are approved or rejected by a person signed in to the portal, not with a service token',
+          );
+        }
         await g.authorize(
           stackyardDeployApprovePermission,
           environment.entityRef,

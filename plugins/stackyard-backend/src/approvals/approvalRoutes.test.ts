@@ -215,6 +215,15 @@ describe.each(databases.eachSupportedId())(
       expect(byEve.body.error.message).toContain(
         'needs the stackyard.deploy.approve permission',
       );
+      // A service token passes the permission framework, but is no person.
+      const byService = await request(app)
+        .post(`/environments/${id}/approval`)
+        .set('Authorization', mockCredentials.service.header())
+        .send({ decision: 'approve' });
+      expect(byService.status).toBe(403);
+      expect(byService.body.error.message).toContain(
+        'not with a service token',
+      );
       const byAda = await decide(id, ADA, { decision: 'approve' });
       expect(byAda.status).toBe(403);
       expect(byAda.body.error.message).toContain(
@@ -271,6 +280,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(audits.map(e => [(e.meta as any).actor, e.outcome])).toEqual([
         [EVE, 'fail'],
+        ['service:external:test-service', 'fail'],
         [ADA, 'fail'],
         [CAROL, 'success'],
         [CAROL, 'fail'],

@@ -199,7 +199,7 @@ export const stackyardRoutes = {
       400: errorResponse,
       401: errorResponse,
       403: error(
-        'No `stackyard.deploy.approve` on the entity, or the caller started the deploy.',
+        "No `stackyard.deploy.approve` on the entity, the caller started the deploy, or the caller is a service token (approvals are a person's).",
       ),
       404: error('No such environment, or it never waited for approval.'),
       409: error(
