@@ -165,7 +165,8 @@ export class ApprovalService {
         g.record({ stackName: environment.stackName });
         // The permission framework lets service principals through; a
         // review is a person's, so CI tokens never approve.
-        if (options.credentials.principal.type !== 'user') {
+        const principal = options.credentials.principal as { type: string };
+        if (principal.type !== 'user') {
           throw new NotAllowedError(
             'Deploys are approved or rejected by a person signed in to the portal, not with a service token',
           );
