@@ -103,13 +103,26 @@ export class ApprovalService {
     return { id: cs.id, name: cs.name, creationTime: cs.creationTime };
   }
 
-  /** Records the approval request of a deploy recorded as awaiting approval. */
+  /**
+   * Records the approval request of a deploy recorded as awaiting approval.
+   * It replaces a request still pending, whose change set is deleted: only
+   * the newest deploy can be approved.
+   */
   async recordRequest(options: {
     environment: Environment;
+    target: Target;
     changeSet: VerifiedChangeSet;
     diff: ApprovalDiff;
     requestedBy: string;
   }): Promise<Approval> {
+    const previous = await this.deps.approvals.get(options.environment.id);
+    if (
+      previous?.state === 'pending' &&
+      previous.changeSetId !== options.changeSet.id &&
+      options.target.type === 'aws'
+    ) {
+      await this.deleteChangeSet(options.target, previous);
+    }
     return this.deps.approvals.request({
       environmentId: options.environment.id,
       changeSetName: options.changeSet.name,

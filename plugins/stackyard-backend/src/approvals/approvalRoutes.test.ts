@@ -426,6 +426,22 @@ describe.each(databases.eachSupportedId())(
       expect(environment.statusReason).toContain('nothing was created');
     });
 
+    it('a newer held deploy replaces the pending request, and its change set is deleted', async () => {
+      const { hold, app } = await setup();
+      const id = (await hold('stackyard-older')).body.environment.id;
+      expect((await hold('stackyard-newer')).status).toBe(200);
+      expect([
+        ...aws.cloudFormation.stacks.get(STACK)!.changeSets.keys(),
+      ]).toEqual(['stackyard-newer']);
+      const shown = await request(app)
+        .get(`/environments/${id}/approval`)
+        .set('Authorization', header(EVE));
+      expect(shown.body).toMatchObject({
+        state: 'pending',
+        changeSetName: 'stackyard-newer',
+      });
+    });
+
     it('of two approvers deciding at once, one executes the change set and the other gets 409', async () => {
       const { hold, decide } = await setup();
       const id = (await hold('stackyard-held-6')).body.environment.id;

@@ -231,6 +231,7 @@ export async function createRouter(
         if (held && request.approval && options.approvals) {
           await options.approvals.recordRequest({
             environment: registered.environment,
+            target,
             changeSet: held,
             diff: request.approval.diff,
             requestedBy: g.actor,
