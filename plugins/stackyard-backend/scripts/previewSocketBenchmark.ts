@@ -532,5 +532,6 @@ async function main() {
 
 main().catch(error => {
   process.stderr.write(`${error?.stack ?? error}\n`);
-  process.exitCode = 1;
+  // The backend and its runners may still be up: do not wait for them.
+  process.exit(1);
 });
