@@ -115,6 +115,7 @@ describe('PreviewManager', () => {
   let runtime: FakeRuntime;
   let environments: Map<string, Environment>;
   let prepared: string[];
+  let namesRead: string[];
   let replicas: number;
   let clock: number;
 
@@ -128,6 +129,11 @@ describe('PreviewManager', () => {
         template: { Resources: {} },
         manifest: {},
       };
+    },
+    async functionNames(env) {
+      namesRead.push(`${env.id}@${env.commit}`);
+      if (env.commit === 'broken') throw new Error('no repository');
+      return ['connection', 'message'];
     },
   };
 
@@ -158,6 +164,7 @@ describe('PreviewManager', () => {
     environments = new Map(['e1', 'e2', 'e3'].map(id => [id, environment(id)]));
     environments.set('aws', environment('aws', { target: 'sandbox' }));
     prepared = [];
+    namesRead = [];
     replicas = 1;
     clock = 1_000_000;
   });
@@ -192,6 +199,34 @@ describe('PreviewManager', () => {
       { name: 'jobs', visible: 2, inFlight: 1, dlq: 'jobs-dlq' },
     ]);
     expect(status.tables).toEqual([{ name: 'connections', items: 3 }]);
+  });
+
+  it("lists a sleeping preview's functions from its deployed manifest without starting it, read once per commit", async () => {
+    const previews = manager();
+    const asleep = await previews.status('e1');
+    expect(asleep).toEqual({
+      state: 'sleeping',
+      functions: [
+        { name: 'connection', lines: [] },
+        { name: 'message', lines: [] },
+      ],
+      queues: [],
+      tables: [],
+    });
+    await previews.status('e1');
+    expect(runtime.starts).toHaveLength(0);
+    expect(prepared).toEqual([]);
+    expect(namesRead).toEqual(['e1@a1b2c3d']);
+    // A redeploy of another commit reads them again.
+    environments.set('e1', environment('e1', { commit: 'f00dfeed' }));
+    await previews.status('e1');
+    expect(namesRead).toEqual(['e1@a1b2c3d', 'e1@f00dfeed']);
+    // A manifest that cannot be read lists none (an invoke says why), and
+    // is read again next time.
+    environments.set('e2', environment('e2', { commit: 'broken' }));
+    expect((await previews.status('e2')).functions).toEqual([]);
+    await previews.status('e2');
+    expect(namesRead.filter(n => n === 'e2@broken')).toHaveLength(2);
   });
 
   it('starts one runner for concurrent first uses', async () => {
@@ -356,17 +391,6 @@ describe('PreviewManager', () => {
     });
     await previews.ensureRunning('e1');
     expect((await previews.status('e1')).state).toBe('running');
-  });
-
-  it('says a preview never started sleeps, without starting it', async () => {
-    const previews = manager();
-    expect(await previews.status('e1')).toEqual({
-      state: 'sleeping',
-      functions: [],
-      queues: [],
-      tables: [],
-    });
-    expect(runtime.starts).toHaveLength(0);
   });
 
   it('removes at startup the data of torn-down previews, keeping running ones and those of environments it does not know', async () => {

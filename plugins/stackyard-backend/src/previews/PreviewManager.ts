@@ -87,6 +87,11 @@ const TERMINAL: ReadonlyArray<Environment['status']> = ['deleted', 'deleting'];
 export class PreviewManager {
   private readonly slots = new Map<string, Slot>();
   private readonly ensuring = new Map<string, Promise<RunningPreview>>();
+  /** Function names of each environment's deployed manifest, per commit. */
+  private readonly functionNames = new Map<
+    string,
+    { commit?: string; names: Promise<string[]> }
+  >();
   private closed = false;
 
   static create(options: PreviewManagerOptions): PreviewManager {
@@ -188,21 +193,35 @@ export class PreviewManager {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  /** State, recent log lines per function, queue and table counts; starts nothing. */
+  /**
+   * State, recent log lines per function, queue and table counts; starts
+   * nothing. The functions of a preview that does not run come from its
+   * deployed manifest.
+   */
   async status(environmentId: string): Promise<PreviewLogs> {
-    await this.localEnvironment(environmentId, { allowDeleted: true });
+    const environment = await this.localEnvironment(environmentId, {
+      allowDeleted: true,
+    });
     const slot = this.slots.get(environmentId);
+    const running = slot?.running;
+    const declared = running
+      ? running.functions
+      : await this.declaredFunctions(environment);
     if (!slot) {
-      return { state: 'sleeping', functions: [], queues: [], tables: [] };
+      return {
+        state: 'sleeping',
+        functions: declared.map(name => ({ name, lines: [] })),
+        queues: [],
+        tables: [],
+      };
     }
-    const running = slot.running;
     const [queues, tables] = running
       ? await Promise.all([
           running.queues().catch(() => []),
           running.tables().catch(() => []),
         ])
       : [[], []];
-    const names = new Set([...(running?.functions ?? []), ...slot.logs.keys()]);
+    const names = new Set([...declared, ...slot.logs.keys()]);
     return {
       state: slot.state,
       ...(slot.reason ? { reason: slot.reason } : {}),
@@ -232,6 +251,7 @@ export class PreviewManager {
 
   /** Stops the preview and removes its data (teardown, expiry). */
   async discard(environmentId: string): Promise<void> {
+    this.functionNames.delete(environmentId);
     const slot = this.slots.get(environmentId);
     if (slot) {
       await this.halt(slot);
@@ -293,6 +313,32 @@ export class PreviewManager {
 
   private workDir(environmentId: string): string {
     return join(this.options.dataDirectory, environmentId);
+  }
+
+  /**
+   * The function names of the deployed manifest, read once per commit
+   * (without starting the runner); none when they cannot be read, e.g. the
+   * repository is gone (an invoke then says why).
+   */
+  private declaredFunctions(environment: Environment): Promise<string[]> {
+    if (TERMINAL.includes(environment.status)) return Promise.resolve([]);
+    const known = this.functionNames.get(environment.id);
+    if (known && known.commit === environment.commit) return known.names;
+    const names = this.options.source
+      .functionNames(environment, this.workDir(environment.id))
+      .catch(error => {
+        this.options.logger.debug(
+          `Could not read the functions of ${environment.stackName}: ${error}`,
+        );
+        // Not kept: the next look tries again.
+        this.functionNames.delete(environment.id);
+        return [] as string[];
+      });
+    this.functionNames.set(environment.id, {
+      commit: environment.commit,
+      names,
+    });
+    return names;
   }
 
   private newSlot(environmentId: string): Slot {

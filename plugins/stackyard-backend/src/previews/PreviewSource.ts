@@ -1,11 +1,13 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { ConflictError } from '@backstage/errors';
+import { MANIFEST_FILE, parseManifest } from '@stackyard/cdk-guardrails';
 import type { Environment } from '@stackyard/plugin-stackyard-common';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import { checkoutCommit } from './checkoutCommit';
+import { git } from './git';
 
 /** What a preview runs: the checkout, its synthesized template and manifest. */
 export type PreparedPreview = {
@@ -18,6 +20,38 @@ export type PreparedPreview = {
 export interface PreviewSource {
   /** Prepares the environment's checkout and template under `workDir`. */
   prepare(environment: Environment, workDir: string): Promise<PreparedPreview>;
+  /**
+   * The function names of the environment's manifest, without starting
+   * anything (the Invoke dialog of a sleeping preview lists them).
+   */
+  functionNames(environment: Environment, workDir: string): Promise<string[]>;
+}
+
+/** The function names of a parsed manifest. */
+function functionNamesOf(manifest: unknown): string[] {
+  const functions = (manifest as { functions?: unknown } | undefined)
+    ?.functions;
+  return functions && typeof functions === 'object'
+    ? Object.keys(functions)
+    : [];
+}
+
+type Synthesized = { key: string; manifest: unknown; template: unknown };
+const SYNTHESIZED_FILE = 'synthesized.json';
+
+function synthesisKey(environment: Environment): string {
+  return `${environment.commit}/${environment.prefix}/${environment.stage}`;
+}
+
+/** What the work dir keeps of the last synthesis, if it is of this deployment. */
+async function readSynthesized(
+  environment: Environment,
+  workDir: string,
+): Promise<Synthesized | undefined> {
+  const cached = await readFile(join(workDir, SYNTHESIZED_FILE), 'utf8')
+    .then(text => JSON.parse(text) as Synthesized)
+    .catch(() => undefined);
+  return cached?.key === synthesisKey(environment) ? cached : undefined;
 }
 
 /** Synthesizes the stack of a checkout: its manifest and template. */
@@ -28,6 +62,7 @@ export type SynthesizeCheckout = (options: {
   stackName: string;
 }) => Promise<{ manifest: unknown; template: unknown }>;
 
+const COMMIT = /^[0-9a-f]{7,64}$/i;
 const LOCATION_ANNOTATION = 'backstage.io/managed-by-location';
 const LOCAL_LOCATION = 'stackyard-local:';
 
@@ -120,19 +155,10 @@ export class LocalRepositorySource implements PreviewSource {
       commit: environment.commit,
       checkoutDir,
     });
-    const cacheFile = join(workDir, 'synthesized.json');
-    const key = `${environment.commit}/${environment.prefix}/${environment.stage}`;
-    const cached = await readFile(cacheFile, 'utf8')
-      .then(
-        text =>
-          JSON.parse(text) as {
-            key: string;
-            manifest: unknown;
-            template: unknown;
-          },
-      )
-      .catch(() => undefined);
-    if (cached?.key === key) {
+    const cacheFile = join(workDir, SYNTHESIZED_FILE);
+    const key = synthesisKey(environment);
+    const cached = await readSynthesized(environment, workDir);
+    if (cached) {
       return {
         checkoutDir,
         manifest: cached.manifest,
@@ -147,5 +173,28 @@ export class LocalRepositorySource implements PreviewSource {
     });
     await writeFile(cacheFile, JSON.stringify({ key, manifest, template }));
     return { checkoutDir, manifest, template };
+  }
+
+  /**
+   * From the manifest the last start synthesized, else from the manifest
+   * file at the deployed commit of the published repository (read from git,
+   * no checkout, no synthesis).
+   */
+  async functionNames(
+    environment: Environment,
+    workDir: string,
+  ): Promise<string[]> {
+    const cached = await readSynthesized(environment, workDir);
+    if (cached) return functionNamesOf(cached.manifest);
+    if (!environment.commit || !COMMIT.test(environment.commit)) return [];
+    const repoDir = await publishedRepositoryOf({
+      entityRef: environment.entityRef,
+      ...this.options,
+    });
+    const text = await git(
+      ['show', `${environment.commit}:${MANIFEST_FILE}`],
+      repoDir,
+    );
+    return functionNamesOf(parseManifest(text, MANIFEST_FILE));
   }
 }

@@ -149,6 +149,20 @@ describe('a local preview on the real runtime (serverless template handlers, loo
         const id = registered.body.environment.id;
         const ada = mockCredentials.user.header('user:default/ada');
 
+        // Before anything runs, the functions come from the manifest at the
+        // deployed commit: no checkout, no runner.
+        const asleep = await request(replica.app)
+          .get(`/environments/${id}/logs`)
+          .set('Authorization', ada);
+        expect(asleep.body).toMatchObject({
+          state: 'sleeping',
+          functions: ['intake', 'worker', 'hostile'].map(name => ({
+            name,
+            lines: [],
+          })),
+        });
+        expect(existsSync(join(root, 'data', id, 'checkout'))).toBe(false);
+
         const invoked = await request(replica.app)
           .post(`/environments/${id}/invoke`)
           .set('Authorization', ada)

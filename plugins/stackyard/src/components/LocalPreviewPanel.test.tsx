@@ -134,6 +134,39 @@ describe('LocalPreviewPanel', () => {
     expect(result).toHaveTextContent('at handler (index.js:3:9)');
   });
 
+  it("offers a sleeping preview's functions in the Invoke dialog, and not the runner's own lines", async () => {
+    const { api, render } = setup(true);
+    api.getPreviewLogs.mockResolvedValue({
+      state: 'sleeping',
+      functions: [
+        { name: 'intake', lines: [] },
+        { name: 'worker', lines: [] },
+        {
+          name: '(runner)',
+          lines: [
+            {
+              fn: '(runner)',
+              stream: 'stderr',
+              text: 'note',
+              at: '2026-11-30T12:00:01Z',
+            },
+          ],
+        },
+      ],
+      queues: [],
+      tables: [],
+    });
+    await render();
+    expect(await screen.findByTestId('preview-state')).toHaveTextContent(
+      'sleeping',
+    );
+    await userEvent.click(await findPermittedButton('Invoke'));
+    expect(screen.getByLabelText('Function')).toHaveValue('intake');
+    expect(
+      screen.getByText("The service's functions: intake, worker"),
+    ).toBeInTheDocument();
+  });
+
   it('blocks the Invoke button for those who do not own the entity', async () => {
     const { render } = setup(false);
     await render();

@@ -179,7 +179,10 @@ export function LocalPreviewPanel(props: {
         <InvokeFunctionDialog
           environmentId={environmentId}
           functions={
-            logs?.functions.map(f => f.name).filter(n => n !== 'runner') ?? []
+            // The runner's own lines are listed as "(runner)": no function.
+            logs?.functions
+              .map(f => f.name)
+              .filter(n => n !== 'runner' && !n.startsWith('(')) ?? []
           }
           onClose={() => setInvoking(false)}
           onInvoked={refresh}
