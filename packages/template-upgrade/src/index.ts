@@ -29,3 +29,16 @@ export type {
   UpgradeStage,
   UpgradeSubject,
 } from './types';
+export {
+  pullRequestBody,
+  pullRequestTitle,
+  resolveHostedRepository,
+  upgradeHostedService,
+} from './pullRequest';
+export type {
+  HostCredentialsProviders,
+  HostedRepository,
+  HostedUpgradeResult,
+  PullRequestRef,
+  UpgradeHostedServiceOptions,
+} from './pullRequest';
