@@ -54,6 +54,7 @@ export { compliant, nonCompliant, notApplicable } from './policy/types';
 export type {
   AcknowledgedFinding,
   Finding,
+  PassedCheck,
   PolicyReport,
   PolicyRule,
   RuleSeverity,
@@ -62,11 +63,40 @@ export type {
   RuleResult,
   TemplateResource,
 } from './policy/types';
+export { severityOf } from './policy/types';
 export { acknowledgeRule } from './policy/acknowledge';
+export type { AcknowledgeRuleOptions } from './policy/acknowledge';
 export {
   ACKNOWLEDGEMENTS_METADATA_KEY,
   MIN_REASON_LENGTH,
+  isExpiryDate,
 } from './policy/acknowledgements';
+export {
+  META_RULES,
+  SANDBOX_RULE_ID,
+  UNUSED_ACKNOWLEDGEMENT_RULE_ID,
+} from './policy/metaRules';
+export type { RuleInfo } from './policy/metaRules';
+export {
+  REPORT_FORMATS,
+  isReportFormat,
+  jsonReport,
+  junitReport,
+  manifestLocator,
+  readRuleDoc,
+  renderReport,
+  ruleCatalog,
+  ruleDocsUrl,
+  sarifReport,
+  templateLocator,
+  textReport,
+} from './report';
+export type {
+  ReportFormat,
+  ReportInput,
+  RuleDoc,
+  SourceLocation,
+} from './report';
 export type { AcknowledgementEntry } from './policy/acknowledgements';
 export {
   NotATemplateError,

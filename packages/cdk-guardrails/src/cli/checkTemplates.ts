@@ -1,6 +1,6 @@
 import { NotATemplateError, evaluateTemplate } from '../policy/evaluateTemplate';
 import { stageOfTemplate } from '../policy/templateStage';
-import type { AcknowledgedFinding, Finding, PolicyReport, RulePack } from '../policy/types';
+import type { AcknowledgedFinding, Finding, PassedCheck, PolicyReport, RulePack } from '../policy/types';
 import type { StageConfig } from '../stages/stageConfig';
 import { BadInputError, TemplateInput } from './readTemplates';
 
@@ -13,7 +13,9 @@ export function checkTemplates(
   options: { stage?: StageConfig; packs?: readonly RulePack[] } = {},
 ): PolicyReport {
   const findings: Finding[] = [];
+  const warnings: Finding[] = [];
   const acknowledged: AcknowledgedFinding[] = [];
+  const passed: PassedCheck[] = [];
   for (const input of inputs) {
     try {
       const report = evaluateTemplate(input.template, {
@@ -23,7 +25,9 @@ export function checkTemplates(
         packs: options.packs,
       });
       findings.push(...report.findings);
+      warnings.push(...report.warnings);
       acknowledged.push(...report.acknowledged);
+      passed.push(...report.passed);
     } catch (e) {
       if (e instanceof NotATemplateError) {
         throw new BadInputError(`${JSON.stringify(input.source)} is ${e.message}`);
@@ -31,5 +35,5 @@ export function checkTemplates(
       throw e;
     }
   }
-  return { findings, acknowledged };
+  return { findings, warnings, acknowledged, passed };
 }

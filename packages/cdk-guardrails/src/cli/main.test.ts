@@ -1,12 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, relative, sep } from 'path';
+import { toBeValidSarifLog } from '@microsoft/jest-sarif';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MANIFEST_FILE } from '../manifest/loadManifest';
+import { ruleDocsUrl } from '../report/ruleDocs';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, runCli } from './main';
 
-const LINE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+ [^/\s]+\/\S+: .+$/;
+const LINE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+ [^/\s]+\/\S+: .+ \(see https:\/\/\S+\/docs\/rules\/[A-Z0-9-]+\.md\)$/;
+const docs = (id: string) => ruleDocsUrl(id);
 const appDir = join(__dirname, '../../fixtures/reference-service');
 
 async function run(...argv: string[]) {
@@ -33,17 +36,17 @@ describe('stackyard CLI', () => {
 
   it('exits 0 for a clean template', async () => {
     const result = await run('check', clean);
-    expect(result).toEqual({ code: EXIT_OK, stdout: [], stderr: ['0 finding(s), 0 acknowledged'] });
+    expect(result).toEqual({ code: EXIT_OK, stdout: [], stderr: ['0 finding(s), 0 warning(s), 0 acknowledged'] });
   });
 
   it('exits 1 with one line per finding for a cdk.out directory, including nested Stage stacks', async () => {
     const result = await run('check', cdkOut, '--stage', 'dev');
     expect(result.code).toBe(EXIT_FINDINGS);
     expect(result.stdout).toEqual([
-      'SY-SQS-DLQ root-dev/Queue: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
-      'SY-TAGS root-dev/Queue: missing tag Project, Environment, CostCenter: tag every resource with Project, Environment, CostCenter',
-      'SY-SQS-DLQ nested-preview/Queue: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
-      'SY-TAGS nested-preview/Queue: missing tag Project, Environment, CostCenter: tag every resource with Project, Environment, CostCenter',
+      `SY-SQS-DLQ root-dev/Queue: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire (see ${docs('SY-SQS-DLQ')})`,
+      expect.stringMatching(new RegExp(`^SY-TAGS root-dev/Queue: missing tag Project, Environment, CostCenter: .* \\(see ${docs('SY-TAGS')}\\)$`)),
+      `SY-SQS-DLQ nested-preview/Queue: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire (see ${docs('SY-SQS-DLQ')})`,
+      expect.stringMatching(new RegExp(`^SY-TAGS nested-preview/Queue: missing tag Project, Environment, CostCenter: .* \\(see ${docs('SY-TAGS')}\\)$`)),
     ]);
     for (const line of result.stdout) expect(line).toMatch(LINE);
   });
@@ -57,6 +60,72 @@ describe('stackyard CLI', () => {
     expect(json.findings[0]).toMatchObject({ ruleId: 'SY-SQS-DLQ', stack: 'root-dev', logicalId: 'Queue' });
     // a plain App writes no aws:cdk:path metadata, so findings name the logical ID
     expect(json.findings[0].path).toBeUndefined();
+  });
+
+  describe('report formats', () => {
+    beforeAll(() => expect.extend({ toBeValidSarifLog }));
+
+    it('writes SARIF for check: the template file and line of each resource', async () => {
+      const result = await run('check', cdkOut, '--stage', 'dev', '--format', 'sarif');
+      expect(result.code).toBe(EXIT_FINDINGS);
+      const sarif = JSON.parse(result.stdout.join('\n'));
+      expect(sarif).toBeValidSarifLog();
+      const results = sarif.runs[0].results;
+      expect(results.map((r: any) => `${r.ruleId} ${r.locations[0].logicalLocations[0].fullyQualifiedName}`)).toEqual([
+        'SY-SQS-DLQ root-dev/Queue',
+        'SY-TAGS root-dev/Queue',
+        'SY-SQS-DLQ nested-preview/Queue',
+        'SY-TAGS nested-preview/Queue',
+      ]);
+      const where = results[0].locations[0].physicalLocation;
+      expect(where.artifactLocation.uri).toBe(relative(process.cwd(), join(cdkOut, 'Root.template.json')).split(sep).join('/'));
+      const lines = readFileSync(join(cdkOut, 'Root.template.json'), 'utf8').split('\n');
+      expect(lines[where.region.startLine - 1]).toContain('"Queue":');
+      expect(result.stderr).toEqual([]);
+    });
+
+    it('writes the report to --output and the text report to the terminal, keeping the exit code', async () => {
+      const file = join(dir, 'reports', 'policy.xml');
+      const result = await run('check', cdkOut, '--stage', 'dev', '--format', 'junit', '--output', file);
+      expect(result.code).toBe(EXIT_FINDINGS);
+      expect(result.stdout).toHaveLength(4);
+      for (const line of result.stdout) expect(line).toMatch(LINE);
+      expect(result.stderr).toEqual(['4 finding(s), 0 warning(s), 0 acknowledged']);
+      const xml = readFileSync(file, 'utf8');
+      expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="stackyard safety policy" tests="4" failures="4"/);
+      const passing = await run('check', clean, '--format', 'junit');
+      expect(passing.code).toBe(EXIT_OK);
+      expect(passing.stdout.join('\n')).toContain('<testcase classname="clean/T" name="SY-TAGS"/>');
+    });
+
+    it('locates synth findings of an extension in its module, and fingerprints them without the prefix', async () => {
+      const extendedDir = join(__dirname, '../../fixtures/extended-service');
+      const sarifOf = async (prefix: string) => {
+        const result = await run('synth', extendedDir, '--prefix', prefix, '--stage', 'dev', '--format', 'sarif');
+        expect(result.code).toBe(EXIT_FINDINGS);
+        return JSON.parse(result.stdout.join('\n'));
+      };
+      const sarif = await sarifOf('lg-3');
+      expect(sarif).toBeValidSarifLog();
+      const [finding] = sarif.runs[0].results;
+      expect(finding).toMatchObject({
+        ruleId: 'SY-SQS-DLQ',
+        level: 'error',
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'fixtures/extended-service/infra/extend.js' } } }],
+      });
+      const again = await sarifOf('lg-4');
+      expect(again.runs[0].results[0].partialFingerprints).toEqual(finding.partialFingerprints);
+    });
+
+    it.each([
+      ['an unknown format', ['--format', 'html'], /--format "html" is not one of text, json, sarif, junit/],
+      ['--json with another format', ['--json', '--format', 'sarif'], /--json and --format sarif contradict each other/],
+      ['an output path that cannot be written', ['--format', 'sarif', '--output', join(clean, 'x.sarif')], /cannot write the report to ".*clean.template.json\/x.sarif": E(EXIST|NOTDIR)/],
+    ])('exits 2 for %s', async (_, extra, message) => {
+      const result = await run('check', cdkOut, ...extra);
+      expect(result.code).toBe(EXIT_BAD_INPUT);
+      expect(result.stderr.join('\n')).toMatch(message);
+    });
   });
 
   it.each([
@@ -95,7 +164,7 @@ describe('stackyard CLI', () => {
       const result = await run('synth', extendedDir, '--prefix', 'lg-3', '--stage', 'dev', '--out', out);
       expect(result.code).toBe(EXIT_FINDINGS);
       expect(result.stdout).toEqual([
-        'SY-SQS-DLQ lg-3-dev/RawQueue/Resource: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire',
+        `SY-SQS-DLQ lg-3-dev/RawQueue/Resource: no RedrivePolicy.deadLetterTargetArn: messages that keep failing would be retried until they expire (see ${docs('SY-SQS-DLQ')})`,
       ]);
       const template = JSON.parse(readFileSync(join(out, 'lg-3-dev.template.json'), 'utf8'));
       const byType = (type: string) =>

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { dirname, join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { StackyardNameError, resolvePrefix } from '@stackyard/plugin-stackyard-common';
 import {
@@ -9,8 +9,17 @@ import {
 } from '../deploy/DeployRefusedError';
 import { ManifestError } from '../manifest/ManifestError';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
-import { formatFinding } from '../policy/evaluateTemplate';
 import type { PolicyReport } from '../policy/types';
+import {
+  REPORT_FORMATS,
+  ReportFormat,
+  ReportInput,
+  isReportFormat,
+  manifestLocator,
+  renderReport,
+  templateLocator,
+  textReport,
+} from '../report';
 import { StageConfigError, resolveStageConfig } from '../stages/stageConfig';
 import { synthService } from '../synth/synthService';
 import { checkTemplates } from './checkTemplates';
@@ -38,14 +47,19 @@ export interface CliOutput {
 }
 
 const USAGE = `usage:
-  stackyard check <cdk.out dir | template file ...> [--stage S] [--json]
-  stackyard synth <app dir> (--prefix P | --branch B) --stage S [--out DIR] [--json]
+  stackyard check <cdk.out dir | template file ...> [--stage S]
+                  [--format text|json|sarif|junit] [--output FILE]
+  stackyard synth <app dir> (--prefix P | --branch B) --stage S [--out DIR]
+                  [--format text|json|sarif|junit] [--output FILE]
   stackyard deploy <app dir> (--prefix P | --branch B) --stage S [--commit C]
                    [--target T] [--require-approval broadening|never] [--json]
 
 Exit codes: 0 no findings (deploy: deployed, registered or not), 1 findings
-(one line each: "<RULE-ID> <stack>/<path or logical id>: <message>"; nothing
-deployed), 2 bad input, 3 deploy failed or refused.
+(one line each: "<RULE-ID> <stack>/<path or logical id>: <message> (see
+<docs>)"; nothing deployed), 2 bad input, 3 deploy failed or refused.
+Warnings (warning rules, unused acknowledgements) are reported and never
+fail. --json is --format json. With --output the report goes to FILE and
+the text report to the terminal.
 
 deploy uses the credentials and region of the standard AWS environment
 (AWS_ENDPOINT_URL* honoured); the branch and commit default to CI's
@@ -60,41 +74,87 @@ function isParseArgsError(e: unknown): e is Error {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
-function report(out: CliOutput, result: PolicyReport, json: boolean, extra: object = {}): number {
-  if (json) {
-    out.stdout(
-      JSON.stringify(
-        { ok: result.findings.length === 0, ...extra, findings: result.findings, acknowledged: result.acknowledged },
-        null,
-        2,
-      ),
-    );
+/** How a command reports the policy's verdict. */
+interface ReportOptions {
+  readonly format: ReportFormat;
+  /** Write the report here; the text report then goes to the terminal. */
+  readonly output?: string;
+  readonly locate: ReportInput['locate'];
+  readonly stackKey?: ReportInput['stackKey'];
+  readonly extra?: ReportInput['extra'];
+}
+
+function report(out: CliOutput, result: PolicyReport, options: ReportOptions): number {
+  const input: ReportInput = {
+    report: result,
+    locate: options.locate,
+    stackKey: options.stackKey,
+    extra: options.extra,
+  };
+  const text = textReport(input);
+  if (options.output !== undefined) {
+    writeReport(options.output, renderReport(options.format, input));
+    text.stdout.forEach(l => out.stdout(l));
+  } else if (options.format === 'text') {
+    text.stdout.forEach(l => out.stdout(l));
   } else {
-    for (const finding of result.findings) {
-      out.stdout(formatFinding(finding));
-    }
-    out.stderr(
-      `${result.findings.length} finding(s), ${result.acknowledged.length} acknowledged`,
-    );
+    out.stdout(renderReport(options.format, input));
+  }
+  if (options.format === 'text' || options.output !== undefined) {
+    text.stderr.forEach(l => out.stderr(l));
   }
   return result.findings.length === 0 ? EXIT_OK : EXIT_FINDINGS;
+}
+
+function writeReport(file: string, document: string): void {
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, `${document}\n`);
+  } catch (e) {
+    throw new BadInputError(`cannot write the report to ${JSON.stringify(file)}: ${(e as Error).message}`);
+  }
+}
+
+const REPORT_OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** `--format` (or the older `--json`), checked. */
+function formatOf(values: { format?: string; json?: boolean }): ReportFormat {
+  if (values.format === undefined) return values.json ? 'json' : 'text';
+  if (!isReportFormat(values.format)) {
+    throw new UsageError(
+      `--format ${JSON.stringify(values.format)} is not one of ${REPORT_FORMATS.join(', ')}`,
+    );
+  }
+  if (values.json && values.format !== 'json') {
+    throw new UsageError(`--json and --format ${values.format} contradict each other`);
+  }
+  return values.format;
 }
 
 async function check(args: string[], out: CliOutput): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { stage: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { stage: { type: 'string' }, ...REPORT_OPTIONS },
   });
   if (positionals.length === 0) {
     throw new UsageError('check needs at least one cdk.out directory or template file');
   }
+  const format = formatOf(values);
   const stage = values.stage !== undefined ? resolveStageConfig(values.stage) : undefined;
   const templates = readTemplates(positionals);
   if (templates.length === 0) {
     throw new BadInputError(`no templates found in ${positionals.map(p => JSON.stringify(p)).join(', ')}`);
   }
-  return report(out, checkTemplates(templates, { stage }), values.json ?? false);
+  return report(out, checkTemplates(templates, { stage }), {
+    format,
+    output: values.output,
+    locate: templateLocator(new Map(templates.map(t => [t.stack, t.source]))),
+  });
 }
 
 async function synth(args: string[], out: CliOutput, env: CliEnv): Promise<number> {
@@ -106,7 +166,7 @@ async function synth(args: string[], out: CliOutput, env: CliEnv): Promise<numbe
       branch: { type: 'string' },
       stage: { type: 'string' },
       out: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      ...REPORT_OPTIONS,
     },
   });
   if (positionals.length !== 1) {
@@ -118,8 +178,10 @@ async function synth(args: string[], out: CliOutput, env: CliEnv): Promise<numbe
   if (values.prefix === undefined && values.branch === undefined) {
     throw new UsageError('synth needs --prefix or --branch');
   }
+  const format = formatOf(values);
   const appDir = positionals[0];
-  const manifest = loadManifest(join(appDir, MANIFEST_FILE));
+  const manifestFile = join(appDir, MANIFEST_FILE);
+  const manifest = loadManifest(manifestFile);
   const prefix = resolvePrefix({
     project: manifest.service.project,
     branch: values.branch,
@@ -140,10 +202,20 @@ async function synth(args: string[], out: CliOutput, env: CliEnv): Promise<numbe
       writeFileSync(join(values.out, `${name}.template.json`), `${JSON.stringify(template, null, 1)}\n`);
     }
   }
-  return report(out, result, values.json ?? false, {
-    stackName: result.stackName,
-    stacks: result.stacks,
-    durationMs: result.durationMs,
+  return report(out, result, {
+    format,
+    output: values.output,
+    locate: manifestLocator({
+      manifestFile,
+      extensionFile: manifest.extension !== undefined ? join(appDir, manifest.extension) : undefined,
+    }),
+    // Fingerprints stay the same on every branch: the prefix is the branch's.
+    stackKey: stack => (stack.startsWith(`${prefix}-`) ? stack.slice(prefix.length + 1) : stack),
+    extra: {
+      stackName: result.stackName,
+      stacks: result.stacks,
+      durationMs: result.durationMs,
+    },
   });
 }
 
@@ -154,7 +226,15 @@ async function deploy(args: string[], out: CliOutput, env: CliEnv): Promise<numb
     return EXIT_OK;
   } catch (e) {
     if (e instanceof PolicyFindingsError) {
-      report(out, { findings: [...e.findings], acknowledged: [] }, json, { deployed: false });
+      report(
+        out,
+        { findings: e.findings, warnings: e.warnings, acknowledged: [], passed: [] },
+        {
+          format: json ? 'json' : 'text',
+          locate: () => ({ uri: MANIFEST_FILE, line: 1 }),
+          extra: { deployed: false },
+        },
+      );
       out.stderr('stackyard: nothing deployed: the safety policy found problems');
       return EXIT_FINDINGS;
     }

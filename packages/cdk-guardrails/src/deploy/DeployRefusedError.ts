@@ -13,7 +13,11 @@ export class DeployRefusedError extends Error {
 
 /** Thrown when the safety policy found problems in the assembly to deploy. */
 export class PolicyFindingsError extends DeployRefusedError {
-  constructor(readonly findings: readonly Finding[]) {
+  constructor(
+    readonly findings: readonly Finding[],
+    /** Warnings of the same check: reported, never the reason it failed. */
+    readonly warnings: readonly Finding[] = [],
+  ) {
     super(
       `the safety policy found ${findings.length} problem(s) in the assembly to deploy`,
     );

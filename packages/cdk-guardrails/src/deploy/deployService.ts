@@ -10,7 +10,8 @@ import {
 import { ApprovalDiff, stackNameFor } from '@stackyard/plugin-stackyard-common';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
-import type { AcknowledgedFinding, RulePack } from '../policy/types';
+import { formatFinding } from '../policy/evaluateTemplate';
+import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
 import type { SandboxPool } from '../sandbox/SandboxPool';
 import { synthInSandbox } from '../sandbox/synthInSandbox';
 import type { StackSummary } from '../synth/summarize';
@@ -143,6 +144,7 @@ export interface AwaitingApproval {
 interface CheckedAssembly {
   readonly stacks: readonly StackSummary[];
   readonly templates: Readonly<Record<string, unknown>>;
+  readonly warnings: readonly Finding[];
   readonly acknowledged: readonly AcknowledgedFinding[];
 }
 
@@ -163,7 +165,7 @@ async function synthesize(
       packs: options.packs,
       assemblyDir,
     });
-    if (!checked.ok) throw new PolicyFindingsError(checked.findings);
+    if (!checked.ok) throw new PolicyFindingsError(checked.findings, checked.warnings);
     if (!env) {
       throw new DeployRefusedError(
         'an assembly synthesized in a sandbox is deployed only to an explicit account and region',
@@ -193,7 +195,7 @@ async function synthesize(
     packs: options.packs,
     assemblyDir,
   });
-  if (!result.ok) throw new PolicyFindingsError(result.findings);
+  if (!result.ok) throw new PolicyFindingsError(result.findings, result.warnings);
   return result;
 }
 
@@ -246,8 +248,11 @@ export async function deployService(
   try {
     const assemblyDir = join(workDir, 'cdk.out');
     const checked = await synthesize(options, manifest, assemblyDir);
+    for (const warning of checked.warnings) {
+      options.log.warn(`Safety policy warning: ${formatFinding(warning)}`);
+    }
     options.log.info(
-      `Safety policy: 0 findings, ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
+      `Safety policy: 0 findings, ${checked.warnings.length} warning(s), ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
     );
     const source = await toolkit.fromAssemblyDirectory(assemblyDir);
     let result;

@@ -61,7 +61,7 @@ describe('SafetyPolicyPlugin', () => {
       expect(plugin.acknowledged.map(a => `${a.ruleId} ${a.stack}/${a.path}`)).toEqual(['SY-TAGS raw-dev/L1Queue']);
       const template = assembly.getStackByName('raw-dev').template;
       expect(template.Resources.L1Queue.Metadata['stackyard:acknowledgements']).toEqual([
-        { rule: 'SY-TAGS', reason: 'raw stack used only to test the policy plugin' },
+        { rule: 'SY-TAGS', reason: 'raw stack used only to test the policy plugin', scope: 'Raw' },
       ]);
     });
   });
@@ -74,5 +74,52 @@ describe('acknowledgeRule', () => {
       '[S] acknowledging SY-TAGS needs a reason of at least 10 characters, got " ok "',
     );
     expect(() => acknowledgeRule(stack, 'tags', 'a long enough reason')).toThrow(/cannot acknowledge rule "tags"/);
+  });
+});
+
+describe('acknowledgeRule with an expiry date', () => {
+  it('writes the date and scope into the metadata and refuses a date that is not one', () => {
+    const app = new App({ stackTraces: false, builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'S');
+    const q = new sqs.CfnQueue(stack, 'Q');
+    acknowledgeRule(stack, 'SY-SQS-DLQ', 'disposable fan-out messages', { expires: '2999-12-31' });
+    expect(() => acknowledgeRule(stack, 'SY-TAGS', 'a long enough reason', { expires: '2026-02-30' })).toThrow(
+      '[S] acknowledging SY-TAGS: expires "2026-02-30" is not a date written YYYY-MM-DD',
+    );
+    const template = app.synth().getStackByName('S').template;
+    expect(template.Resources[stack.resolve(q.logicalId)].Metadata['stackyard:acknowledgements']).toEqual([
+      { rule: 'SY-SQS-DLQ', reason: 'disposable fan-out messages', expires: '2999-12-31', scope: 'S' },
+    ]);
+  });
+});
+
+describe('SafetyPolicyPlugin severity', () => {
+  const warnOnly = {
+    name: 'warn',
+    rules: [
+      {
+        id: 'TEST-QUEUE-WARNING',
+        severity: 'warning' as const,
+        description: 'Queues are looked at',
+        evaluate: (r: { type: string }) =>
+          r.type === 'AWS::SQS::Queue'
+            ? { status: 'non-compliant' as const, message: 'a queue' }
+            : { status: 'not-applicable' as const },
+      },
+    ],
+  };
+
+  it('does not fail synthesis for warnings, and reports them', () => {
+    const app = new App({
+      stackTraces: false,
+      builtinCloudFormationValidation: false,
+      context: { '@aws-cdk/core:failSynthOnValidationErrors': true },
+    });
+    const plugin = new SafetyPolicyPlugin({ stage: resolveStageConfig('dev'), packs: [warnOnly] });
+    Validations.of(app).addPlugins(plugin);
+    new sqs.CfnQueue(new Stack(app, 'W', { stackName: 'w-dev' }), 'Q');
+    expect(() => app.synth()).not.toThrow();
+    expect(plugin.findings).toEqual([]);
+    expect(plugin.warnings.map(formatFinding)).toEqual(['TEST-QUEUE-WARNING w-dev/Q: a queue']);
   });
 });

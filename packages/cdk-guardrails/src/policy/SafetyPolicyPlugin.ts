@@ -10,8 +10,9 @@ import type { IConstruct } from 'constructs';
 import type { StageConfig } from '../stages/stageConfig';
 import { evaluateTemplate } from './evaluateTemplate';
 import { stageOfTemplate } from './templateStage';
-import type { AcknowledgedFinding, Finding, RulePack } from './types';
+import type { AcknowledgedFinding, Finding, PassedCheck, RulePack } from './types';
 import { stackyardCorePack } from './packs/stackyardCore';
+import { META_RULES } from './metaRules';
 
 function findStack(app: IConstruct, path: string): Stack | undefined {
   let node: IConstruct | undefined = app;
@@ -52,7 +53,9 @@ export interface SafetyPolicyPluginProps {
  * Runs the safety policy in-process during synthesis, as an aws-cdk-lib
  * policy validation plugin: every stack of the app, including stacks nested
  * in a `Stage`, whether built with the safe constructs or raw L1/L2 ones.
- * A non-compliant resource fails synthesis. The plugin keeps the findings of
+ * A non-compliant resource fails synthesis unless its rule is a `warning`
+ * (kept in `warnings`, never a violation) or the finding is acknowledged.
+ * The plugin keeps the findings of
  * its last run for callers that synthesize in-process.
  */
 export class SafetyPolicyPlugin implements IPolicyValidationPlugin {
@@ -66,7 +69,9 @@ export class SafetyPolicyPlugin implements IPolicyValidationPlugin {
   private readonly stage?: StageConfig;
   private readonly packs: readonly RulePack[];
   private lastFindings: Finding[] = [];
+  private lastWarnings: Finding[] = [];
   private lastAcknowledged: AcknowledgedFinding[] = [];
+  private lastPassed: PassedCheck[] = [];
   private lastError?: Error;
   private validated = 0;
 
@@ -81,9 +86,19 @@ export class SafetyPolicyPlugin implements IPolicyValidationPlugin {
     return this.lastFindings;
   }
 
+  /** Warnings of the last synthesis: they never fail it. */
+  get warnings(): readonly Finding[] {
+    return this.lastWarnings;
+  }
+
   /** Acknowledged findings of the last synthesis. */
   get acknowledged(): readonly AcknowledgedFinding[] {
     return this.lastAcknowledged;
+  }
+
+  /** The checks that passed in the last synthesis. */
+  get passed(): readonly PassedCheck[] {
+    return this.lastPassed;
   }
 
   /** How many times the plugin has run. */
@@ -109,7 +124,9 @@ export class SafetyPolicyPlugin implements IPolicyValidationPlugin {
 
   private evaluate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const findings: Finding[] = [];
+    const warnings: Finding[] = [];
     const acknowledged: AcknowledgedFinding[] = [];
+    const passed: PassedCheck[] = [];
     const byRule = new Map<string, PolicyViolation>();
     for (const stack of context.stackTemplates) {
       const template = JSON.parse(readFileSync(stack.templatePath, 'utf8'));
@@ -122,7 +139,11 @@ export class SafetyPolicyPlugin implements IPolicyValidationPlugin {
         packs: this.packs,
       });
       findings.push(...report.findings);
+      warnings.push(...report.warnings);
       acknowledged.push(...report.acknowledged);
+      passed.push(...report.passed);
+      // Warnings stay out of aws-cdk-lib's validation report, which would
+      // print them on every synthesis: callers read `warnings`.
       for (const finding of report.findings) {
         const violation = byRule.get(finding.ruleId) ?? {
           ruleName: finding.ruleId,
@@ -139,13 +160,15 @@ export class SafetyPolicyPlugin implements IPolicyValidationPlugin {
       }
     }
     this.lastFindings = findings;
+    this.lastWarnings = warnings;
     this.lastAcknowledged = acknowledged;
+    this.lastPassed = passed;
     return { success: findings.length === 0, violations: [...byRule.values()] };
   }
 
   private describe(ruleId: string): string {
     return (
-      this.packs.flatMap(p => p.rules).find(r => r.id === ruleId)
+      [...this.packs.flatMap(p => p.rules), ...META_RULES].find(r => r.id === ruleId)
         ?.description ?? ruleId
     );
   }

@@ -5,6 +5,7 @@ import {
   AcknowledgementEntry,
   MIN_REASON_LENGTH,
   isAcceptableReason,
+  isExpiryDate,
 } from './acknowledgements';
 
 const RULE_ID_PATTERN = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;
@@ -26,11 +27,24 @@ class AcknowledgementAspect implements IAspect {
   }
 }
 
+/** Options of {@link acknowledgeRule}. */
+export interface AcknowledgeRuleOptions {
+  /**
+   * The day (`YYYY-MM-DD`, UTC) from which the acknowledgement no longer
+   * accepts findings: from then on they fail again, saying it expired.
+   *
+   * @default - never expires
+   */
+  readonly expires?: string;
+}
+
 /**
  * Accepts the findings of one rule on every resource under `scope`. The
- * acknowledgement, with its reason, is written into each resource's template
- * metadata (`stackyard:acknowledgements`), so reviewers see it in the
- * template and `stackyard check` honours it on the synthesized template.
+ * acknowledgement, with its reason, expiry and scope, is written into each
+ * resource's template metadata (`stackyard:acknowledgements`), so reviewers
+ * see it in the template and `stackyard check` honours it on the
+ * synthesized template. An acknowledgement that accepts no finding under
+ * `scope` is reported as unused (`SY-ACK-UNUSED`, a warning).
  *
  * @param scope - the construct whose resources are acknowledged
  * @param ruleId - the rule's ID, e.g. `SY-LAMBDA-DLQ`
@@ -40,6 +54,7 @@ export function acknowledgeRule(
   scope: IConstruct,
   ruleId: string,
   reason: string,
+  options: AcknowledgeRuleOptions = {},
 ): void {
   if (!RULE_ID_PATTERN.test(ruleId)) {
     throw new Error(
@@ -55,7 +70,19 @@ export function acknowledgeRule(
       )}`,
     );
   }
+  if (options.expires !== undefined && !isExpiryDate(options.expires)) {
+    throw new Error(
+      `[${scope.node.path}] acknowledging ${ruleId}: expires ${JSON.stringify(
+        options.expires,
+      )} is not a date written YYYY-MM-DD`,
+    );
+  }
   Aspects.of(scope).add(
-    new AcknowledgementAspect({ rule: ruleId, reason: reason.trim() }),
+    new AcknowledgementAspect({
+      rule: ruleId,
+      reason: reason.trim(),
+      ...(options.expires !== undefined ? { expires: options.expires } : {}),
+      scope: scope.node.path,
+    }),
   );
 }

@@ -1,13 +1,22 @@
 import type { StageConfig } from '../stages/stageConfig';
-import { findAcknowledgement } from './acknowledgements';
+import {
+  AcknowledgementEntry,
+  acknowledgementEntries,
+  acknowledgementVerdict,
+  findAcknowledgement,
+  utcDay,
+} from './acknowledgements';
+import { UNUSED_ACKNOWLEDGEMENT_RULE_ID } from './metaRules';
 import { stackyardCorePack } from './packs/stackyardCore';
-import type {
+import {
   AcknowledgedFinding,
   Finding,
+  PassedCheck,
   PolicyReport,
   RuleContext,
   RulePack,
   TemplateResource,
+  severityOf,
 } from './types';
 
 /** Thrown when something that should be a CloudFormation template is not. */
@@ -44,6 +53,12 @@ export interface EvaluateTemplateOptions {
    * @default [stackyardCorePack]
    */
   readonly packs?: readonly RulePack[];
+  /**
+   * The time acknowledgements' expiry dates are compared with (its UTC day).
+   *
+   * @default - now
+   */
+  readonly now?: Date;
 }
 
 function asObject(value: unknown): Record<string, unknown> {
@@ -106,9 +121,75 @@ function relativePath(
   return slash === -1 ? full : full.slice(slash + 1);
 }
 
+type Where = Omit<Finding, 'ruleId' | 'message'>;
+
 /**
- * Applies rule packs to every resource of one template. Findings that the
- * resource's metadata acknowledges with a reason are reported separately.
+ * Which acknowledgements accepted a finding. The resources one
+ * `acknowledgeRule` call wrote (same rule and scope) count as one
+ * acknowledgement; one without a scope counts per resource.
+ */
+class AcknowledgementUse {
+  private readonly groups = new Map<
+    string,
+    { entry: AcknowledgementEntry; where: Where; resources: Set<string>; used: boolean }
+  >();
+
+  private key(resource: TemplateResource, entry: AcknowledgementEntry): string {
+    return JSON.stringify([entry.rule, entry.scope ?? `resource:${resource.logicalId}`]);
+  }
+
+  declare(resource: TemplateResource, where: Where, entries: readonly AcknowledgementEntry[]) {
+    for (const entry of entries) {
+      const key = this.key(resource, entry);
+      const group = this.groups.get(key) ?? { entry, where, resources: new Set(), used: false };
+      group.resources.add(resource.logicalId);
+      this.groups.set(key, group);
+    }
+  }
+
+  use(resource: TemplateResource, ruleId: string) {
+    for (const entry of acknowledgementEntries(resource.metadata)) {
+      if (entry.rule === ruleId) {
+        const group = this.groups.get(this.key(resource, entry));
+        if (group) group.used = true;
+      }
+    }
+  }
+
+  unused(stackPath: string | undefined): Finding[] {
+    return [...this.groups.values()]
+      .filter(g => !g.used)
+      .map(({ entry, where, resources }) => {
+        const scope = entry.scope !== undefined ? relativeScope(entry.scope, stackPath) : undefined;
+        return {
+          ruleId: UNUSED_ACKNOWLEDGEMENT_RULE_ID,
+          ...where,
+          ...(scope !== undefined ? { path: scope } : {}),
+          message: `the acknowledgement of ${entry.rule} (reason: ${JSON.stringify(
+            entry.reason,
+          )}) accepts no finding on ${
+            resources.size === 1 ? 'this resource' : `any of its ${resources.size} resources`
+          }: remove it`,
+        };
+      });
+  }
+}
+
+/** A scope's construct path relative to its stack; undefined for the stack itself. */
+function relativeScope(scope: string, stackPath: string | undefined): string | undefined {
+  if (stackPath !== undefined) {
+    if (scope === stackPath) return undefined;
+    return scope.startsWith(`${stackPath}/`) ? scope.slice(stackPath.length + 1) : scope;
+  }
+  const slash = scope.indexOf('/');
+  return slash === -1 ? undefined : scope.slice(slash + 1);
+}
+
+/**
+ * Applies rule packs to every resource of one template. Findings of `error`
+ * rules fail unless the resource's metadata acknowledges them with a reason
+ * (and the acknowledgement has not expired); findings of `warning` rules and
+ * unused acknowledgements are reported as warnings.
  */
 export function evaluateTemplate(
   template: unknown,
@@ -121,33 +202,54 @@ export function evaluateTemplate(
     resources,
     resource: id => byId.get(id),
   };
+  const today = utcDay(options.now ?? new Date());
   const findings: Finding[] = [];
+  const warnings: Finding[] = [];
   const acknowledged: AcknowledgedFinding[] = [];
-  const packs = options.packs ?? [stackyardCorePack];
+  const passed: PassedCheck[] = [];
+  const rules = (options.packs ?? [stackyardCorePack]).flatMap(p => p.rules);
+  const acknowledgements = new AcknowledgementUse();
   for (const resource of resources) {
-    for (const rule of packs.flatMap(p => p.rules)) {
+    const path = relativePath(resource, options.stackPath, options.constructPaths);
+    const where = {
+      stack: options.stack,
+      logicalId: resource.logicalId,
+      ...(path !== undefined ? { path } : {}),
+      resourceType: resource.type,
+    };
+    const entries = acknowledgementEntries(resource.metadata);
+    acknowledgements.declare(resource, where, entries);
+    for (const rule of rules) {
       const result = rule.evaluate(resource, context);
+      if (result.status === 'compliant') {
+        passed.push({ ruleId: rule.id, ...where });
+      }
       if (result.status !== 'non-compliant') {
         continue;
       }
-      const path = relativePath(resource, options.stackPath, options.constructPaths);
-      const finding: Finding = {
-        ruleId: rule.id,
-        stack: options.stack,
-        logicalId: resource.logicalId,
-        ...(path !== undefined ? { path } : {}),
-        resourceType: resource.type,
-        message: result.message,
-      };
+      acknowledgements.use(resource, rule.id);
+      const finding: Finding = { ruleId: rule.id, ...where, message: result.message };
       const ack = findAcknowledgement(resource.metadata, rule.id);
-      if (ack) {
-        acknowledged.push({ ...finding, reason: ack.reason });
+      const verdict = ack ? acknowledgementVerdict(ack, today) : undefined;
+      if (ack && verdict?.accepts) {
+        acknowledged.push({
+          ...finding,
+          reason: ack.reason,
+          ...(ack.expires !== undefined ? { expires: ack.expires } : {}),
+        });
+      } else if (severityOf(rule) === 'warning') {
+        warnings.push(finding);
       } else {
-        findings.push(finding);
+        findings.push(
+          verdict && !verdict.accepts
+            ? { ...finding, message: `${finding.message}; ${verdict.problem}` }
+            : finding,
+        );
       }
     }
   }
-  return { findings, acknowledged };
+  warnings.push(...acknowledgements.unused(options.stackPath));
+  return { findings, warnings, acknowledged, passed };
 }
 
 /** Renders a finding as `<RULE-ID> <stack>/<path or logical id>: <message>`. */

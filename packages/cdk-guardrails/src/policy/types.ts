@@ -86,14 +86,34 @@ export interface Finding {
 export interface AcknowledgedFinding extends Finding {
   /** Why the finding is accepted, as written in the template. */
   readonly reason: string;
+  /** The day the acknowledgement expires (`YYYY-MM-DD`), when it does. */
+  readonly expires?: string;
 }
+
+/** A rule that applied to a resource and found nothing wrong. */
+export type PassedCheck = Omit<Finding, 'message'>;
 
 /** The verdict of a rule pack on templates. */
 export interface PolicyReport {
-  /** Findings that fail the check. */
+  /**
+   * Findings that fail the check: those of `error` rules that no
+   * acknowledgement accepts (an expired one no longer does).
+   */
   readonly findings: readonly Finding[];
+  /**
+   * Findings reported that never fail: those of `warning` rules, and
+   * unused acknowledgements (`SY-ACK-UNUSED`).
+   */
+  readonly warnings: readonly Finding[];
   /** Findings accepted by an acknowledgement with a reason. */
   readonly acknowledged: readonly AcknowledgedFinding[];
+  /** Every rule that applied to a resource and passed. */
+  readonly passed: readonly PassedCheck[];
+}
+
+/** A rule's severity, `error` when it sets none. */
+export function severityOf(rule: Pick<PolicyRule, 'severity'>): RuleSeverity {
+  return rule.severity ?? 'error';
 }
 
 export const compliant: RuleResult = { status: 'compliant' };

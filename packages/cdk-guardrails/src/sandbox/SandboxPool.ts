@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'path';
 import { SandboxError } from './SandboxError';
 import { permissionFlags } from './permissionFlags';
 import type { FromSandbox, SandboxJob, ToSandbox } from './protocol';
+import { packageRoot } from '../packageRoot';
 
 /**
  * Prefix of each sandbox's temporary directory, which goes on with the
@@ -134,26 +135,6 @@ function renice(pid: number | undefined, niceness: number): void {
       // gone, or not allowed: the sandbox runs at normal priority
     }
   }
-}
-
-function packageRoot(): string {
-  // Walks up from this module, wherever a build put it, to the package's
-  // own package.json: the sandbox may read the package and its dependencies.
-  // eslint-disable-next-line no-restricted-syntax
-  let dir = __dirname;
-  while (
-    !existsSync(join(dir, 'package.json')) ||
-    JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !==
-      '@stackyard/cdk-guardrails'
-  ) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error(
-        'cannot find the @stackyard/cdk-guardrails package directory',
-      );
-    dir = parent;
-  }
-  return dir;
 }
 
 /**

@@ -6,7 +6,8 @@ import { ManifestError } from '../manifest/ManifestError';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
 import { evaluateTemplate } from '../policy/evaluateTemplate';
-import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
+import { SANDBOX_RULE_ID } from '../policy/metaRules';
+import type { AcknowledgedFinding, Finding, PassedCheck, RulePack } from '../policy/types';
 import { resolveStageConfig, stageOverridesOf } from '../stages/stageConfig';
 import { StackSummary, summarizeTemplate } from '../synth/summarize';
 import type { SynthServiceResult } from '../synth/synthService';
@@ -164,7 +165,9 @@ export async function synthInSandbox(
   const templates: Record<string, unknown> = {};
   const stacks: StackSummary[] = [];
   const findings: Finding[] = [];
+  const warnings: Finding[] = [];
   const acknowledged: AcknowledgedFinding[] = [];
+  const passed: PassedCheck[] = [];
   for (const [name, template] of Object.entries(asObject(output.templates))) {
     const path = String(asObject(output.stackPaths)[name] ?? name);
     templates[name] = template;
@@ -176,11 +179,13 @@ export async function synthInSandbox(
       packs: options.packs,
     });
     findings.push(...report.findings);
+    warnings.push(...report.warnings);
     acknowledged.push(...report.acknowledged);
+    passed.push(...report.passed);
   }
   if (!(stackName in templates)) {
     findings.push({
-      ruleId: 'SY-SANDBOX',
+      ruleId: SANDBOX_RULE_ID,
       stack: stackName,
       logicalId: stackName,
       resourceType: 'stack',
@@ -203,7 +208,9 @@ export async function synthInSandbox(
     templates,
     stacks,
     findings,
+    warnings,
     acknowledged,
+    passed,
     ok: findings.length === 0,
     durationMs: Math.round(performance.now() - started),
     ...(cached ? { reusedAfterMs: cached.ageMs } : {}),

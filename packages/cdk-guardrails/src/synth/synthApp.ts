@@ -4,7 +4,8 @@ import { join } from 'path';
 import { Toolkit } from '@aws-cdk/toolkit-lib';
 import { App, Validations } from 'aws-cdk-lib';
 import { SafetyPolicyPlugin } from '../policy/SafetyPolicyPlugin';
-import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
+import { ANNOTATION_RULE_ID } from '../policy/metaRules';
+import type { AcknowledgedFinding, Finding, PassedCheck, RulePack } from '../policy/types';
 import type { StageConfig } from '../stages/stageConfig';
 import { QuietIoHost } from './quietIoHost';
 import { StackSummary, summarizeTemplate } from './summarize';
@@ -14,8 +15,7 @@ import { withTokenScope } from './tokenScope';
 /** Prefix of the temporary output directories of in-process synthesis. */
 export const SYNTH_TMP_PREFIX = 'stackyard-synth-';
 
-/** Rule ID of findings that are construct annotations of level error. */
-export const ANNOTATION_RULE_ID = 'CDK-ANNOTATION';
+export { ANNOTATION_RULE_ID };
 
 /** Options of {@link synthApp}. */
 export interface SynthAppOptions {
@@ -54,9 +54,13 @@ export interface SynthResult {
   readonly stacks: readonly StackSummary[];
   /** Findings that fail the policy. */
   readonly findings: readonly Finding[];
+  /** Findings reported that never fail (warning rules, unused acknowledgements). */
+  readonly warnings: readonly Finding[];
   /** Findings accepted by acknowledgements. */
   readonly acknowledged: readonly AcknowledgedFinding[];
-  /** True when there are no findings. */
+  /** The rules that applied to a resource and passed. */
+  readonly passed: readonly PassedCheck[];
+  /** True when there are no findings (warnings do not count). */
   readonly ok: boolean;
   /** How long synthesis and the policy took, in milliseconds. */
   readonly durationMs: number;
@@ -147,7 +151,9 @@ export async function synthApp(
         templates,
         stacks,
         findings,
+        warnings: plugin.warnings,
         acknowledged: plugin.acknowledged,
+        passed: plugin.passed,
         ok: findings.length === 0,
         durationMs: Math.round(performance.now() - started),
       };

@@ -186,6 +186,40 @@ describe('synthApp', () => {
     expect(result.acknowledged.length).toBeGreaterThan(0);
   });
 
+  it('reports warnings and unused acknowledgements without failing the synthesis', async () => {
+    const result = await synthApp(
+      app => {
+        const stack = new Stack(app, 'W', { stackName: 'w-dev' });
+        new sqs.CfnQueue(stack, 'Q');
+        acknowledgeRule(stack, 'SY-LAMBDA-DLQ', 'no function here, a stale acknowledgement');
+      },
+      {
+        packs: [
+          {
+            name: 'advice',
+            rules: [
+              {
+                id: 'TEST-QUEUE-ADVICE',
+                severity: 'warning',
+                description: 'Queues are looked at',
+                evaluate: r =>
+                  r.type === 'AWS::SQS::Queue'
+                    ? { status: 'non-compliant', message: 'a queue' }
+                    : { status: 'not-applicable' },
+              },
+            ],
+          },
+        ],
+      },
+    );
+    expect(result.ok).toBe(true);
+    expect(result.findings).toEqual([]);
+    expect(result.warnings.map(w => `${w.ruleId} ${w.stack}`)).toEqual([
+      'TEST-QUEUE-ADVICE w-dev',
+      'SY-ACK-UNUSED w-dev',
+    ]);
+  });
+
   it('turns error annotations into findings', async () => {
     const result = await synthApp(app => {
       const stack = new Stack(app, 'S', { stackName: 's-dev' });

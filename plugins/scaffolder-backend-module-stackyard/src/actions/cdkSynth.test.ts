@@ -110,6 +110,42 @@ describe('stackyard:cdk:synth (real in-process CDK synthesis)', () => {
     );
   });
 
+  it('reports findings of warning rules without failing the task', async () => {
+    const lookAtQueues: RulePack = {
+      name: 'team-advice',
+      rules: [
+        {
+          id: 'TEAM-SQS-LOOK',
+          severity: 'warning',
+          description: 'SQS queues are worth a look',
+          evaluate: resource =>
+            resource.type === 'AWS::SQS::Queue'
+              ? nonCompliant('queue has no KmsMasterKeyId')
+              : notApplicable,
+        },
+      ],
+    };
+    const advised = createCdkSynthAction({
+      packs: [stackyardCorePack, lookAtQueues],
+    });
+    const logger = mockServices.logger.mock();
+    const ctx = createMockActionContext({
+      input: { appDir: '.', prefix: 'orders', stage: 'dev' },
+      workspacePath: workspace.path,
+      logger,
+    });
+    await advised.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('findings', []);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Warning TEAM-SQS-LOOK orders-dev\/JobsQueue\/Queue\/Resource: queue has no KmsMasterKeyId \(see https:\/\/\S+\/TEAM-SQS-LOOK\.md\)$/,
+      ),
+    );
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/^Safety policy: 0 finding\(s\), 3 warning\(s\), 0 acknowledged/),
+    );
+  });
+
   it('refuses a manifest whose values a construct rejects, with the construct path', async () => {
     const bad = fixtureWorkspace('visibility');
     try {

@@ -14,6 +14,7 @@ import {
   StageConfigError,
   SynthServiceResult,
   loadManifest,
+  ruleDocsUrl,
   synthInSandbox,
   synthService,
 } from '@stackyard/cdk-guardrails';
@@ -150,6 +151,14 @@ export async function synthesizeService(options: {
   for (const f of findings) {
     logger.error(formatReportedFinding(f));
   }
+  // Warnings (warning rules, unused acknowledgements) never fail the task.
+  for (const w of result.warnings) {
+    logger.warn(
+      `Warning ${w.ruleId} ${w.stack}/${w.path ?? w.logicalId}: ${
+        w.message
+      } (see ${ruleDocsUrl(w.ruleId)})`,
+    );
+  }
   for (const a of result.acknowledged) {
     logger.warn(
       `Acknowledged ${a.ruleId} ${a.stack}/${a.path ?? a.logicalId}: ${
@@ -158,7 +167,7 @@ export async function synthesizeService(options: {
     );
   }
   logger.info(
-    `Safety policy: ${findings.length} finding(s), ${result.acknowledged.length} acknowledged, in ${result.durationMs} ms`,
+    `Safety policy: ${findings.length} finding(s), ${result.warnings.length} warning(s), ${result.acknowledged.length} acknowledged, in ${result.durationMs} ms`,
   );
   return { result, findings };
 }
