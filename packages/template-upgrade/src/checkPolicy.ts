@@ -42,8 +42,12 @@ export async function checkPolicy(
   const lines = result.findings.map(
     f => `${f.ruleId} at ${f.stack}/${f.path ?? f.logicalId}: ${f.message}`,
   );
+  // Warnings are listed; like acknowledged findings they never fail.
   lines.push(
-    `Safety policy: ${result.findings.length} finding(s) on ${result.stackName}`,
+    ...result.warnings.map(
+      w => `warning: ${w.ruleId} at ${w.stack}/${w.path ?? w.logicalId}: ${w.message}`,
+    ),
+    `Safety policy: ${result.findings.length} finding(s), ${result.warnings.length} warning(s) on ${result.stackName}`,
   );
   return { passed: result.findings.length === 0, lines };
 }
