@@ -77,6 +77,13 @@ export interface Config {
        * @default <os temp dir>/stackyard-previews
        */
       dataDirectory?: string;
+      /**
+       * Multiplies the queues' visibility timeouts and delays (0.001 to 1),
+       * so a preview shows a redelivery, or a job reaching its dead-letter
+       * queue, sooner than the deployed queue would; e.g. 0.01 for tests.
+       * @default 1
+       */
+      queueTimeScale?: number;
     };
     /** Drift checks (CloudFormation drift detection) of aws environments. */
     drift?: {
@@ -97,6 +104,27 @@ export interface Config {
        * @default 2
        */
       maxConcurrentPerAccount?: number;
+    };
+    /** Cost: estimates before deploy (Price List), actual cost after (Cost Explorer). */
+    cost?: {
+      /**
+       * Refreshes actual costs of every aws account on a schedule (one Cost
+       * Explorer call per account per refresh, more only for its pages); at
+       * least 1 hour. Without it, actual costs are not read. Local targets
+       * have no cost.
+       */
+      schedule?: { frequency: HumanDuration | string };
+      /**
+       * How long a Price List price is reused before it is asked again.
+       * @default 24
+       */
+      priceCacheHours?: number;
+      /**
+       * An aws target whose account (and endpoint) asks the Price List for
+       * estimates of stages deployed to local targets, in its region.
+       * @default - local stages are not estimated
+       */
+      pricingTarget?: string;
     };
     scaffolder?: {
       /**

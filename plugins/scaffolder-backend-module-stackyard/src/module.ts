@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { SandboxPool, SandboxResultCache } from '@stackyard/cdk-guardrails';
 import { createCatalogRegisterLocalAction } from './actions/catalogRegisterLocal';
@@ -86,6 +87,8 @@ export const scaffolderModuleStackyard = createBackendModule({
           createTemplateUpgradeAction({
             config: actionsConfig,
             permissions,
+            // GitHub/GitLab repositories: pull requests through these.
+            integrations: ScmIntegrations.fromConfig(config),
             templateDirs: monorepoTemplateDirs(),
             sandbox,
             defaultAuthor: {

@@ -59,6 +59,7 @@ export const stackyardPlugin = createBackendPlugin({
           drift,
           previews,
           templates,
+          cost,
         } = await createStackyardServices({
           ...deps,
           options,
@@ -138,6 +139,24 @@ export const stackyardPlugin = createBackendPlugin({
             scope: 'global',
             fn: async () => {
               await templates.failInterrupted();
+            },
+          });
+        }
+
+        // Actual costs, on `stackyard.cost.schedule`: one Cost Explorer query
+        // per aws account per refresh (local targets have no cost).
+        if (options.cost.refreshMs !== undefined) {
+          await deps.scheduler.scheduleTask({
+            id: 'stackyard-cost',
+            frequency: { milliseconds: options.cost.refreshMs },
+            timeout: { minutes: 10 },
+            initialDelay: { minutes: 2 },
+            scope: 'global',
+            fn: async () => {
+              const stats = await cost.refresher.refreshOnce();
+              logger.info(
+                `Refreshed costs of ${stats.accounts} accounts with ${stats.calls} Cost Explorer calls: ${stats.stacks} stacks with cost, ${stats.failed} accounts failed`,
+              );
             },
           });
         }

@@ -22,6 +22,9 @@ import { ApprovalService } from './approvals/ApprovalService';
 import { ApprovalStore } from './approvals/ApprovalStore';
 import { CloudFormationChangeSets } from './approvals/ChangeSets';
 import type { StackyardOptions } from './config/readOptions';
+import { CostRefresher } from './cost/CostRefresher';
+import { CostStore } from './cost/CostStore';
+import { PriceCatalog } from './cost/PriceCatalog';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import { DatabaseOrphanStore } from './database/DatabaseOrphanStore';
 import { CloudFormationDrift } from './drift/CloudFormationDrift';
@@ -127,6 +130,8 @@ export type StackyardServices = {
   /** Reviewed approvals of deploys that broaden permissions. */
   approvals: ApprovalService;
   sockets: PreviewSockets;
+  /** Cost: stored estimates and refreshes, Price List prices, the Cost Explorer refresh. */
+  cost: { store: CostStore; prices: PriceCatalog; refresher: CostRefresher };
   /** Local previews, when the catalog and discovery are given. */
   previews?: Previews;
   /** Template upgrades: where they are kept, and what runs them. */
@@ -233,6 +238,21 @@ export async function createStackyardServices(
     polling: deps.driftPolling,
     now,
   });
+  const cost = {
+    store: new CostStore(await deps.database.getClient()),
+    prices: PriceCatalog.create({
+      clients,
+      cacheMs: options.cost.priceCacheMs,
+    }),
+    refresher: undefined as unknown as CostRefresher,
+  };
+  cost.refresher = CostRefresher.create({
+    clients,
+    store: cost.store,
+    targets,
+    logger,
+    now,
+  });
   const mountPath = deps.mountPath ?? '/api/stackyard';
   let previews: Previews | undefined;
   if (deps.catalog && deps.discovery) {
@@ -282,6 +302,11 @@ export async function createStackyardServices(
     orphans,
     drift,
     approvals,
+    cost: {
+      costs: cost.store,
+      prices: cost.prices,
+      pricingTarget: options.cost.pricingTarget,
+    },
     targets,
     stacks,
     defaultTtlHours: options.defaultTtlHours,
@@ -302,6 +327,7 @@ export async function createStackyardServices(
     drift: { checker: drift, store: driftStore },
     approvals,
     sockets,
+    cost,
     previews,
     templates,
     router,

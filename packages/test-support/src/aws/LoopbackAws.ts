@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LoopbackCloudFormation } from './cloudFormation';
 import { LoopbackCloudWatch } from './cloudWatch';
+import { LoopbackCostExplorer } from './costExplorer';
+import { LoopbackPricing } from './pricing';
 import {
   LoopbackRequest,
   LoopbackResponse,
@@ -38,6 +40,10 @@ export interface LoopbackAwsOptions {
 export class LoopbackAws {
   readonly cloudFormation: LoopbackCloudFormation;
   readonly cloudWatch = new LoopbackCloudWatch();
+  /** Cost Explorer (JSON 1.1): GetCostAndUsage. */
+  readonly costExplorer = new LoopbackCostExplorer();
+  /** The Price List query API (JSON 1.1): GetProducts. */
+  readonly pricing = new LoopbackPricing();
   readonly s3: LoopbackS3;
   readonly ssm = new LoopbackSsm();
   readonly sts: LoopbackSts;
@@ -63,6 +69,8 @@ export class LoopbackAws {
     for (const service of [
       this.cloudFormation,
       this.cloudWatch,
+      this.costExplorer,
+      this.pricing,
       this.s3,
       this.ssm,
       this.sts,

@@ -6,6 +6,7 @@ const TARGET_PREFIXES: [RegExp, string][] = [
   [/^AmazonSSM\./, 'ssm'],
   [/^DynamoDB_\d+\./, 'dynamodb'],
   [/^AWSInsightsIndexService\./, 'ce'],
+  [/^AWSPriceListService\./, 'pricing'],
 ];
 
 /** Query-protocol services by the API `Version` of the form body. */

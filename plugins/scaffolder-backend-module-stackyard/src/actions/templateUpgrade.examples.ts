@@ -35,4 +35,29 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Upgrade a service whose repository is on GitHub (or GitLab): the branch is pushed there and a pull request opened, listing conflicts file by file; run again, it returns the open pull request',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'upgrade',
+          action: 'stackyard:template:upgrade',
+          name: 'Open the upgrade pull request',
+          input: {
+            repoUrl: 'github.com?owner=acme&repo=orders',
+            entityRef: 'component:default/orders',
+          },
+        },
+      ],
+      output: {
+        links: [
+          {
+            title: 'Upgrade pull request',
+            url: '${{ steps.upgrade.output.pullRequestUrl }}',
+          },
+        ],
+      },
+    }),
+  },
 ];

@@ -12,12 +12,14 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { ScmIntegrations } from '@backstage/integration';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   findTemplateVersion,
   renderTemplate,
 } from '@stackyard/template-upgrade';
+import { LoopbackGitHub } from '@stackyard/test-support';
 import yaml from 'yaml';
 import { readStackyardActionsConfig } from '../lib/config';
 import { git } from '../lib/git';
@@ -397,8 +399,106 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     });
   });
 
+  describe('on a loopback GitHub', () => {
+    const TOKEN = 'loopback-action-token-8d21f0';
+    let github: LoopbackGitHub;
+    let hosted: ReturnType<typeof createTemplateUpgradeAction>;
+    beforeEach(async () => {
+      github = await LoopbackGitHub.start({ tokens: { [TOKEN]: 'write' } });
+      hosted = createTemplateUpgradeAction({
+        config: readStackyardActionsConfig(new ConfigReader({})),
+        permissions,
+        templateDirs,
+        integrations: ScmIntegrations.fromConfig(
+          new ConfigReader({
+            integrations: { github: [github.integrationConfig(TOKEN)] },
+          }),
+        ),
+      });
+    });
+    afterEach(() => github.close());
+
+    /** The third example, its github.com the loopback host. */
+    const hostedContext = () => {
+      const input = inputOf(2);
+      const ctx = createMockActionContext({
+        input: {
+          ...input,
+          repoUrl: input.repoUrl.replace('github.com', github.host),
+        },
+        workspacePath: publishDir,
+      });
+      const logged: unknown[] = [];
+      for (const level of ['info', 'warn', 'error'] as const) {
+        jest
+          .spyOn(ctx.logger, level)
+          .mockImplementation((...args: unknown[]) => {
+            logged.push(args);
+            return ctx.logger;
+          });
+      }
+      return { ctx, logged };
+    };
+
+    it('runs the third example: the branch is pushed to the host, a pull request opened and its URL output; run again, the same pull request; main untouched', async () => {
+      github.createRepository('acme/orders', await publishOrders(publishDir));
+      const main = github.branchCommit('acme/orders', 'main');
+      const first = hostedContext();
+      await hosted.handler(first.ctx);
+      const url = `${github.url}/acme/orders/pull/1`;
+      expect(first.ctx.output).toHaveBeenCalledWith('pullRequestUrl', url);
+      expect(first.ctx.output).toHaveBeenCalledWith('conflicts', []);
+      expect(first.ctx.output).toHaveBeenCalledWith('testsPassed', true);
+      expect(first.ctx.output).toHaveBeenCalledWith('policyPassed', true);
+      expect(github.pulls[0].body).toContain(
+        '**serverless-service** 1.0.0 to **1.1.0**',
+      );
+      expect(
+        await git([
+          '-C',
+          github.repositoryDir('acme/orders'),
+          'show',
+          'stackyard/upgrade-1.1.0:README.md',
+        ]),
+      ).toContain('On call: team A.');
+
+      const second = hostedContext();
+      await hosted.handler(second.ctx);
+      expect(second.ctx.output).toHaveBeenCalledWith('pullRequestUrl', url);
+      expect(github.pulls).toHaveLength(1);
+      expect(github.branchCommit('acme/orders', 'main')).toBe(main);
+      expect(JSON.stringify([first.logged, second.logged])).toContain(url);
+      expect(JSON.stringify([first.logged, second.logged])).not.toContain(
+        TOKEN,
+      );
+    });
+
+    it('refuses an initiator who owns neither the entity nor its template: no branch on the host, no pull request', async () => {
+      github.createRepository('acme/orders', await publishOrders(publishDir));
+      const { ctx } = hostedContext();
+      const error = await hosted.handler(startedBy(eve, ctx)).catch(e => e);
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(error.message).toMatch(
+        /^You may not upgrade component:default\/orders/,
+      );
+      expect(
+        github.branchCommit('acme/orders', 'stackyard/upgrade-1.1.0'),
+      ).toBeUndefined();
+      expect(github.pulls).toHaveLength(0);
+    });
+  });
+
   it.each([
-    [{ repoUrl: 'github.com?owner=a&repo=b' }, InputError, /not supported yet/],
+    [
+      { repoUrl: 'github.com?owner=a&repo=b' },
+      InputError,
+      /need the integrations/,
+    ],
+    [
+      { repoName: 'orders', repoUrl: 'github.com?owner=a&repo=b' },
+      InputError,
+      /Give either repoName/,
+    ],
     [{ repoName: '../etc' }, InputError, /repoName "..\/etc" is not allowed/],
     [{ repoName: 'missing' }, NotFoundError, /No repository "missing"/],
   ])('refuses %j', async (input, type, message) => {

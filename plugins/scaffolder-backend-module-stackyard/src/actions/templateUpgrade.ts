@@ -1,5 +1,6 @@
 import { existsSync } from 'fs';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
+import type { ScmIntegrationRegistry } from '@backstage/integration';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -8,7 +9,12 @@ import {
   quoteValue,
   stackyardTemplateUpgradePermission,
 } from '@stackyard/plugin-stackyard-common';
-import { UpgradeSubject, upgradeService } from '@stackyard/template-upgrade';
+import {
+  UpgradeResult,
+  UpgradeSubject,
+  upgradeHostedService,
+  upgradeService,
+} from '@stackyard/template-upgrade';
 import { authorizeInitiator } from '../lib/authorizeInitiator';
 import type { StackyardActionsConfig } from '../lib/config';
 import { parseEntityRef } from '../lib/infraLink';
@@ -30,8 +36,11 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
  * merged with git's three-way merge into `stackyard/upgrade-<version>`,
  * conflicts left with their markers and listed file by file; the service's
  * tests and the safety policy run on the result. For locally published
- * services the branch is left in the local repository. Repositories on Git
- * hosts are not supported yet.
+ * services (`repoName`) the branch is left in the local repository; for
+ * repositories on GitHub or GitLab (`repoUrl`, through Backstage's
+ * integrations) the branches are pushed — never forced, never the default
+ * branch — and a pull (merge) request is opened listing the conflicts file
+ * by file, or the one already open for that branch is returned.
  *
  * The upgrade happens for the task's initiator: once the repository's
  * entity (its catalog-info.yaml on the default branch) and template (its
@@ -51,6 +60,8 @@ export function createTemplateUpgradeAction(options: {
   defaultAuthor?: { name?: string; email?: string };
   /** Environment of the service's tests (e.g. where its dependencies resolve). */
   testEnv?: Record<string, string>;
+  /** Backstage's integrations: GitHub and GitLab hosts, API URLs and tokens for `repoUrl`. */
+  integrations?: ScmIntegrationRegistry;
 }) {
   const { config } = options;
   return createTemplateAction({
@@ -73,7 +84,7 @@ export function createTemplateUpgradeAction(options: {
             .string()
             .optional()
             .describe(
-              'A repository on a Git host (host?owner=…&repo=…): not supported yet',
+              'A repository on GitHub or GitLab (host?owner=…&repo=…, as publish:github takes it): the upgrade branch is pushed there and a pull request opened',
             ),
         entityRef: z =>
           z
@@ -121,41 +132,31 @@ export function createTemplateUpgradeAction(options: {
             .boolean()
             .nullable()
             .describe('Synth and the safety policy passed (null: not run)'),
+        pullRequestUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'For repoUrl: the pull (merge) request of the upgrade branch, opened or already open',
+            ),
       },
     },
     async handler(ctx) {
       const { repoName, repoUrl } = ctx.input;
-      if (repoUrl !== undefined) {
+      if ((repoName === undefined) === (repoUrl === undefined)) {
         throw new InputError(
-          `Upgrading repositories on a Git host (${quoteValue(
-            repoUrl,
-          )}) is not supported yet: upgrade a clone with @stackyard/template-upgrade and open the pull request by hand`,
+          'Give either repoName (a locally published repository) or repoUrl (a repository on GitHub or GitLab)',
         );
       }
-      if (repoName === undefined) {
-        throw new InputError('Give repoName, the locally published repository');
-      }
-      const directory = config.localPublishDirectory;
-      if (!directory) {
+      let repoDir: string | undefined;
+      if (repoName !== undefined) {
+        repoDir = localRepository(config, repoName);
+      } else if (!options.integrations) {
         throw new InputError(
-          'Local publishing is off: set stackyard.scaffolder.localPublishDirectory in app-config',
+          'Upgrades of repositories on Git hosts need the integrations (integrations.github / integrations.gitlab)',
         );
       }
-      if (!REPO_NAME.test(repoName)) {
-        throw new InputError(
-          `repoName ${quoteValue(
-            repoName,
-          )} is not allowed: lowercase letters, digits and hyphens, starting with a letter`,
-        );
-      }
-      const repoDir = resolveSafeChildPath(directory, repoName);
-      if (!existsSync(repoDir)) {
-        throw new NotFoundError(
-          `No repository ${quoteValue(
-            repoName,
-          )} in the local publish directory`,
-        );
-      }
+      const repository = quoteValue(repoName ?? repoUrl!);
       if (ctx.input.entityRef !== undefined) {
         parseEntityRef(ctx.input.entityRef);
       }
@@ -164,9 +165,7 @@ export function createTemplateUpgradeAction(options: {
         const { entityRef } = subject;
         if (!entityRef) {
           throw new InputError(
-            `Repository ${quoteValue(
-              repoName,
-            )} describes no entity in catalog-info.yaml on its default branch: who may upgrade it (its owners) is not known`,
+            `Repository ${repository} describes no entity in catalog-info.yaml on its default branch: who may upgrade it (its owners) is not known`,
           );
         }
         parseEntityRef(entityRef);
@@ -175,9 +174,7 @@ export function createTemplateUpgradeAction(options: {
           throw new InputError(
             `entityRef ${quoteValue(
               asked,
-            )} is not the entity of repository ${quoteValue(
-              repoName,
-            )}: its catalog-info.yaml describes ${entityRef}`,
+            )} is not the entity of repository ${repository}: its catalog-info.yaml describes ${entityRef}`,
           );
         }
         const templateRef = `template:default/${subject.template}`;
@@ -193,8 +190,7 @@ export function createTemplateUpgradeAction(options: {
         name: options.defaultAuthor?.name ?? 'Stackyard',
         email: options.defaultAuthor?.email ?? 'stackyard@localhost',
       };
-      const result = await upgradeService({
-        repoDir,
+      const upgrade = {
         templateDirs: options.templateDirs,
         toVersion: ctx.input.toVersion,
         answers: ctx.input.answers,
@@ -203,17 +199,35 @@ export function createTemplateUpgradeAction(options: {
         testEnv: options.testEnv,
         author,
         authorize,
-        // A new version's package.json may need packages of this monorepo
-        // the repository has not packed yet.
-        afterMerge: async (dir, { changedFiles }) => {
-          if (!changedFiles.includes('package.json')) return;
-          await vendorWorkspacePackages({
-            dir,
-            log: line => ctx.logger.info(line),
-          });
-        },
-        onProgress: ({ message }) => ctx.logger.info(message),
-      });
+        onProgress: ({ message }: { message: string }) =>
+          ctx.logger.info(message),
+      };
+      let result: UpgradeResult;
+      let pullRequestUrl: string | undefined;
+      if (repoDir !== undefined) {
+        result = await upgradeService({
+          ...upgrade,
+          repoDir,
+          // A new version's package.json may need packages of this monorepo
+          // the repository has not packed yet.
+          afterMerge: async (dir, { changedFiles }) => {
+            if (!changedFiles.includes('package.json')) return;
+            await vendorWorkspacePackages({
+              dir,
+              log: line => ctx.logger.info(line),
+            });
+          },
+        });
+      } else {
+        // Hosted repositories keep their registry ranges: nothing is packed.
+        const hosted = await upgradeHostedService({
+          ...upgrade,
+          repoUrl: repoUrl!,
+          integrations: options.integrations!,
+        });
+        result = hosted;
+        pullRequestUrl = hosted.pullRequest.url;
+      }
       if (result.conflicts.length > 0) {
         ctx.logger.warn(
           `${
@@ -230,6 +244,34 @@ export function createTemplateUpgradeAction(options: {
       ctx.output('conflicts', result.conflicts);
       ctx.output('testsPassed', result.testsPassed);
       ctx.output('policyPassed', result.policyPassed);
+      if (pullRequestUrl) ctx.output('pullRequestUrl', pullRequestUrl);
     },
   });
+}
+
+/** The locally published repository `repoName`, checked to be inside the publish directory. */
+function localRepository(
+  config: StackyardActionsConfig,
+  repoName: string,
+): string {
+  const directory = config.localPublishDirectory;
+  if (!directory) {
+    throw new InputError(
+      'Local publishing is off: set stackyard.scaffolder.localPublishDirectory in app-config',
+    );
+  }
+  if (!REPO_NAME.test(repoName)) {
+    throw new InputError(
+      `repoName ${quoteValue(
+        repoName,
+      )} is not allowed: lowercase letters, digits and hyphens, starting with a letter`,
+    );
+  }
+  const repoDir = resolveSafeChildPath(directory, repoName);
+  if (!existsSync(repoDir)) {
+    throw new NotFoundError(
+      `No repository ${quoteValue(repoName)} in the local publish directory`,
+    );
+  }
+  return repoDir;
 }

@@ -42,6 +42,10 @@ export async function createReplica(options: {
   templateUpgradeEngine?: UpgradeEngine;
   /** Where locally published repositories live. */
   localPublishDirectory?: string;
+  /** Cost settings (`stackyard.cost`) over the defaults. */
+  cost?: Partial<StackyardOptions['cost']>;
+  /** Where AWS credentials come from. @default static loopback credentials */
+  aws?: StackyardServicesOptions['aws'];
   /** Local previews: the runtime double and synthesis (previews need `catalog` too). */
   previews?: StackyardServicesOptions['previewRuntime'] & {
     config?: Partial<StackyardOptions['previews']>;
@@ -68,6 +72,7 @@ export async function createReplica(options: {
         maxConcurrentPerAccount: options.maxDriftChecksPerAccount ?? 2,
       },
       localPublishDirectory: options.localPublishDirectory,
+      cost: { ...readOptions(new ConfigReader({})).cost, ...options.cost },
       previews: {
         ...readOptions(new ConfigReader({})).previews,
         ...options.previews?.config,
@@ -81,7 +86,7 @@ export async function createReplica(options: {
     auth: mockServices.auth(),
     httpAuth: mockServices.httpAuth({ pluginId: 'stackyard' }),
     events: mockServices.events(),
-    aws: loopbackAwsClients,
+    aws: options.aws ?? loopbackAwsClients,
     mountPath: '',
     notifier,
     now: options.now,

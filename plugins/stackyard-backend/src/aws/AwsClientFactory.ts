@@ -1,5 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import type { Target } from '@stackyard/plugin-stackyard-node';
 import { BackoffOptions, BackoffRetryStrategy } from './BackoffRetryStrategy';
@@ -11,7 +13,14 @@ export type AwsTarget = Extract<Target, { type: 'aws' }>;
 export interface AwsClientFactory {
   cloudFormation(target: AwsTarget): Promise<CloudFormationClient>;
   cloudWatch(target: AwsTarget): Promise<CloudWatchClient>;
+  /** The Price List query API of the target's account (served from us-east-1). */
+  pricing(target: AwsTarget): Promise<PricingClient>;
+  /** Cost Explorer of the target's account (served from us-east-1). */
+  costExplorer(target: AwsTarget): Promise<CostExplorerClient>;
 }
+
+/** Where the Price List query API and Cost Explorer are served. */
+const GLOBAL_COST_REGION = 'us-east-1';
 
 /**
  * {@link AwsClientFactory} with credentials from `aws.accounts`
@@ -25,6 +34,11 @@ export class DefaultAwsClientFactory implements AwsClientFactory {
   private readonly cloudWatchClients = new Map<
     string,
     Promise<CloudWatchClient>
+  >();
+  private readonly pricingClients = new Map<string, Promise<PricingClient>>();
+  private readonly costExplorerClients = new Map<
+    string,
+    Promise<CostExplorerClient>
   >();
 
   static create(options: {
@@ -55,6 +69,24 @@ export class DefaultAwsClientFactory implements AwsClientFactory {
       this.cloudWatchClients,
       target,
       async () => new CloudWatchClient(await this.clientConfig(target)),
+    );
+  }
+
+  pricing(target: AwsTarget): Promise<PricingClient> {
+    const global = { ...target, region: GLOBAL_COST_REGION };
+    return this.cached(
+      this.pricingClients,
+      global,
+      async () => new PricingClient(await this.clientConfig(global)),
+    );
+  }
+
+  costExplorer(target: AwsTarget): Promise<CostExplorerClient> {
+    const global = { ...target, region: GLOBAL_COST_REGION };
+    return this.cached(
+      this.costExplorerClients,
+      global,
+      async () => new CostExplorerClient(await this.clientConfig(global)),
     );
   }
 

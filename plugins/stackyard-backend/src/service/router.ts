@@ -16,12 +16,15 @@ import {
 } from '@stackyard/plugin-stackyard-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import type { Target } from '@stackyard/plugin-stackyard-node';
+import type { AwsTarget, Target } from '@stackyard/plugin-stackyard-node';
 import type { ApprovalService } from '../approvals/ApprovalService';
 import { addApprovalRoutes } from '../approvals/approvalRoutes';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { OrphanStore } from '../database/OrphanStore';
 import type { DriftChecker } from '../drift/DriftChecker';
+import { addCostRoutes } from '../cost/costRoutes';
+import type { CostStore } from '../cost/CostStore';
+import type { PriceCatalog } from '../cost/PriceCatalog';
 import { addDriftRoutes } from '../drift/driftRoutes';
 import type { PreviewManager } from '../previews/PreviewManager';
 import { addPreviewRoutes } from '../previews/previewRoutes';
@@ -61,6 +64,13 @@ export type RouterOptions = {
   approvals?: ApprovalService;
   /** Drift checks (`/environments/{id}/drift`); the routes are left out without it. */
   drift?: DriftChecker;
+  /** Cost estimates and actual costs (`/environments/{id}/cost`, `/cost/*`); left out without it. */
+  cost?: {
+    costs: CostStore;
+    prices: PriceCatalog;
+    /** Prices stages of local targets (`stackyard.cost.pricingTarget`). */
+    pricingTarget?: AwsTarget;
+  };
   targets: ReadonlyMap<string, Target>;
   /** Where a CI registration for an aws target is checked against its stack. */
   stacks: Pick<StackGateway, 'describeStack'>;
@@ -339,6 +349,10 @@ export async function createRouter(
 
   if (options.drift) {
     addDriftRoutes(router, { httpAuth, store, guard, checker: options.drift });
+  }
+
+  if (options.cost) {
+    addCostRoutes(router, { httpAuth, store, guard, targets, ...options.cost });
   }
 
   addPreviewRoutes(router, {

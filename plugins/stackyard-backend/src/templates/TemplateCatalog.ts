@@ -4,6 +4,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   ANNOTATION_LOCATION,
+  ANNOTATION_SOURCE_LOCATION,
   Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -37,6 +38,8 @@ export type TemplatedEntity = {
   version?: string;
   /** The entity's repository, when it was published locally. */
   repoDir?: string;
+  /** Otherwise its repository on a GitHub/GitLab host the upgrade engine has an integration for (its source location). */
+  repoUrl?: string;
 };
 
 /** Reads `name` or `name@version` (the version left out when blank). */
@@ -59,6 +62,8 @@ export class TemplateCatalog {
     private readonly catalog: CatalogService,
     /** `stackyard.scaffolder.localPublishDirectory`; repositories live below it. */
     private readonly localPublishDirectory?: string,
+    /** Whether a source location is a repository the upgrade engine can reach (see UpgradeEngine). */
+    private readonly hostedRepositories?: (url: string) => boolean,
   ) {}
 
   async templates(
@@ -164,13 +169,23 @@ export class TemplateCatalog {
       annotations[TEMPLATE_ANNOTATION] ?? '',
     );
     if (!template) return undefined;
+    const repoDir = this.repoDirectory(annotations[ANNOTATION_LOCATION]);
     return {
       entityRef: stringifyEntityRef(entity),
       title: entity.metadata.title,
       templateName: template.name,
       version: template.version,
-      repoDir: this.repoDirectory(annotations[ANNOTATION_LOCATION]),
+      repoDir,
+      repoUrl: repoDir
+        ? undefined
+        : this.hostedRepository(annotations[ANNOTATION_SOURCE_LOCATION]),
     };
+  }
+
+  /** The `url:` source location of an entity, when it is a repository the engine can upgrade. */
+  private hostedRepository(location?: string): string | undefined {
+    const url = location?.startsWith('url:') ? location.slice(4) : undefined;
+    return url && this.hostedRepositories?.(url) ? url : undefined;
   }
 
   /**

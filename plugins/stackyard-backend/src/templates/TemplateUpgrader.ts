@@ -6,7 +6,10 @@ import type { UpgradeEngine } from './UpgradeEngine';
 /** Where one upgrade runs. */
 export type UpgradeJob = {
   upgrade: TemplateUpgrade;
-  repoDir: string;
+  /** A locally published repository, or… */
+  repoDir?: string;
+  /** …one on GitHub/GitLab. */
+  repoUrl?: string;
   templateDir: string;
 };
 
@@ -68,6 +71,7 @@ export class TemplateUpgrader {
     try {
       const result = await engine({
         repoDir: job.repoDir,
+        repoUrl: job.repoUrl,
         templateDir: job.templateDir,
         templateName: job.upgrade.templateName,
         toVersion,

@@ -72,6 +72,7 @@ export async function createTemplateServices(options: {
     catalog: new TemplateCatalog(
       options.catalog,
       options.localPublishDirectory,
+      options.engine.hostedRepositories,
     ),
     failInterrupted,
   };

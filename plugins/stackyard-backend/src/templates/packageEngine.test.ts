@@ -9,8 +9,11 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { SandboxPool } from '@stackyard/cdk-guardrails';
 import { commitToMain, publishRendered } from '@stackyard/template-upgrade';
+import { LoopbackGitLab } from '@stackyard/test-support';
 import { packageUpgradeEngine } from './packageEngine';
 
 // Real git, a real render and the service's own `npm test`.
@@ -76,6 +79,58 @@ describe('packageUpgradeEngine (real git repository, @stackyard/template-upgrade
         encoding: 'utf8',
       }).trim(),
     ).toBe(main);
+  });
+
+  it('upgrades a repository on a loopback GitLab through a merge request, its URL in the result; knows which source locations it can reach', async () => {
+    const token = 'loopback-backend-token-5e0a';
+    const gitlab = await LoopbackGitLab.start({ tokens: { [token]: 'write' } });
+    try {
+      const repoDir = join(root, 'orders');
+      await publishRendered({
+        templateDirs: [dirname(tinyDir)],
+        template: 'tiny',
+        version: '1.0.0',
+        answers: { name: 'orders', owner: 'group:default/team-a' },
+        repoDir,
+      });
+      gitlab.createRepository('team-a/orders', repoDir);
+      const engine = packageUpgradeEngine({
+        integrations: ScmIntegrations.fromConfig(
+          new ConfigReader({
+            integrations: { gitlab: [gitlab.integrationConfig(token)] },
+          }),
+        ),
+      });
+      const sourceLocation = `${gitlab.url}/team-a/orders/-/tree/main/`;
+      expect(engine.hostedRepositories?.(sourceLocation)).toBe(true);
+      expect(
+        engine.hostedRepositories?.(
+          'https://bitbucket.org/team-a/orders/src/main/',
+        ),
+      ).toBe(false);
+      const steps: string[] = [];
+      const result = await engine({
+        repoUrl: sourceLocation,
+        templateDir: tinyDir,
+        templateName: 'tiny',
+        toVersion: '1.1.0',
+        onProgress: step => steps.push(step),
+      });
+      const url = `${gitlab.url}/team-a/orders/-/merge_requests/1`;
+      expect(result).toMatchObject({
+        branch: 'stackyard/upgrade-1.1.0',
+        conflicts: [],
+        testsPassed: true,
+        pullRequestUrl: url,
+      });
+      expect(gitlab.mergeRequests[0].description).toContain(
+        '1.0.0 to **1.1.0**',
+      );
+      expect(steps).toContain(`Pull request: ${url}`);
+      expect(steps.join('\n')).not.toContain(token);
+    } finally {
+      await gitlab.close();
+    }
   });
 
   describe('a service whose manifest has an extension (repository code)', () => {

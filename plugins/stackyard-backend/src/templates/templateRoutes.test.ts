@@ -12,7 +12,11 @@ import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica } from '../__testUtils__/replica';
 import { INTERRUPTED_ERROR } from './TemplateUpgradeStore';
-import type { UpgradeRequest, UpgradeResult } from './UpgradeEngine';
+import type {
+  UpgradeEngine,
+  UpgradeRequest,
+  UpgradeResult,
+} from './UpgradeEngine';
 
 jest.setTimeout(60_000);
 
@@ -81,7 +85,8 @@ describe.each(databases.eachSupportedId())(
     /**
      * The serverless-service template at 1.1.0 (owned by pat) in a folder with
      * its CHANGELOG.md; ada owns orders and billing (1.0.0), current (1.1.0),
-     * other (another template) and remote (not published locally).
+     * other (another template) and remote (not published locally, on a
+     * host without an integration).
      */
     async function setup(
       engine: (
@@ -94,6 +99,8 @@ describe.each(databases.eachSupportedId())(
       }),
       /** The database of another replica, to share it. */
       sharedKnex?: Knex,
+      /** Entities besides the fixed ones. */
+      extraEntities: Entity[] = [],
     ) {
       const templateDir = join(root, 'templates/serverless-service');
       const repos = join(root, 'repos');
@@ -127,6 +134,7 @@ describe.each(databases.eachSupportedId())(
           repos,
           'url:https://github.com/acme/remote/blob/main/catalog-info.yaml',
         ),
+        ...extraEntities,
       ];
       const owners = permissionsByOwnership({
         'component:default/orders': ['user:default/ada', 'user:default/olly'],
@@ -134,6 +142,7 @@ describe.each(databases.eachSupportedId())(
         'component:default/current': ['user:default/ada'],
         'component:default/other': ['user:default/ada'],
         'component:default/remote': ['user:default/ada'],
+        'component:default/hosted': ['user:default/ada'],
         'template:default/serverless-service': ['user:default/pat'],
       });
       const calls: UpgradeRequest[] = [];
@@ -144,10 +153,13 @@ describe.each(databases.eachSupportedId())(
         permissions: owners.permissions,
         catalog: catalogServiceMock({ entities }),
         localPublishDirectory: repos,
-        templateUpgradeEngine: async r => {
-          calls.push(r);
-          return engine(r);
-        },
+        templateUpgradeEngine: Object.assign(
+          async (r: UpgradeRequest) => {
+            calls.push(r);
+            return engine(r);
+          },
+          { hostedRepositories: (engine as UpgradeEngine).hostedRepositories },
+        ),
       });
       return { ...replica, calls, templateDir, repos, knex };
     }
@@ -194,7 +206,7 @@ describe.each(databases.eachSupportedId())(
         undefined,
         undefined,
         undefined,
-        'its repository is not published locally (stackyard:publish:local)',
+        'its repository is neither published locally (stackyard:publish:local) nor on a GitHub or GitLab host with an integration (its backstage.io/source-location)',
       ]);
 
       const asEve = await request(app)
@@ -387,7 +399,7 @@ describe.each(databases.eachSupportedId())(
         'an entity whose repository is not published locally',
         { entityRefs: ['component:default/remote'] },
         400,
-        'Invalid upgrade: component:default/remote cannot be upgraded from the portal: its repository is not published locally (stackyard:publish:local)',
+        'Invalid upgrade: component:default/remote cannot be upgraded from the portal: its repository is neither published locally (stackyard:publish:local) nor on a GitHub or GitLab host with an integration (its backstage.io/source-location)',
       ],
       [
         'an entity not in the catalog',
@@ -433,9 +445,79 @@ describe.each(databases.eachSupportedId())(
       expect(bad.status).toBe(400);
     });
 
+    it('upgrades an entity whose repository is on a Git host the engine reaches (its source location), recording the pull request link', async () => {
+      const source = 'https://gitlab.example.com/team-a/hosted/-/tree/main/';
+      const pullRequestUrl =
+        'https://gitlab.example.com/team-a/hosted/-/merge_requests/1';
+      const hosted = component(
+        'hosted',
+        'serverless-service@1.0.0',
+        '',
+        'url:https://gitlab.example.com/team-a/hosted/-/blob/main/catalog-info.yaml',
+      );
+      hosted.metadata.annotations![
+        'backstage.io/source-location'
+      ] = `url:${source}`;
+      const engine: UpgradeEngine = Object.assign(
+        async (r: UpgradeRequest) => ({
+          branch: `stackyard/upgrade-${r.toVersion}`,
+          conflicts: [],
+          testsPassed: true,
+          policyPassed: true,
+          pullRequestUrl,
+        }),
+        {
+          hostedRepositories: (url: string) =>
+            url.startsWith('https://gitlab.example.com/'),
+        },
+      );
+      const { app, calls, templates } = await setup(engine, undefined, [
+        hosted,
+      ]);
+      const listed = await request(app)
+        .get('/templates')
+        .set('Authorization', ada);
+      const rows = Object.fromEntries(
+        listed.body.templates[0].entities.map((e: any) => [e.entityRef, e]),
+      );
+      expect(rows['component:default/hosted'].blockedReason).toBeUndefined();
+      // github.com has no integration here: still blocked, saying why.
+      expect(rows['component:default/remote'].blockedReason).toMatch(
+        /neither published locally .* nor on a GitHub or GitLab host/,
+      );
+      await request(app)
+        .post('/templates/serverless-service/upgrades')
+        .set('Authorization', ada)
+        .send({ entityRefs: ['component:default/hosted'] })
+        .expect(202);
+      await request(app)
+        .post('/templates/serverless-service/upgrades')
+        .set('Authorization', ada)
+        .send({ entityRefs: ['component:default/remote'] })
+        .expect(400);
+      await templates!.upgrader.idle();
+      expect(calls).toEqual([
+        expect.objectContaining({ repoUrl: source, repoDir: undefined }),
+      ]);
+      const upgrades = conforms(
+        'GET',
+        '/templates/{name}/upgrades',
+        await request(app)
+          .get('/templates/serverless-service/upgrades')
+          .set('Authorization', ada),
+      );
+      expect(upgrades.body.upgrades).toEqual([
+        expect.objectContaining({
+          entityRef: 'component:default/hosted',
+          state: 'merged',
+          pullRequestUrl,
+        }),
+      ]);
+    });
+
     it('records conflicts, and a failed upgrade with its error', async () => {
       const { app, templates } = await setup(async r => {
-        if (r.repoDir.endsWith('orders')) {
+        if (r.repoDir?.endsWith('orders')) {
           return {
             branch: 'stackyard/upgrade-1.1.0',
             conflicts: ['infra/app.js'],

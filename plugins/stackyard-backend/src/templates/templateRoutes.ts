@@ -41,8 +41,8 @@ function blockedReason(
   entity: TemplatedEntity,
   template: CatalogTemplate,
 ): string | undefined {
-  if (!entity.repoDir) {
-    return 'its repository is not published locally (stackyard:publish:local)';
+  if (!entity.repoDir && !entity.repoUrl) {
+    return 'its repository is neither published locally (stackyard:publish:local) nor on a GitHub or GitLab host with an integration (its backstage.io/source-location)';
   }
   if (!template.directory) {
     return `template "${template.name}" is not registered from a folder the backend can read`;
@@ -195,7 +195,7 @@ export function addTemplateRoutes(
         }
         const runnable = entities.map(entity => {
           const reason = blockedReason(entity, template);
-          if (reason || !entity.repoDir || !template.directory) {
+          if (reason || !template.directory) {
             throw new InputError(
               `Invalid upgrade: ${entity.entityRef} cannot be upgraded from the portal: ${reason}`,
             );
@@ -203,6 +203,7 @@ export function addTemplateRoutes(
           return {
             entity,
             repoDir: entity.repoDir,
+            repoUrl: entity.repoUrl,
             templateDir: template.directory,
           };
         });

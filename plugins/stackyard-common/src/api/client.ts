@@ -33,6 +33,12 @@ import type {
 } from './types';
 import type { ListTargetsResponse } from './targets';
 import type {
+  CostCenterTotalsResponse,
+  EnvironmentCost,
+  EstimateCostRequest,
+  StoredCostEstimate,
+} from './cost';
+import type {
   Approval,
   ApprovalDecisionRequest,
   ApprovalDecisionResponse,
@@ -175,6 +181,29 @@ export class StackyardClient {
     options?: StackyardRequestOptions,
   ): Promise<DriftReport> {
     return this.call(stackyardRoutes.getDrift, { id }, options);
+  }
+
+  /** The environment's estimated monthly fixed cost and its actual cost. */
+  getEnvironmentCost(
+    id: string,
+    options?: StackyardRequestOptions,
+  ): Promise<EnvironmentCost> {
+    return this.call(stackyardRoutes.getEnvironmentCost, { id }, options);
+  }
+
+  /** Prices a synthesized template and keeps it as its stage's estimate. */
+  estimateCost(
+    request: EstimateCostRequest,
+    options?: StackyardRequestOptions,
+  ): Promise<StoredCostEstimate> {
+    return this.call(stackyardRoutes.estimateCost, { body: request }, options);
+  }
+
+  /** Actual cost of the last 30 days per cost center. */
+  getCostCenterTotals(
+    options?: StackyardRequestOptions,
+  ): Promise<CostCenterTotalsResponse> {
+    return this.call(stackyardRoutes.getCostCenterTotals, {}, options);
   }
 
   /** Every resource of the environment's stack, with physical ids once deployed. */

@@ -160,6 +160,32 @@ export type {
   ReplacedResource,
   SecurityGroupRuleChange,
 } from './approvals';
+export {
+  actualCostSchema,
+  costCenterTotalSchema,
+  costCenterTotalsResponseSchema,
+  costEstimateSchema,
+  costLineItemSchema,
+  costRefreshStateSchema,
+  dailyCostSchema,
+  environmentCostSchema,
+  estimateCostRequestSchema,
+  storedEstimateSchema,
+  unpricedResourceSchema,
+} from './cost';
+export type {
+  ActualCost,
+  CostCenterTotal,
+  CostCenterTotalsResponse,
+  CostEstimate,
+  CostLineItem,
+  CostRefreshState,
+  DailyCost,
+  EnvironmentCost,
+  EstimateCostRequest,
+  StoredCostEstimate,
+  UnpricedResource,
+} from './cost';
 export { stackyardEntityChannel } from './signals';
 export type { StackyardSignal } from './signals';
 export { StackyardApiError, StackyardClient } from './client';

@@ -9,6 +9,12 @@ import {
   approvalDecisionResponseSchema,
   approvalSchema,
 } from './approvals';
+import {
+  costCenterTotalsResponseSchema,
+  environmentCostSchema,
+  estimateCostRequestSchema,
+  storedEstimateSchema,
+} from './cost';
 import { checkDriftResponseSchema, driftReportSchema } from './drift';
 import {
   invokeFunctionRequestSchema,
@@ -352,6 +358,51 @@ export const stackyardRoutes = {
       404: errorResponse,
     },
   },
+  getEnvironmentCost: {
+    method: 'get',
+    path: '/environments/{id}/cost',
+    summary:
+      "The environment's estimated monthly fixed cost (from the last deploy of its stage to its target) and, for aws targets, its daily actual cost over the last 30 days from Cost Explorer (refreshed on `stackyard.cost.schedule`, at most one Cost Explorer call per account per refresh).",
+    responses: {
+      200: { description: 'The cost.', body: environmentCostSchema },
+      400: errorResponse,
+      401: errorResponse,
+      404: errorResponse,
+    },
+  },
+  estimateCost: {
+    method: 'post',
+    path: '/cost/estimates',
+    summary:
+      "Prices a synthesized CloudFormation template's monthly fixed cost (AWS Price List, cached; asked with the target's account, or `stackyard.cost.pricingTarget`'s for local targets) and keeps it as the estimate of the entity's stage on that target. Called by the deploy action on behalf of the person deploying: needs `stackyard.environment.deploy` on the entity. Audited (`cost-estimate`).",
+    body: estimateCostRequestSchema,
+    responses: {
+      200: {
+        description: 'The estimate, as kept.',
+        body: storedEstimateSchema,
+      },
+      400: error('Invalid body, or an unknown target.'),
+      401: errorResponse,
+      403: errorResponse,
+      409: error(
+        'No AWS account to ask prices with (a local target and no `stackyard.cost.pricingTarget`).',
+      ),
+      503: error('The Price List API kept throttling or failed.'),
+    },
+  },
+  getCostCenterTotals: {
+    method: 'get',
+    path: '/cost/centers',
+    summary:
+      'Actual cost of the last 30 days per cost center, summed over the environments in aws targets, from the last Cost Explorer refresh of each account.',
+    responses: {
+      200: {
+        description: 'Totals per cost center.',
+        body: costCenterTotalsResponseSchema,
+      },
+      401: errorResponse,
+    },
+  },
   invokeFunction: {
     method: 'post',
     path: '/environments/{id}/invoke',
@@ -384,7 +435,9 @@ export const stackyardRoutes = {
       200: { description: 'The preview.', body: previewLogsResponseSchema },
       400: errorResponse,
       401: errorResponse,
-      403: error('The caller may not invoke the functions (`stackyard.environment.invoke`), so may not read their logs.'),
+      403: error(
+        'The caller may not invoke the functions (`stackyard.environment.invoke`), so may not read their logs.',
+      ),
       404: errorResponse,
       409: error('Not a local preview.'),
     },

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Config } from '@backstage/config';
+import { CostConfig, readCostConfig } from './cost';
 import { DriftConfig, readDriftConfig } from './drift';
 import { readApproverGroups, readPlatformAdminGroups } from './platformAdmins';
 import { PreviewsConfig, readPreviewsConfig } from './previews';
@@ -22,6 +23,8 @@ export interface StackyardConfig {
   readonly drift: DriftConfig;
   /** How local previews run: idle sleep, how many at once, caps, data. */
   readonly previews: PreviewsConfig;
+  /** Price caching, the pricing target of local stages, the Cost Explorer schedule. */
+  readonly cost: CostConfig;
 }
 
 /**
@@ -43,5 +46,6 @@ export function readStackyardConfig(config: Config): StackyardConfig {
     approverGroups: readApproverGroups(config),
     drift: readDriftConfig(config, targets),
     previews: readPreviewsConfig(config),
+    cost: readCostConfig(config, targets),
   };
 }

@@ -248,6 +248,33 @@ describe('TemplatesContent', () => {
     ).toBeEnabled();
   });
 
+  it('links the pull request of an upgrade of a repository on GitHub/GitLab, with its branch and conflicts', async () => {
+    const url = 'https://github.com/acme/orders/pull/7';
+    const api = mockStackyardApi([]);
+    api.listTemplates.mockResolvedValue({
+      templates: [
+        aTemplate([
+          anEntity({
+            lastUpgrade: anUpgrade({
+              state: 'conflicts',
+              branch: 'stackyard/upgrade-1.1.0',
+              conflicts: ['settings.yaml'],
+              pullRequestUrl: url,
+            }),
+          }),
+        ]),
+      ],
+    });
+    await renderPage(api);
+    const orders = await waitFor(() => row('component:default/orders'));
+    const result = within(orders).getByTestId('upgrade-result');
+    expect(result).toHaveTextContent('stackyard/upgrade-1.1.0');
+    expect(result).toHaveTextContent('Conflicts in settings.yaml');
+    expect(
+      within(result).getByRole('link', { name: /Pull request/ }),
+    ).toHaveAttribute('href', url);
+  });
+
   it('says why the portal cannot upgrade an entity instead of offering it', async () => {
     const api = mockStackyardApi([]);
     api.listTemplates.mockResolvedValue({
