@@ -7,7 +7,7 @@ import { textReport } from './text';
 export { artifactUri, manifestLocator, templateLocator } from './locations';
 export { fingerprintOf, reportEntries, ruleCatalog } from './reportInput';
 export type { EntryKind, ReportEntry, ReportInput, SourceLocation } from './reportInput';
-export { RULE_DOCS_BASE_URL, RULE_DOCS_DIR, readRuleDoc, ruleDocsFile, ruleDocsUrl } from './ruleDocs';
+export { RULE_DOCS_BASE_URL, ruleDocsDir, readRuleDoc, ruleDocsFile, ruleDocsUrl } from './ruleDocs';
 export type { RuleDoc } from './ruleDocs';
 export { FINGERPRINT_KEY, SARIF_SCHEMA, SARIF_VERSION } from './sarif';
 export { jsonReport, junitReport, sarifReport, textReport };

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { META_RULES } from '../policy/metaRules';
 import type { RulePack } from '../policy/types';
-import { RULE_DOCS_BASE_URL, RULE_DOCS_DIR, readRuleDoc, ruleDocsFile, sectionOf } from './ruleDocs';
+import { RULE_DOCS_BASE_URL, ruleDocsDir, readRuleDoc, ruleDocsFile, sectionOf } from './ruleDocs';
 
 const PACKS_DIR = join(__dirname, '../policy/packs');
 
@@ -31,7 +31,7 @@ describe('rule documentation pages', () => {
   });
 
   it('has no page for a rule that does not exist', () => {
-    const pages = readdirSync(RULE_DOCS_DIR).map(f => f.replace(/\.md$/, ''));
+    const pages = readdirSync(ruleDocsDir()).map(f => f.replace(/\.md$/, ''));
     expect(pages.filter(p => !ruleIds.includes(p))).toEqual([]);
   });
 

@@ -9,8 +9,13 @@ import { packageRoot } from '../packageRoot';
 export const RULE_DOCS_BASE_URL =
   'https://github.com/stackyard/stackyard/blob/main/packages/cdk-guardrails/docs/rules/';
 
-/** The rule pages shipped in the package (`files` in package.json). */
-export const RULE_DOCS_DIR = resolve(packageRoot(), 'docs/rules');
+/**
+ * The directory of the rule pages shipped in the package (`files` in
+ * package.json); found when first needed, so loading this module never fails.
+ */
+export function ruleDocsDir(): string {
+  return resolve(packageRoot(), 'docs/rules');
+}
 
 /** The URL of a rule's documentation page. */
 export function ruleDocsUrl(ruleId: string): string {
@@ -19,7 +24,7 @@ export function ruleDocsUrl(ruleId: string): string {
 
 /** The shipped file of a rule's documentation page. */
 export function ruleDocsFile(ruleId: string): string {
-  return resolve(RULE_DOCS_DIR, `${ruleId}.md`);
+  return resolve(ruleDocsDir(), `${ruleId}.md`);
 }
 
 /** A rule's documentation page. */
@@ -37,9 +42,14 @@ const cache = new Map<string, RuleDoc | undefined>();
 /** Reads a rule's documentation page; undefined when the package has none. */
 export function readRuleDoc(ruleId: string): RuleDoc | undefined {
   if (cache.has(ruleId)) return cache.get(ruleId);
-  const file = ruleDocsFile(ruleId);
   let doc: RuleDoc | undefined;
-  if (/^[A-Z][A-Z0-9-]*$/.test(ruleId) && existsSync(file)) {
+  let file: string | undefined;
+  try {
+    file = ruleDocsFile(ruleId);
+  } catch {
+    // a copy of the code without its package directory: no pages to read
+  }
+  if (file !== undefined && /^[A-Z][A-Z0-9-]*$/.test(ruleId) && existsSync(file)) {
     const markdown = readFileSync(file, 'utf8');
     doc = {
       title: /^# (.+)$/m.exec(markdown)?.[1].trim() ?? ruleId,

@@ -15,9 +15,15 @@ const INFORMATION_URI =
 
 let version: string | undefined;
 function toolVersion(): string {
-  version ??= String(
-    JSON.parse(readFileSync(resolve(packageRoot(), 'package.json'), 'utf8')).version,
-  );
+  if (version === undefined) {
+    try {
+      version = String(
+        JSON.parse(readFileSync(resolve(packageRoot(), 'package.json'), 'utf8')).version,
+      );
+    } catch {
+      version = 'unknown';
+    }
+  }
   return version;
 }
 
