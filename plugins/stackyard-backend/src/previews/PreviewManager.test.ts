@@ -147,6 +147,7 @@ describe('PreviewManager', () => {
       idleMs: 60_000,
       maxRunning: 2,
       memoryMb: 96,
+      queueTimeScale: 0.01,
       callbackUrl: async env =>
         `http://127.0.0.1:7007/api/stackyard/sockets/${env.id}/${env.stage}`,
       liveReplicas: async () => replicas,
@@ -182,6 +183,7 @@ describe('PreviewManager', () => {
     expect(runtime.starts).toHaveLength(1);
     const [options] = runtime.starts;
     expect(options.memoryMb).toBe(96);
+    expect(options.queueTimeScale).toBe(0.01);
     expect(options.workDir).toBe(join(dataDirectory, 'e1', 'data'));
     expect(options.env?.WEBSOCKET_CALLBACK_URL).toBe(
       'http://127.0.0.1:7007/api/stackyard/sockets/e1/dev',

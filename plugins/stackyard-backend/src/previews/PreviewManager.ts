@@ -38,6 +38,8 @@ export type PreviewManagerOptions = {
   maxRunning: number;
   /** Heap cap of each runner. */
   memoryMb: number;
+  /** Multiplies queue visibility timeouts and delays. @default 1 */
+  queueTimeScale?: number;
   /** The `@connections` endpoint of the environment's hosted WebSocket API. */
   callbackUrl(environment: Environment): Promise<string>;
   /** How many backend replicas are alive; previews run with one only. */
@@ -422,6 +424,7 @@ export class PreviewManager {
       manifest: prepared.manifest,
       workDir: tmpDir,
       memoryMb: this.options.memoryMb,
+      queueTimeScale: this.options.queueTimeScale,
       env: {
         WEBSOCKET_CALLBACK_URL: await this.options.callbackUrl(environment),
         // The runner's `@connections` calls sign with this key id; the host

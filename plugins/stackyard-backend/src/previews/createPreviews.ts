@@ -91,6 +91,7 @@ export function createPreviews(options: {
     idleMs: options.config.idleMs,
     maxRunning: options.config.maxRunning,
     memoryMb: options.config.memoryMb,
+    queueTimeScale: options.config.queueTimeScale,
     liveReplicas: options.liveReplicas,
     logger,
     callbackUrl: async environment => {

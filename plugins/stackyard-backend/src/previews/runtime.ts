@@ -26,6 +26,8 @@ export type StartPreviewOptions = {
   env?: Record<string, string>;
   /** Heap cap of the runner. */
   memoryMb?: number;
+  /** Multiplies queue visibility timeouts and delays. */
+  queueTimeScale?: number;
   onLog?: (line: RunnerLogLine) => void;
   onExit?: (info: {
     code: number | null;

@@ -10,6 +10,7 @@ describe('readPreviewsConfig', () => {
       maxRunning: 5,
       memoryMb: 128,
       dataDirectory: join(tmpdir(), 'stackyard-previews'),
+      queueTimeScale: 1,
     });
   });
 
@@ -21,6 +22,7 @@ describe('readPreviewsConfig', () => {
           maxRunning: 3,
           memoryMb: 96,
           dataDirectory: 'previews',
+          queueTimeScale: 0.01,
         },
       },
     });
@@ -29,6 +31,7 @@ describe('readPreviewsConfig', () => {
       maxRunning: 3,
       memoryMb: 96,
       dataDirectory: resolve('previews'),
+      queueTimeScale: 0.01,
     });
   });
 
@@ -37,6 +40,8 @@ describe('readPreviewsConfig', () => {
     ['maxRunning', 2.5],
     ['idleMinutes', -1],
     ['memoryMb', 100000],
+    ['queueTimeScale', 0],
+    ['queueTimeScale', 2],
   ])('refuses %s = %p, naming the key', (key, value) => {
     const config = new ConfigReader({
       stackyard: { previews: { [key]: value } },

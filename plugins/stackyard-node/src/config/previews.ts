@@ -13,6 +13,8 @@ export interface PreviewsConfig {
   readonly memoryMb: number;
   /** Absolute directory holding each preview's checkout and data. */
   readonly dataDirectory: string;
+  /** Multiplies queue visibility timeouts and delays (1 = as deployed). */
+  readonly queueTimeScale: number;
 }
 
 function positiveInteger(
@@ -31,6 +33,15 @@ function positiveInteger(
 /** Reads and checks `stackyard.previews.*` (the keys of running previews). */
 export function readPreviewsConfig(config: Config): PreviewsConfig {
   const dir = config.getOptionalString('stackyard.previews.dataDirectory');
+  const queueTimeScale =
+    config.getOptionalNumber('stackyard.previews.queueTimeScale') ?? 1;
+  if (!(queueTimeScale >= 0.001 && queueTimeScale <= 1)) {
+    throw configError(
+      'stackyard.previews.queueTimeScale',
+      queueTimeScale,
+      'must be a number from 0.001 to 1',
+    );
+  }
   return {
     idleMs:
       positiveInteger(
@@ -47,5 +58,6 @@ export function readPreviewsConfig(config: Config): PreviewsConfig {
     ),
     memoryMb: positiveInteger(config, 'stackyard.previews.memoryMb', 128, 8192),
     dataDirectory: dir ? resolve(dir) : join(tmpdir(), 'stackyard-previews'),
+    queueTimeScale,
   };
 }

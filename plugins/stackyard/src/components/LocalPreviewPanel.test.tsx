@@ -37,7 +37,11 @@ function setup(allowed: boolean) {
       },
       { name: 'intake', lines: [] },
     ],
-    queues: [{ name: 'jobs', visible: 3, inFlight: 1, dlq: 'jobs-dlq' }],
+    queues: [
+      { name: 'jobs', visible: 3, inFlight: 1, dlq: 'jobs-dlq' },
+      { name: 'jobs-dlq', visible: 2, inFlight: 0 },
+      { name: 'intake-dlq', visible: 0, inFlight: 0 },
+    ],
     tables: [{ name: 'items', items: 7 }],
   });
   const render = () =>
@@ -61,7 +65,7 @@ function setup(allowed: boolean) {
 }
 
 describe('LocalPreviewPanel', () => {
-  it('shows the state, queue depths, table item counts and recent log lines per function', async () => {
+  it('shows the state, queue depths (dead-letter queues labelled as such), table item counts and recent log lines per function', async () => {
     const { render } = setup(true);
     await render();
     expect(await screen.findByTestId('preview-state')).toHaveTextContent(
@@ -74,6 +78,14 @@ describe('LocalPreviewPanel', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('row', { name: /table items 7/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('row', {
+        name: 'dead-letter queue jobs-dlq (of jobs) 2 0',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('row', { name: 'queue intake-dlq 0 0' }),
     ).toBeInTheDocument();
     expect(
       screen.getByLabelText('Recent log lines of worker'),

@@ -27,26 +27,45 @@ const STATE_LABELS: Record<PreviewLogs['state'], string> = {
 function Counts(props: { logs: PreviewLogs }) {
   const { queues, tables } = props.logs;
   if (queues.length === 0 && tables.length === 0) return null;
+  // Dead-letter queues, by name, with the queue whose jobs they receive.
+  const sources = new Map(
+    queues.filter(q => q.dlq).map(q => [q.dlq as string, q.name]),
+  );
   return (
     <Table size="small" aria-label="Queues and tables">
       <TableHead>
         <TableRow>
           <TableCell>Queue or table</TableCell>
-          <TableCell align="right">Visible / items</TableCell>
+          <TableCell align="right">Messages waiting / items</TableCell>
           <TableCell align="right">In flight</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
-        {queues.map(q => (
-          <TableRow key={`q-${q.name}`}>
-            <TableCell>
-              queue {q.name}
-              {q.dlq ? ` (dead letters: ${q.dlq})` : ''}
-            </TableCell>
-            <TableCell align="right">{q.visible}</TableCell>
-            <TableCell align="right">{q.inFlight}</TableCell>
-          </TableRow>
-        ))}
+        {queues.map(q => {
+          const source = sources.get(q.name);
+          // A message in a dead-letter queue is a job that failed for good.
+          const failed = source !== undefined && q.visible + q.inFlight > 0;
+          return (
+            <TableRow key={`q-${q.name}`}>
+              <TableCell>
+                {source
+                  ? `dead-letter queue ${q.name} (of ${source})`
+                  : `queue ${q.name}`}
+                {q.dlq ? ` (dead letters: ${q.dlq})` : ''}
+              </TableCell>
+              <TableCell align="right">
+                <Typography
+                  variant="body2"
+                  component="span"
+                  color={failed ? 'error' : 'inherit'}
+                >
+                  {q.visible}
+                </Typography>
+              </TableCell>
+              <TableCell align="right">{q.inFlight}</TableCell>
+            </TableRow>
+          );
+        })}
         {tables.map(t => (
           <TableRow key={`t-${t.name}`}>
             <TableCell>table {t.name}</TableCell>
