@@ -23,6 +23,7 @@ import {
   type StackyardEnvironments,
   synthesizedResources,
 } from '../lib/environments';
+import { logCostEstimate } from '../lib/costEstimate';
 import { infraTabUrl, parseEntityRef } from '../lib/infraLink';
 import { prefixFor } from '../lib/prefix';
 import { websocketDefinition } from '../lib/websocketDefinition';
@@ -259,6 +260,21 @@ export function createCdkDeployAction(options: {
         ctx.output('environmentId', 'dry-run');
         return;
       }
+
+      await logCostEstimate({
+        environments,
+        request: {
+          entityRef: input.entityRef,
+          target: target.name,
+          stage: input.stage,
+          template: (result.templates[stackName] ?? {}) as Record<
+            string,
+            unknown
+          >,
+        },
+        initiator,
+        logger: ctx.logger,
+      });
 
       const base: RegisterDeploymentRequest = {
         entityRef: input.entityRef,

@@ -5,9 +5,11 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   Environment,
+  EstimateCostRequest,
   RegisterDeploymentRequest,
   RegisterDeploymentResponse,
   StackyardClient,
+  StoredCostEstimate,
   SynthesizedResource,
   TeardownResponse,
 } from '@stackyard/plugin-stackyard-common';
@@ -59,6 +61,15 @@ export interface StackyardEnvironments {
     environmentId: string,
     onBehalfOf: BackstageCredentials,
   ): Promise<TeardownResponse>;
+  /**
+   * Prices a synthesized template's monthly fixed cost on behalf of
+   * `onBehalfOf` (`stackyard.environment.deploy` on the entity) and keeps it
+   * as its stage's estimate; absent: deploys log no estimate.
+   */
+  estimateCost?(
+    request: EstimateCostRequest,
+    onBehalfOf: BackstageCredentials,
+  ): Promise<StoredCostEstimate>;
 }
 
 /** {@link StackyardEnvironments} through the stackyard backend's REST API. */
@@ -88,6 +99,15 @@ export class BackendStackyardEnvironments implements StackyardEnvironments {
       targetPluginId: 'stackyard',
     });
     return token;
+  }
+
+  async estimateCost(
+    request: EstimateCostRequest,
+    onBehalfOf: BackstageCredentials,
+  ): Promise<StoredCostEstimate> {
+    return this.client.estimateCost(request, {
+      token: await this.token(onBehalfOf),
+    });
   }
 
   async registerDeployment(
