@@ -18,6 +18,7 @@ import {
 } from '../__testUtils__/fakes';
 import { fixtureWorkspace } from '../__testUtils__/workspace';
 import { LOCAL_PREVIEW_LABEL, createCdkDeployAction } from './cdkDeploy';
+import { LOCAL_CONTAINERS_LABEL } from '../lib/localPreview';
 import { examples } from './cdkDeploy.examples';
 
 jest.setTimeout(60_000);
@@ -200,6 +201,53 @@ describe('stackyard:cdk:deploy (real synthesis; fake backend and fake AWS deploy
       expect(deploying.websocket).toBeUndefined();
     } finally {
       chat.cleanup();
+    }
+  });
+
+  it('records a container service on the local target as a preview that says its containers are not run locally', async () => {
+    const boxes = fixtureWorkspace('containers');
+    catalog.serve('component:default/boxes');
+    const logger = mockServices.logger.mock();
+    try {
+      const ctx = createMockActionContext({
+        logger,
+        input: {
+          appDir: '.',
+          entityRef: 'component:default/boxes',
+          target: 'local',
+          stage: 'dev',
+          prefix: 'boxes',
+          commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+          approveBroadening: false,
+        },
+        workspacePath: boxes.path,
+      });
+      await action.handler(ctx);
+      // Synthesized and checked (no findings), never deployed.
+      expect(deployer.deploys).toHaveLength(0);
+      const [deploying, ready] = environments.registrations;
+      expect(deploying.statusReason).toBe(LOCAL_CONTAINERS_LABEL);
+      expect(ready).toMatchObject({
+        status: 'ready',
+        statusReason:
+          'Local preview: not deployed to AWS; containers are not run locally',
+        outputs: {
+          Preview: LOCAL_PREVIEW_LABEL,
+          NotRunLocally: 'containers api, worker; databases main; caches jobs',
+          RunsLocally: 'nothing',
+        },
+      });
+      expect(ready.stackResources).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'AWS::ECS::Service' }),
+          expect.objectContaining({ type: 'AWS::RDS::DBInstance' }),
+        ]),
+      );
+      expect(logger.info).toHaveBeenCalledWith(
+        'Not run locally: containers api, worker; databases main; caches jobs; runs locally: nothing',
+      );
+    } finally {
+      boxes.cleanup();
     }
   });
 

@@ -25,6 +25,7 @@ import {
 } from '../lib/environments';
 import { logCostEstimate } from '../lib/costEstimate';
 import { infraTabUrl, parseEntityRef } from '../lib/infraLink';
+import { LOCAL_PREVIEW_LABEL, localPreviewNotes } from '../lib/localPreview';
 import { prefixFor } from '../lib/prefix';
 import { websocketDefinition } from '../lib/websocketDefinition';
 import {
@@ -40,8 +41,7 @@ import * as inputProps from './inputProperties';
 /** The ID of {@link createCdkDeployAction}'s action. */
 export const CDK_DEPLOY_ACTION_ID = 'stackyard:cdk:deploy';
 
-/** The label of environments of the local target. */
-export const LOCAL_PREVIEW_LABEL = 'Local preview: not deployed to AWS';
+export { LOCAL_PREVIEW_LABEL };
 
 /** The WebSocket routes of a service, `route → function`, as one output value. */
 function websocketRoutes(manifest: ServiceManifest): string | undefined {
@@ -309,13 +309,20 @@ export function createCdkDeployAction(options: {
 
       if (target.type === 'local') {
         const routes = websocketRoutes(manifest);
+        const notes = localPreviewNotes(manifest);
         const outputs: Record<string, string> = {
           Preview: LOCAL_PREVIEW_LABEL,
+          ...notes.outputs,
           ...(routes ? { WebSocketRoutes: routes } : {}),
         };
         ctx.logger.info(
           `${stackName} is a local preview on target ${target.name}: synthesized and checked, not deployed to AWS`,
         );
+        if (notes.outputs.NotRunLocally) {
+          ctx.logger.info(
+            `Not run locally: ${notes.outputs.NotRunLocally}; runs locally: ${notes.outputs.RunsLocally}`,
+          );
+        }
         if (routes) {
           ctx.logger.info(
             `WebSocket routes recorded with the environment: ${routes}`,
@@ -324,14 +331,14 @@ export function createCdkDeployAction(options: {
         const websocket = websocketDefinition(manifest);
         await record('deploying', {
           ...base,
-          statusReason: LOCAL_PREVIEW_LABEL,
+          statusReason: notes.statusReason,
         });
         // The API is recorded with the ready environment: its routes run the
         // service's functions in the environment's preview, from the commit.
         const environmentId = await record('ready', {
           ...base,
           status: 'ready',
-          statusReason: LOCAL_PREVIEW_LABEL,
+          statusReason: notes.statusReason,
           outputs,
           ...(websocket ? { websocket } : {}),
         });

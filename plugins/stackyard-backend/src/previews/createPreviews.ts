@@ -7,6 +7,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { PreviewsConfig, Target } from '@stackyard/plugin-stackyard-node';
 import type { SandboxPool } from '@stackyard/cdk-guardrails';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
+import { refuseNothingToRun } from './nothingToRun';
 import { PreviewManager } from './PreviewManager';
 import { LocalRepositorySource, SynthesizeCheckout } from './PreviewSource';
 import { previewIntegration } from './previewIntegration';
@@ -86,7 +87,7 @@ export function createPreviews(options: {
       localPublishDirectory: options.localPublishDirectory,
       synthesize: options.synthesize ?? synthesizer!,
     }),
-    start: options.start ?? loadRuntime,
+    start: options.start ?? refuseNothingToRun(loadRuntime),
     dataDirectory: options.config.dataDirectory,
     idleMs: options.config.idleMs,
     maxRunning: options.config.maxRunning,

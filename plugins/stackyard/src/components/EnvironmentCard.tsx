@@ -14,6 +14,7 @@ import { stackConsoleUrl } from '../lib/consoleLinks';
 import { useEnvironmentDetails } from '../hooks/useEnvironmentDetails';
 import { AlarmsList } from './AlarmsList';
 import { ApprovalPanel } from './ApprovalPanel';
+import { CostPanel } from './CostPanel';
 import { DeployedBy } from './DeployedBy';
 import { DriftMark, DriftPanel } from './DriftPanel';
 import { EventsList } from './EventsList';
@@ -40,14 +41,36 @@ const hasPreviewSockets = (environment: Environment) =>
   'WebSocketRoutes' in (environment.outputs ?? {});
 
 /**
- * Local previews deployed with their commit run the service (older ones
- * recorded none, so there is nothing to run).
+ * Local previews deployed with their commit run the service's functions
+ * (older ones recorded none, and a service of containers only records
+ * `RunsLocally: nothing`, so there is nothing to run).
  */
 const isRunnablePreview = (environment: Environment) =>
   environment.targetType === 'local' &&
   environment.status !== 'deleted' &&
   environment.status !== 'deleting' &&
-  Boolean(environment.commit);
+  Boolean(environment.commit) &&
+  environment.outputs?.RunsLocally !== 'nothing';
+
+/**
+ * What a local preview does not run (containers, databases, caches), as the
+ * deploy action recorded it: only synthesized and checked.
+ */
+function NotRunLocally(props: { environment: Environment }) {
+  const { environment } = props;
+  const notRun = environment.outputs?.NotRunLocally;
+  if (environment.targetType !== 'local' || !notRun) return null;
+  const runs = environment.outputs?.RunsLocally;
+  return (
+    <Typography variant="body2" data-testid="not-run-locally">
+      Not run locally: {notRun}. They are synthesized and checked against the
+      safety policy only
+      {runs && runs !== 'nothing'
+        ? `; the preview runs its ${runs}.`
+        : '; nothing of this service runs in the local preview.'}
+    </Typography>
+  );
+}
 
 /**
  * One environment: status, where it came from (branch, commit, who
@@ -138,9 +161,11 @@ export function EnvironmentCard(props: {
           latest={latestTemplateVersion}
           entityRef={environment.entityRef}
         />
+        <NotRunLocally environment={environment} />
         <PreviewExpiry environment={environment} onExtended={props.onUpdated} />
         <ApprovalPanel environment={environment} onDecided={props.onUpdated} />
         <DriftPanel environment={environment} />
+        <CostPanel environment={environment} />
         <Grid container spacing={2}>
           <Grid item xs={12} md={6}>
             <Typography variant="subtitle2" component="h4">

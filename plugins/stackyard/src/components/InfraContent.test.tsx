@@ -397,6 +397,54 @@ describe('InfraContent', () => {
     expect(api.listEnvironments).toHaveBeenCalledTimes(2);
   });
 
+  it('says what a local preview does not run, and offers no runner when nothing runs', async () => {
+    const commit = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
+    const containers = anEnvironment({
+      stage: 'dev',
+      targetType: 'local',
+      target: 'local',
+      commit,
+      statusReason:
+        'Local preview: not deployed to AWS; containers are not run locally',
+      outputs: {
+        NotRunLocally: 'containers api, worker; databases main; caches jobs',
+        RunsLocally: 'nothing',
+      },
+    });
+    const mixed = anEnvironment({
+      stage: 'test',
+      targetType: 'local',
+      target: 'local',
+      commit,
+      outputs: {
+        NotRunLocally: 'containers api',
+        RunsLocally: 'functions intake',
+      },
+    });
+    const api = mockStackyardApi([containers, mixed]);
+    renderTab(api);
+
+    const dev = await screen.findByRole('region', { name: 'wo-dev' });
+    expect(within(dev).getByTestId('not-run-locally')).toHaveTextContent(
+      'Not run locally: containers api, worker; databases main; caches jobs. They are synthesized and checked against the safety policy only; nothing of this service runs in the local preview.',
+    );
+    const test = screen.getByRole('region', { name: 'wo-test' });
+    expect(within(test).getByTestId('not-run-locally')).toHaveTextContent(
+      'the preview runs its functions intake.',
+    );
+    // The runner's panel is offered where functions run, not where nothing does.
+    expect(
+      await within(test).findByRole('region', { name: 'Local preview' }),
+    ).toBeInTheDocument();
+    expect(
+      within(dev).queryByRole('region', { name: 'Local preview' }),
+    ).not.toBeInTheDocument();
+    expect(api.getPreviewLogs).not.toHaveBeenCalledWith(
+      containers.id,
+      expect.anything(),
+    );
+  });
+
   it('shows the preview socket of local environments with a WebSocket API only', async () => {
     const local = anEnvironment({
       stage: 'dev',
