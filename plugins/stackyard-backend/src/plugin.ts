@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -68,7 +69,11 @@ export const stackyardPlugin = createBackendPlugin({
               deps.config,
             ),
           },
-          templateUpgradeEngine: packageUpgradeEngine({ sandbox }),
+          templateUpgradeEngine: packageUpgradeEngine({
+            sandbox,
+            // Repositories on GitHub/GitLab: pull requests through these.
+            integrations: ScmIntegrations.fromConfig(deps.config),
+          }),
           sandbox,
         });
         deps.lifecycle.addShutdownHook(() => sockets.close());
