@@ -1,6 +1,8 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
+  CostCenterTotalsResponse,
   DriftReport,
+  EnvironmentCost,
   Environment,
   EnvironmentDetails,
   Operation,
@@ -108,6 +110,14 @@ export function mockStackyardApi(
       Promise<DriftReport>,
       Parameters<StackyardApi['getDrift']>
     >(async () => ({ resources: [] })),
+    getEnvironmentCost: jest.fn<
+      Promise<EnvironmentCost>,
+      Parameters<StackyardApi['getEnvironmentCost']>
+    >(async () => ({})),
+    getCostCenterTotals: jest.fn<
+      Promise<CostCenterTotalsResponse>,
+      Parameters<StackyardApi['getCostCenterTotals']>
+    >(async () => ({ items: [], days: 30, stale: [] })),
     listOrphans: jest.fn(async () => ({ items: [] as Orphan[] })),
     teardownOrphan: jest.fn(),
     invokeFunction: jest.fn(),

@@ -22,6 +22,8 @@ export type StackyardApi = Pick<
   | 'getApproval'
   | 'decideApproval'
   | 'getDrift'
+  | 'getEnvironmentCost'
+  | 'getCostCenterTotals'
   | 'listOrphans'
   | 'teardownOrphan'
   | 'invokeFunction'
