@@ -96,11 +96,40 @@ describe('resource console links', () => {
       'wo-dev-assets',
       'https://s3.console.aws.amazon.com/s3/buckets/wo-dev-assets?region=eu-west-1',
     ],
+    [
+      'AWS::ECS::Service',
+      'arn:aws:ecs:eu-west-1:123456789012:service/wo-dev-ClusterEB0386A7-aB1/wo-dev-ApiContainerService6855FAF8-cD2',
+      `${base}/ecs/v2/clusters/wo-dev-ClusterEB0386A7-aB1/services/wo-dev-ApiContainerService6855FAF8-cD2/health?region=eu-west-1`,
+    ],
+    [
+      'AWS::RDS::DBInstance',
+      'wo-dev-maindatabase1a2b',
+      `${base}/rds/home?region=eu-west-1#database:id=wo-dev-maindatabase1a2b;is-cluster=false`,
+    ],
+    [
+      'AWS::ElastiCache::ReplicationGroup',
+      'wo-dev-jobs',
+      `${base}/elasticache/home?region=eu-west-1#/redis/wo-dev-jobs`,
+    ],
+    [
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/wo-dev-Api/50dc6c495c0c9188',
+      `${base}/ec2/home?region=eu-west-1#LoadBalancer:loadBalancerArn=arn%3Aaws%3Aelasticloadbalancing%3Aeu-west-1%3A123456789012%3Aloadbalancer%2Fapp%2Fwo-dev-Api%2F50dc6c495c0c9188`,
+    ],
   ])('links a %s to its own page', (type, physicalId, url) => {
     expect(resourceConsoleUrl(aws, { type, physicalId })).toEqual({
       url,
       perResource: true,
     });
+  });
+
+  it("falls back to the stack's resources tab for an ECS service ARN without its cluster", () => {
+    expect(
+      resourceConsoleUrl(aws, {
+        type: 'AWS::ECS::Service',
+        physicalId: 'arn:aws:ecs:eu-west-1:123456789012:service/old-format',
+      }),
+    ).toEqual({ url: stackConsoleUrl(aws, 'resources'), perResource: false });
   });
 
   it("falls back to the stack's resources tab for other types", () => {

@@ -91,7 +91,30 @@ const RESOURCE_PAGES: Record<
     service: 'states',
     page: id => `#/statemachines/view/${enc(id)}`,
   },
+  'AWS::RDS::DBInstance': {
+    service: 'rds',
+    page: id => `#database:id=${enc(id)};is-cluster=false`,
+  },
+  'AWS::ElastiCache::ReplicationGroup': {
+    service: 'elasticache',
+    page: id => `#/redis/${enc(id)}`,
+  },
+  // The physical id is the load balancer's ARN.
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    service: 'ec2',
+    page: id => `#LoadBalancer:loadBalancerArn=${enc(id)}`,
+  },
 };
+
+/** An ECS service's ARN, `arn:…:service/<cluster>/<service>`, as its parts. */
+function ecsServiceOf(
+  arn: string,
+): { cluster: string; service: string } | undefined {
+  const match = /^arn:[^:]+:ecs:[^:]*:[^:]*:service\/([^/]+)\/([^/]+)$/.exec(
+    arn,
+  );
+  return match ? { cluster: match[1], service: match[2] } : undefined;
+}
 
 /**
  * The console page of one resource of an environment's stack: the
@@ -118,6 +141,17 @@ export function resourceConsoleUrl(
       url: `https://s3.console.aws.amazon.com/s3/buckets/${enc(
         id,
       )}?region=${region}`,
+      perResource: true,
+    };
+  }
+  const ecs =
+    resource.type === 'AWS::ECS::Service' ? ecsServiceOf(id) : undefined;
+  if (ecs) {
+    // The ECS console routes by path, not by fragment.
+    return {
+      url: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${enc(
+        ecs.cluster,
+      )}/services/${enc(ecs.service)}/health?region=${region}`,
       perResource: true,
     };
   }
