@@ -1,4 +1,5 @@
 import { Content, Header, Page } from '@backstage/core-components';
+import { CostCentersSection } from './CostCentersSection';
 import { OrphansSection } from './OrphansSection';
 import { PlatformEnvironmentsSection } from './PlatformEnvironmentsSection';
 
@@ -11,6 +12,7 @@ export function PlatformContent() {
   return (
     <Content>
       <PlatformEnvironmentsSection />
+      <CostCentersSection />
       <OrphansSection />
     </Content>
   );
