@@ -221,6 +221,40 @@ describe.each(portals)(
         .waitFor({ timeout: 30_000 });
     }, 120_000);
 
+    it('sends a job the worker rejects to the dead-letter queue after maxReceiveCount receives; the panel shows its depth', async () => {
+      const card = page.getByRole('region', { name: stackName, exact: true });
+      await card.getByRole('button', { name: 'Invoke' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Invoke a function' });
+      // The running preview's functions are offered, intake first.
+      await expect(dialog.getByLabel('Function').inputValue()).resolves.toBe(
+        'intake',
+      );
+      // Valid for intake; the worker's DynamoDB put refuses a number beyond
+      // 2^53, so it reports the record failed at every receive.
+      await dialog
+        .getByLabel('Payload (JSON)')
+        .fill('{"id":"poison-1","payload":{"n":1e20}}');
+      await dialog.getByRole('button', { name: 'Invoke' }).click();
+      const result = dialog.getByTestId('invoke-result');
+      await result.getByText(/intake returned in \d+ ms/).waitFor();
+      expect(await result.textContent()).toContain('"accepted": true');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      // maxReceiveCount 3: moved on the 4th receive, visibility 180 s × 0.01.
+      await card
+        .getByRole('row', {
+          name: /^dead-letter queue \S*jobs-dlq\S* \(of \S*jobs\S*\) 1 0$/,
+        })
+        .waitFor({ timeout: 60_000 });
+      await card
+        .getByRole('row', {
+          name: /^queue \S*jobs\S* \(dead letters: .*\) 0 0$/,
+        })
+        .waitFor();
+      // The poison job was never written.
+      await card.getByRole('row', { name: /table \S*items\S* 1/ }).waitFor();
+      await shot('8-dead-letter');
+    }, 120_000);
+
     it('logged no console errors', () => {
       expect(consoleErrors).toEqual([]);
     });
