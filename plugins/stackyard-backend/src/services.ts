@@ -272,6 +272,8 @@ export async function createStackyardServices(
       liveReplicas: () =>
         replicaStore.liveReplicas(new Date(Date.now() - 60_000)),
       socketsPath: environmentId => `${mountPath}/sockets/${environmentId}`,
+      previewChanged: async environmentId =>
+        notifier.previewChanged?.(environmentId),
       sandbox: deps.sandbox,
       ...deps.previewRuntime,
     });

@@ -34,6 +34,20 @@ describe('SignalsEnvironmentNotifier', () => {
     });
   });
 
+  it("publishes a preview's changes on the preview's channel, its id only", async () => {
+    const publish = jest.fn().mockResolvedValue(undefined);
+    const notifier = SignalsEnvironmentNotifier.create({
+      signals: { publish },
+      logger: mockServices.logger.mock(),
+    });
+    await notifier.previewChanged('env-1');
+    expect(publish).toHaveBeenCalledWith({
+      recipients: { type: 'broadcast' },
+      channel: 'stackyard:preview:env-1',
+      message: { kind: 'preview', environmentId: 'env-1' },
+    });
+  });
+
   it('logs instead of failing when publishing fails', async () => {
     const logger = mockServices.logger.mock();
     const notifier = SignalsEnvironmentNotifier.create({

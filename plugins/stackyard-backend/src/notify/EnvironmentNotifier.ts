@@ -3,8 +3,10 @@ import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   Environment,
   Operation,
+  StackyardPreviewSignal,
   StackyardSignal,
   stackyardEntityChannel,
+  stackyardPreviewChannel,
 } from '@stackyard/plugin-stackyard-common';
 
 /** Tells browsers that an environment or operation changed. */
@@ -14,6 +16,8 @@ export interface EnvironmentNotifier {
     environment: Environment,
     operation: Operation,
   ): Promise<void>;
+  /** A local preview's logs, state or counts changed (callers throttle). */
+  previewChanged?(environmentId: string): Promise<void>;
 }
 
 /**
@@ -53,6 +57,21 @@ export class SignalsEnvironmentNotifier implements EnvironmentNotifier {
       operationId: operation.id,
       status: operation.state,
     });
+  }
+
+  async previewChanged(environmentId: string): Promise<void> {
+    const message: StackyardPreviewSignal = { kind: 'preview', environmentId };
+    try {
+      await this.signals.publish({
+        recipients: { type: 'broadcast' },
+        channel: stackyardPreviewChannel(environmentId),
+        message,
+      });
+    } catch (error) {
+      this.logger.warn(
+        `Could not publish a preview update for ${environmentId}: ${error}`,
+      );
+    }
   }
 
   private async publish(entityRef: string, message: StackyardSignal) {

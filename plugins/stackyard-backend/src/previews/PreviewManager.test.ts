@@ -231,6 +231,20 @@ describe('PreviewManager', () => {
     expect(namesRead.filter(n => n === 'e2@broken')).toHaveLength(2);
   });
 
+  it('tells onChange of log lines, starts, invocations and sleep', async () => {
+    const changes: string[] = [];
+    const previews = manager({ onChange: id => changes.push(id) });
+    await previews.invoke('e1', 'message', {});
+    // Started, a log line of the call, the call's end.
+    expect(changes.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(changes)).toEqual(new Set(['e1']));
+    changes.length = 0;
+    clock += 60_000;
+    await previews.sweep();
+    expect(changes).toEqual(['e1']);
+    expect((await previews.status('e1')).state).toBe('sleeping');
+  });
+
   it('starts one runner for concurrent first uses', async () => {
     const previews = manager();
     await Promise.all([

@@ -45,6 +45,11 @@ export type PreviewManagerOptions = {
   /** How many backend replicas are alive; previews run with one only. */
   liveReplicas(): Promise<number>;
   logger: LoggerService;
+  /**
+   * Told (unthrottled) when a preview's logs, state or counts may have
+   * changed: a log line, a start, a stop, a death, an invocation.
+   */
+  onChange?: (environmentId: string) => void;
   /** Log lines kept per function. @default 100 */
   logLines?: number;
   /** First restart delay after a runner died; doubles up to `maxRestartDelayMs`. @default 1000 */
@@ -124,6 +129,7 @@ export class PreviewManager {
     if (slot) slot.lastUsed = this.now();
     const result = await running.invoke(fn, event);
     if (slot && result.ok) slot.deaths = 0;
+    this.changed(environmentId);
     return result;
   }
 
@@ -343,6 +349,10 @@ export class PreviewManager {
     return names;
   }
 
+  private changed(environmentId: string): void {
+    this.options.onChange?.(environmentId);
+  }
+
   private newSlot(environmentId: string): Slot {
     const slot: Slot = {
       environmentId,
@@ -397,11 +407,13 @@ export class PreviewManager {
         slot.running = running;
         slot.state = 'running';
         slot.lastUsed = this.now();
+        this.changed(slot.environmentId);
       },
       error => {
         slot.starting = undefined;
         slot.state = 'failed';
         slot.reason = String(error?.message ?? error);
+        this.changed(slot.environmentId);
         this.options.logger.warn(
           `Local preview ${environment.stackName} (${environment.id}) could not start: ${slot.reason}`,
         );
@@ -448,6 +460,7 @@ export class PreviewManager {
     lines.push({ ...line, fn, text: line.text.slice(0, 4000) });
     if (lines.length > limit) lines.splice(0, lines.length - limit);
     slot.logs.set(fn, lines);
+    this.changed(slot.environmentId);
   }
 
   private exited(
@@ -461,6 +474,7 @@ export class PreviewManager {
   ): void {
     slot.running = undefined;
     if (slot.stopping || this.closed) return;
+    this.changed(slot.environmentId);
     slot.lastExit = {
       at: new Date(this.now()).toISOString(),
       code: info.code,
@@ -506,6 +520,7 @@ export class PreviewManager {
     await this.halt(slot);
     slot.state = 'sleeping';
     slot.reason = undefined;
+    this.changed(slot.environmentId);
     this.options.logger.info(
       `Local preview ${slot.environmentId} sleeps (${why}); it starts again on use`,
     );

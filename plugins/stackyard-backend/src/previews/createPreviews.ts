@@ -11,8 +11,12 @@ import { refuseNothingToRun } from './nothingToRun';
 import { PreviewManager } from './PreviewManager';
 import { LocalRepositorySource, SynthesizeCheckout } from './PreviewSource';
 import { previewIntegration } from './previewIntegration';
+import { throttlePerKey } from './throttlePerKey';
 import type { StartPreview } from './runtime';
 import { createCheckoutSynthesizer } from './synthesizeCheckout';
+
+/** Browsers are told of a preview's changes at most this often. */
+const CHANGE_SIGNAL_INTERVAL_MS = 1000;
 
 /** How often idle previews are put to sleep and gone ones discarded. */
 const SWEEP_INTERVAL_MS = 30_000;
@@ -73,8 +77,13 @@ export function createPreviews(options: {
   sandbox?: SandboxPool;
   /** Mount path of the plugin's sockets, as the host serves them. */
   socketsPath(environmentId: string): string;
+  /** Tells browsers a preview changed (new log lines, state, counts); throttled here. */
+  previewChanged?(environmentId: string): Promise<void>;
 }): Previews {
   const logger = options.logger.child({ component: 'previews' });
+  const changes = throttlePerKey(CHANGE_SIGNAL_INTERVAL_MS, id => {
+    void options.previewChanged?.(id);
+  });
   const synthesizer = options.synthesize
     ? undefined
     : createCheckoutSynthesizer(options.sandbox);
@@ -93,6 +102,7 @@ export function createPreviews(options: {
     maxRunning: options.config.maxRunning,
     memoryMb: options.config.memoryMb,
     queueTimeScale: options.config.queueTimeScale,
+    onChange: id => changes.notify(id),
     liveReplicas: options.liveReplicas,
     logger,
     callbackUrl: async environment => {
@@ -131,6 +141,7 @@ export function createPreviews(options: {
     },
     async close() {
       clearInterval(timer);
+      changes.close();
       await manager.close();
       await synthesizer?.close();
     },

@@ -43,5 +43,8 @@ export function followEnvironments(
       await notifier.operationChanged(environment, operation);
       await follow(environment);
     },
+    async previewChanged(environmentId: string) {
+      await notifier.previewChanged?.(environmentId);
+    },
   };
 }

@@ -186,8 +186,8 @@ export type {
   StoredCostEstimate,
   UnpricedResource,
 } from './cost';
-export { stackyardEntityChannel } from './signals';
-export type { StackyardSignal } from './signals';
+export { stackyardEntityChannel, stackyardPreviewChannel } from './signals';
+export type { StackyardPreviewSignal, StackyardSignal } from './signals';
 export { StackyardApiError, StackyardClient } from './client';
 export type {
   InspectSocketsQuery,

@@ -1,7 +1,8 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import { stackyardApiRef } from '../api/StackyardApi';
 import { anEnvironment, mockStackyardApi } from '../__testUtils__/fixtures';
 import {
@@ -13,7 +14,7 @@ import { LocalPreviewPanel } from './LocalPreviewPanel';
 // usePermission caches decisions per resource, so each test has its own entity.
 let entityCount = 0;
 
-function setup(allowed: boolean) {
+function setup(allowed: boolean, signals?: SignalApi) {
   entityCount += 1;
   const environment = anEnvironment({
     entityRef: `component:default/preview-${entityCount}`,
@@ -58,6 +59,7 @@ function setup(allowed: boolean) {
             permissionApiRef,
             permissionApi(allowed, 'stackyard.environment.invoke'),
           ],
+          ...(signals ? [[signalApiRef, signals] as const] : []),
         ],
       },
     );
@@ -90,6 +92,50 @@ describe('LocalPreviewPanel', () => {
     expect(
       screen.getByLabelText('Recent log lines of worker'),
     ).toHaveTextContent('wrote job j-1');
+  });
+
+  it("refetches on a signal of the preview's channel: a new log line shows without waiting for the poll", async () => {
+    const channels: string[] = [];
+    let deliver: (message: object) => void = () => {};
+    const signals: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        channels.push(channel);
+        deliver = onMessage as (message: object) => void;
+        return { unsubscribe: () => {} };
+      },
+    };
+    const { api, environment, render } = setup(true, signals);
+    await render();
+    const log = await screen.findByLabelText('Recent log lines of worker');
+    expect(log).toHaveTextContent('wrote job j-1');
+    expect(channels).toContain(`stackyard:preview:${environment.id}`);
+    const before = api.getPreviewLogs.mock.calls.length;
+    api.getPreviewLogs.mockResolvedValue({
+      state: 'running',
+      functions: [
+        {
+          name: 'worker',
+          lines: [
+            {
+              fn: 'worker',
+              stream: 'stdout',
+              text: 'wrote job j-2',
+              at: '2026-11-30T12:00:02Z',
+            },
+          ],
+        },
+      ],
+      queues: [],
+      tables: [],
+    });
+    // The poll is a minute away: only the signal can bring the line.
+    act(() => deliver({ kind: 'preview', environmentId: environment.id }));
+    await waitFor(() =>
+      expect(
+        screen.getByLabelText('Recent log lines of worker'),
+      ).toHaveTextContent('wrote job j-2'),
+    );
+    expect(api.getPreviewLogs.mock.calls.length).toBe(before + 1);
   });
 
   it('lets an owner invoke a function and shows the result and duration', async () => {

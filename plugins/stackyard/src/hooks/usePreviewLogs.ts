@@ -1,10 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import type { PreviewLogs } from '@stackyard/plugin-stackyard-common';
+import { useSignal } from '@backstage/plugin-signals-react';
+import {
+  stackyardPreviewChannel,
+  type PreviewLogs,
+} from '@stackyard/plugin-stackyard-common';
 import { stackyardApiRef } from '../api/StackyardApi';
 
-/** How often the preview panel refreshes its logs and counts. */
-export const PREVIEW_POLL_INTERVAL_MS = 3000;
+/**
+ * How often the preview panel refreshes its logs and counts besides on the
+ * backend's signals (a fallback: signals may be off, or a queue or table
+ * may change with no log line, as a worker writing silently).
+ */
+export const PREVIEW_POLL_INTERVAL_MS = 15_000;
 
 export type PreviewLogsState = {
   /** The last answer; kept while a refresh fails. */
@@ -17,8 +25,10 @@ export type PreviewLogsState = {
 
 /**
  * A local preview's state, recent log lines, queue depths and table item
- * counts: fetched on mount and on `refresh()`, then every `intervalMs`
- * while the page is visible (reading them never wakes a sleeping preview).
+ * counts: fetched on mount, on `refresh()`, on each signal of the preview's
+ * channel (new log lines, a state change, an invocation; about one a second
+ * at most), and every `intervalMs` while the page is visible (reading them
+ * never wakes a sleeping preview).
  */
 export function usePreviewLogs(
   environmentId: string,
@@ -54,6 +64,11 @@ export function usePreviewLogs(
       }));
     }
   }, [api, environmentId]);
+
+  const { lastSignal } = useSignal(stackyardPreviewChannel(environmentId));
+  useEffect(() => {
+    if (lastSignal) refresh();
+  }, [lastSignal, refresh]);
 
   useEffect(() => {
     refresh();
