@@ -19,6 +19,14 @@ describe('ServiceNetwork', () => {
     expect(network.vpc.privateSubnets).toHaveLength(0);
   });
 
+  it('spans the zones CloudFormation resolves in a concrete account and region, with no context lookup', () => {
+    const stack = testStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+    new ServiceNetwork(stack, 'Network', { maxAzs: 3 });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::Subnet', 6);
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { AvailabilityZone: { 'Fn::Select': [2, { 'Fn::GetAZs': '' }] } }, 2);
+  });
+
   it('has one NAT gateway in prod, and private subnets with egress for containers', () => {
     const { network, template } = networkIn('prod');
     template.resourceCountIs('AWS::EC2::NatGateway', 1);

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
   DEFAULT_TTL_TAG_VALUE,
@@ -187,5 +187,16 @@ export class ServiceStack extends Stack {
    */
   get statefulRemovalPolicy(): RemovalPolicy {
     return this.stageConfig.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+  }
+
+  /**
+   * In a concrete account and region, the region's first six zones as
+   * CloudFormation resolves them (`Fn::GetAZs`), not a context lookup:
+   * synthesis runs with lookups off, so a lookup would fail every deploy of
+   * a VPC. A VPC asking for more zones than the region has fails at deploy.
+   */
+  override get availabilityZones(): string[] {
+    if (Token.isUnresolved(this.region)) return super.availabilityZones;
+    return Array.from({ length: 6 }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 }

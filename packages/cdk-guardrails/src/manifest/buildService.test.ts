@@ -5,6 +5,7 @@ import { evaluateTemplate } from '../policy/evaluateTemplate';
 import { REQUIRED_TAGS, TAGGABLE_TYPES, tagEntries } from '../policy/rules/requiredTags';
 import { resolveStageConfig } from '../stages/stageConfig';
 import { synthService } from '../synth/synthService';
+import { withoutRuntimeAnalytics } from '../synth/testing';
 import { IMAGE_TAG_CONTEXT, buildService } from './buildService';
 import { readFileSync } from 'fs';
 import { loadManifest, parseManifest } from './loadManifest';
@@ -62,6 +63,10 @@ describe('buildService with containers, databases, caches and an HTTP API', () =
       ThrottlingRateLimit: 500,
       ThrottlingBurstLimit: 1000,
     });
+  });
+
+  it.each(['dev', 'prod'] as const)('matches the %s snapshot', async stage => {
+    expect(withoutRuntimeAnalytics(await templateOf(stage))).toMatchSnapshot();
   });
 
   it('tags every taggable resource with non-empty cost tags, map-tagged types included', async () => {

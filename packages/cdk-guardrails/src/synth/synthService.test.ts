@@ -10,6 +10,7 @@ import { acknowledgeRule } from '../policy/acknowledge';
 import { formatFinding } from '../policy/evaluateTemplate';
 import { SYNTH_TMP_PREFIX, synthApp } from './synthApp';
 import { synthService } from './synthService';
+import { withoutRuntimeAnalytics } from './testing';
 
 const appDir = join(__dirname, '../../fixtures/reference-service');
 
@@ -31,18 +32,6 @@ afterAll(() => {
 
 const leftovers = () =>
   readdirSync(privateTmpdir).filter(d => d.startsWith(SYNTH_TMP_PREFIX));
-
-/**
- * CDK's version-reporting resource encodes the Node.js runtime, so it differs
- * between Node versions; the rest of the template must not.
- */
-function withoutRuntimeAnalytics(template: any) {
-  const copy = structuredClone(template);
-  if (copy.Resources?.CDKMetadata?.Properties?.Analytics) {
-    copy.Resources.CDKMetadata.Properties.Analytics = '<runtime analytics>';
-  }
-  return copy;
-}
 
 describe('synthService', () => {
   const before = leftovers();
