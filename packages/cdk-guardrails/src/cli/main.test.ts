@@ -111,7 +111,8 @@ describe('stackyard CLI', () => {
       expect(finding).toMatchObject({
         ruleId: 'SY-SQS-DLQ',
         level: 'error',
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'fixtures/extended-service/infra/extend.js' } } }],
+        // Relative to the directory the CLI runs in (a workflow's checkout root).
+        locations: [{ physicalLocation: { artifactLocation: { uri: relative(process.cwd(), join(extendedDir, 'infra/extend.js')).split(sep).join('/') } } }],
       });
       const again = await sarifOf('lg-4');
       expect(again.runs[0].results[0].partialFingerprints).toEqual(finding.partialFingerprints);
