@@ -87,7 +87,7 @@ describe('Platform page: environments of every entity, and orphan stacks on a lo
 
     await openPlatformPage(page);
     expect(page.url()).toBe(`${baseUrl}/stackyard`);
-    await page.getByLabel('Cost center').fill(costCenter);
+    await page.getByRole('textbox', { name: 'Cost center' }).fill(costCenter);
     const rows = page.getByTestId('platform-environment');
     await page.waitForFunction(
       () =>
