@@ -245,7 +245,7 @@ export const orphanKindSchema = z
   .enum(['missing-entity', 'unreadable-tags'])
   .meta({
     description:
-      '`missing-entity`: the stack\'s `stackyard:entity-ref` names no catalog entity; `unreadable-tags`: its Stackyard tags do not parse or do not match its name, so it cannot be adopted.',
+      "`missing-entity`: the stack's `stackyard:entity-ref` names no catalog entity; `unreadable-tags`: its Stackyard tags do not parse or do not match its name, so it cannot be adopted.",
   });
 
 export const orphanSchema = z
@@ -266,7 +266,7 @@ export const orphanSchema = z
       .meta({ description: 'Why the stack is an orphan, in words.' }),
     entityRef: z
       .string()
-      .meta({ description: 'The entity the stack\'s tag names, when readable.' })
+      .meta({ description: "The entity the stack's tag names, when readable." })
       .optional(),
     environmentId: z
       .uuid()
@@ -395,7 +395,10 @@ export const previewSocketInspectionSchema = z
     routes: z
       .record(
         z.string(),
-        z.object({ type: z.enum(['lambda', 'http', 'preview']), response: z.boolean() }),
+        z.object({
+          type: z.enum(['lambda', 'http', 'preview']),
+          response: z.boolean(),
+        }),
       )
       .meta({
         description:
