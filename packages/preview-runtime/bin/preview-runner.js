@@ -1,16 +1,21 @@
 'use strict';
 
 // The entry script of a preview's runner process (see src/startPreview.ts).
-// It runs under Node's permission model: native addons cannot load, so from
-// source TypeScript is compiled by sucrase (plain JavaScript), resolved
-// through @backstage/cli, a dev dependency. A checkout runs its sources; the
-// published package holds only the build (package.json `files`).
+// It runs under Node's permission model, where native addons (a native
+// TypeScript compiler) cannot load. A checkout passes the runner precompiled
+// to JavaScript (src/runnerBuild.ts) as the argument; without it, a
+// checkout's sources are compiled here by sucrase (plain JavaScript), resolved
+// through @backstage/cli, a dev dependency. The published package holds only
+// the build (package.json `files`).
 const fs = require('fs');
 const path = require('path');
 
+const precompiled = process.argv[2];
 const sources = path.resolve(__dirname, '../src/runner/runnerMain.ts');
 let lib;
-if (fs.existsSync(sources)) {
+if (precompiled) {
+  lib = require(precompiled);
+} else if (fs.existsSync(sources)) {
   const cli = path.dirname(require.resolve('@backstage/cli/package.json'));
   require(require.resolve('sucrase/dist/register', {
     paths: [cli],

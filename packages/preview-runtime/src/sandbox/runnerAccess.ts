@@ -1,9 +1,7 @@
-import {
-  findPackage,
-  packageClosure,
-} from '@stackyard/cdk-guardrails/sandbox';
+import { findPackage, packageClosure } from '@stackyard/cdk-guardrails/sandbox';
 import { existsSync, readFileSync, realpathSync } from 'fs';
 import { dirname, join, sep } from 'path';
+import { buildRunner } from '../runnerBuild';
 
 /**
  * The packages handler code may require as the Lambda Node.js runtime
@@ -46,42 +44,80 @@ function nodeModulesOf(name: string, root: string): string {
 export interface RunnerCode {
   /** The runner's entry script. */
   readonly entry: string;
+  /** Its arguments: the precompiled runner it loads, if any. */
+  readonly args: string[];
   /** Directories it may read besides the checkout. */
   readonly read: string[];
   /** `NODE_PATH`: where `require('@aws-sdk/client-sqs')` finds the SDK. */
   readonly nodePath: string;
 }
 
+/** Build failures already warned about. */
+const warned = new Set<string>();
+
 /**
  * The code a runner reads: this package, the SDK clients and engines and the
- * packages they depend on (and sucrase's when running from source), and
- * `@stackyard/cdk-guardrails` for its sandbox pieces (linked, so outside
- * `node_modules`). No other package of `node_modules`, nothing of the repository.
+ * packages they depend on, no other package of `node_modules`, nothing of the
+ * repository. From a checkout the runner loads its modules precompiled to
+ * JavaScript (`buildRunner`, into this package's `node_modules/.cache`);
+ * `sourceEntry: 'sucrase'` has it compile its TypeScript itself with
+ * `@backstage/cli`'s sucrase instead (then it also reads sucrase and
+ * `@stackyard/cdk-guardrails`, linked, so outside `node_modules`), as does a
+ * built package (its `dist`, and the guardrails' package).
  */
-export function runnerCode(): RunnerCode {
+export function runnerCode(
+  options: { sourceEntry?: 'precompiled' | 'sucrase' } = {},
+): RunnerCode {
   // Walks up from this module, wherever a build put it.
   // eslint-disable-next-line no-restricted-syntax
   const here = __dirname;
   const root = realpathSync(packageRoot('@stackyard/preview-runtime', here));
   const modules = RUNTIME_MODULES.map(name => nodeModulesOf(name, root));
+  const code = {
+    entry: join(root, 'bin', 'preview-runner.js'),
+    nodePath: [...new Set(modules.map(p => realpathSync(p)))].join(':'),
+  };
+  // The build directory is under `root`, which the runner reads anyway.
   const read = [root, ...packageClosure(RUNTIME_MODULES, root)];
+  const fromSources = existsSync(join(root, 'src', 'runner', 'runnerMain.ts'));
+  if (fromSources && options.sourceEntry !== 'sucrase') {
+    try {
+      const build = buildRunner({
+        packageRoot: root,
+        cacheDir: join(
+          root,
+          'node_modules',
+          '.cache',
+          'stackyard-preview-runner',
+        ),
+      });
+      return { ...code, args: [build.main], read: [...new Set(read)] };
+    } catch (error) {
+      // Falls back to the runner compiling itself, as it did before there
+      // was a build: previews still start (about 4 MiB larger each) where
+      // the cache cannot be written, e.g. a read-only checkout.
+      const reason = `the preview runner could not be precompiled, so it compiles its TypeScript itself: ${
+        (error as Error).message
+      }`;
+      if (!warned.has(reason)) {
+        warned.add(reason);
+        process.emitWarning(reason, { code: 'STACKYARD_PREVIEW_RUNNER_BUILD' });
+      }
+    }
+  }
   // The guardrails' sandbox pieces: the package, and the workspace link the
   // runner resolves it through (the link itself must be readable).
   const guardrails = findPackage('@stackyard/cdk-guardrails', root);
   if (!guardrails)
     throw new Error('@stackyard/cdk-guardrails is not installed');
   read.push(guardrails, realpathSync(guardrails));
-  if (existsSync(join(root, 'src'))) {
-    // From source: the entry compiles TypeScript with @backstage/cli's sucrase.
+  if (fromSources) {
+    // The entry compiles TypeScript with @backstage/cli's sucrase.
     const cli = dirname(
       require.resolve('@backstage/cli/package.json', { paths: [root] }),
     );
     // Node 22 checks the resolver's read of the package.json it resolves.
     read.push(join(cli, 'package.json'), ...packageClosure(['sucrase'], cli));
   }
-  return {
-    entry: join(root, 'bin', 'preview-runner.js'),
-    read: [...new Set(read)],
-    nodePath: [...new Set(modules.map(p => realpathSync(p)))].join(':'),
-  };
+  return { ...code, args: [], read: [...new Set(read)] };
 }

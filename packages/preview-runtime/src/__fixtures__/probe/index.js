@@ -155,6 +155,9 @@ exports.handler = async (event, context) => {
       const hold = [];
       for (;;) hold.push(new Array(1e6).fill(hold.length));
     }
+    case 'modules':
+      // What the runner process has loaded: its entry's modules among them.
+      return Object.keys(require.cache);
     default:
       return { echo: event };
   }
