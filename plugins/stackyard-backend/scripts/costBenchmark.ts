@@ -15,10 +15,10 @@
  *    of each refresh: one query per account, its calls growing with pages.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { estimateFixedCost } from '@stackyard/plugin-stackyard-node';
+import { estimateFixedCost } from '@stackyard/plugin-stackyard-common';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { containerServiceTemplate } from '../../stackyard-node/src/cost/__fixtures__/containerServiceTemplate';
+import { containerServiceTemplate } from '../../stackyard-common/src/cost/__fixtures__/containerServiceTemplate';
 import { DefaultAwsClientFactory } from '../src/aws/AwsClientFactory';
 import {
   loopbackAwsClients,

@@ -7,4 +7,5 @@
 export * from './permissions';
 export * from './api';
 export * from './naming';
+export * from './cost';
 export { compareVersions } from './versions';

@@ -27,17 +27,3 @@ export type { PreviewsConfig } from './config/previews';
 export { endpointProblem, parseEndpoint } from './config/endpoint';
 export { DEFAULT_PRICE_CACHE_HOURS, readCostConfig } from './config/cost';
 export type { CostConfig } from './config/cost';
-export {
-  HOURS_PER_MONTH,
-  PRICED_RESOURCE_TYPES,
-  fixedCostUsage,
-} from './cost/fixedCostUsage';
-export type {
-  FixedCostUsage,
-  PriceQuery,
-  TemplateUsage,
-} from './cost/fixedCostUsage';
-export { pickUnitPrice, priceQueryKey } from './cost/priceList';
-export type { UnitPrice } from './cost/priceList';
-export { estimateFixedCost, formatEstimate } from './cost/estimateFixedCost';
-export type { PriceLookup } from './cost/estimateFixedCost';

@@ -4,13 +4,10 @@ import {
   type PriceLookup,
   type PriceQuery,
   type UnitPrice,
-  pickUnitPrice,
+  findUnitPrice,
   priceQueryKey,
-} from '@stackyard/plugin-stackyard-node';
+} from '@stackyard/plugin-stackyard-common';
 import type { AwsClientFactory, AwsTarget } from '../aws/AwsClientFactory';
-
-/** Pages of one GetProducts query read at most: filters narrow to a few products. */
-const MAX_PAGES = 10;
 
 type Entry = { expiresAt: number; price: Promise<UnitPrice | undefined> };
 
@@ -65,23 +62,9 @@ export class PriceCatalog {
     query: PriceQuery,
   ): Promise<UnitPrice | undefined> {
     const client = await this.clients.pricing(target);
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      let answer;
+    return findUnitPrice(async page => {
       try {
-        answer = await client.send(
-          new GetProductsCommand({
-            ServiceCode: query.serviceCode,
-            FormatVersion: 'aws_v1',
-            MaxResults: 100,
-            NextToken: nextToken,
-            Filters: Object.entries(query.filters).map(([Field, Value]) => ({
-              Type: 'TERM_MATCH',
-              Field,
-              Value,
-            })),
-          }),
-        );
+        return await client.send(new GetProductsCommand(page));
       } catch (error) {
         const name = (error as Error).name;
         throw new ServiceUnavailableError(
@@ -92,11 +75,6 @@ export class PriceCatalog {
               }`,
         );
       }
-      const price = pickUnitPrice(answer.PriceList ?? [], query);
-      if (price) return price;
-      nextToken = answer.NextToken;
-      if (!nextToken) break;
-    }
-    return undefined;
+    }, query);
   }
 }

@@ -3,7 +3,7 @@ import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import request from 'supertest';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { containerServiceTemplate } from '../../../stackyard-node/src/cost/__fixtures__/containerServiceTemplate';
+import { containerServiceTemplate } from '../../../stackyard-common/src/cost/__fixtures__/containerServiceTemplate';
 import { seedContainerPrices } from '../__testUtils__/loopbackPrices';
 import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';

@@ -6,13 +6,10 @@ import {
   Environment,
   EnvironmentCost,
   estimateCostRequestSchema,
+  estimateFixedCost,
   stackyardEnvironmentDeployPermission,
 } from '@stackyard/plugin-stackyard-common';
-import {
-  type AwsTarget,
-  type Target,
-  estimateFixedCost,
-} from '@stackyard/plugin-stackyard-node';
+import type { AwsTarget, Target } from '@stackyard/plugin-stackyard-node';
 import type { Router } from 'express';
 import type { EnvironmentStore } from '../database/EnvironmentStore';
 import type { EnvironmentGuard } from '../service/EnvironmentGuard';

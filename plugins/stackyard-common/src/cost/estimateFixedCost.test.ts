@@ -2,7 +2,13 @@ import { containerServiceTemplate } from './__fixtures__/containerServiceTemplat
 import { estimateFixedCost, formatEstimate } from './estimateFixedCost';
 import { fixedCostUsage } from './fixedCostUsage';
 import type { PriceQuery } from './fixedCostUsage';
-import { pickUnitPrice, priceQueryKey } from './priceList';
+import {
+  GetProductsPage,
+  MAX_PRICE_LIST_PAGES,
+  findUnitPrice,
+  pickUnitPrice,
+  priceQueryKey,
+} from './priceList';
 
 /** us-east-1 on-demand prices by usage type end (or instance type). */
 const PRICES: Record<string, number> = {
@@ -231,5 +237,52 @@ describe('pickUnitPrice', () => {
       ),
     ).toEqual({ usd: 0.05, unit: 'Hrs' });
     expect(pickUnitPrice([], query)).toBeUndefined();
+  });
+
+  it('asks GetProducts page after page with the query as TERM_MATCH filters until a product matches', async () => {
+    const query = {
+      serviceCode: 'AmazonEC2',
+      filters: { regionCode: 'eu-west-1', productFamily: 'NAT Gateway' },
+      usageTypeSuffix: 'NatGateway-Hours',
+    };
+    const asked: GetProductsPage[] = [];
+    const price = await findUnitPrice(async page => {
+      asked.push(page);
+      return page.NextToken === undefined
+        ? {
+            PriceList: [product('EUW1-NatGateway-Bytes', [['0', '0.048']])],
+            NextToken: 'page-2',
+          }
+        : { PriceList: [product('EUW1-NatGateway-Hours', [['0', '0.048']])] };
+    }, query);
+    expect(price).toEqual({ usd: 0.048, unit: 'Hrs' });
+    expect(asked).toEqual([
+      {
+        ServiceCode: 'AmazonEC2',
+        FormatVersion: 'aws_v1',
+        MaxResults: 100,
+        NextToken: undefined,
+        Filters: [
+          { Type: 'TERM_MATCH', Field: 'regionCode', Value: 'eu-west-1' },
+          { Type: 'TERM_MATCH', Field: 'productFamily', Value: 'NAT Gateway' },
+        ],
+      },
+      expect.objectContaining({ NextToken: 'page-2' }),
+    ]);
+  });
+
+  it('gives up after the last page or the page limit', async () => {
+    const query = { serviceCode: 'AmazonVPC', filters: {} };
+    let pages = 0;
+    await expect(
+      findUnitPrice(async () => {
+        pages++;
+        return { PriceList: [], NextToken: 'more' };
+      }, query),
+    ).resolves.toBeUndefined();
+    expect(pages).toBe(MAX_PRICE_LIST_PAGES);
+    await expect(
+      findUnitPrice(async () => ({ PriceList: [] }), query),
+    ).resolves.toBeUndefined();
   });
 });

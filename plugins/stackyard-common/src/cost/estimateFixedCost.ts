@@ -2,7 +2,7 @@ import type {
   CostEstimate,
   CostLineItem,
   UnpricedResource,
-} from '@stackyard/plugin-stackyard-common';
+} from '../api/cost';
 import { PriceQuery, fixedCostUsage } from './fixedCostUsage';
 import { UnitPrice, priceQueryKey } from './priceList';
 

@@ -1,4 +1,4 @@
-import type { UnpricedResource } from '@stackyard/plugin-stackyard-common';
+import type { UnpricedResource } from '../api/cost';
 
 /** Hours in the month AWS prices by. */
 export const HOURS_PER_MONTH = 730;

@@ -82,3 +82,52 @@ export function pickUnitPrice(
   }
   return undefined;
 }
+
+/** One page request of the Price List query API's GetProducts. */
+export interface GetProductsPage {
+  readonly ServiceCode: string;
+  readonly FormatVersion: 'aws_v1';
+  readonly MaxResults: number;
+  readonly NextToken?: string;
+  readonly Filters: { Type: 'TERM_MATCH'; Field: string; Value: string }[];
+}
+
+/** Sends one GetProducts page request (an SDK client's `send`, wrapped). */
+export type GetProducts = (page: GetProductsPage) => Promise<{
+  PriceList?: readonly (string | object)[];
+  NextToken?: string;
+}>;
+
+/** Pages of one GetProducts query read at most: filters narrow to a few products. */
+export const MAX_PRICE_LIST_PAGES = 10;
+
+/**
+ * Finds a query's unit price with GetProducts: its filters as `TERM_MATCH`
+ * filters, page after page (at most {@link MAX_PRICE_LIST_PAGES}) until
+ * {@link pickUnitPrice} finds one. Undefined when none matches; errors of
+ * `getProducts` are its caller's to report.
+ */
+export async function findUnitPrice(
+  getProducts: GetProducts,
+  query: PriceQuery,
+): Promise<UnitPrice | undefined> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PRICE_LIST_PAGES; page++) {
+    const answer = await getProducts({
+      ServiceCode: query.serviceCode,
+      FormatVersion: 'aws_v1',
+      MaxResults: 100,
+      NextToken: nextToken,
+      Filters: Object.entries(query.filters).map(([Field, Value]) => ({
+        Type: 'TERM_MATCH',
+        Field,
+        Value,
+      })),
+    });
+    const price = pickUnitPrice(answer.PriceList ?? [], query);
+    if (price) return price;
+    nextToken = answer.NextToken;
+    if (!nextToken) return undefined;
+  }
+  return undefined;
+}
