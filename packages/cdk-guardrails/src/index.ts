@@ -49,6 +49,8 @@ export { HttpApi } from './constructs/HttpApi';
 export type { HttpApiProps } from './constructs/HttpApi';
 export { ServiceAlarms } from './constructs/ServiceAlarms';
 export type { ServiceAlarmsProps } from './constructs/ServiceAlarms';
+export { ServiceBudget } from './constructs/ServiceBudget';
+export type { ServiceBudgetProps } from './constructs/ServiceBudget';
 export { stageConfigOf } from './constructs/stageOf';
 export { compliant, nonCompliant, notApplicable } from './policy/types';
 export type {
@@ -112,6 +114,7 @@ export type { SafetyPolicyPluginProps } from './policy/SafetyPolicyPlugin';
 export { stackyardCorePack } from './policy/packs/stackyardCore';
 export { manifestSchema } from './manifest/schema';
 export type {
+  ManifestBudget,
   ManifestCache,
   ManifestContainer,
   ManifestDatabase,

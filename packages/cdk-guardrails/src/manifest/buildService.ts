@@ -13,6 +13,7 @@ import { SafeFunction } from '../constructs/SafeFunction';
 import { SafeQueue } from '../constructs/SafeQueue';
 import { SafeTable } from '../constructs/SafeTable';
 import { ServiceAlarms } from '../constructs/ServiceAlarms';
+import { ServiceBudget } from '../constructs/ServiceBudget';
 import { ServiceNetwork } from '../constructs/ServiceNetwork';
 import { ServiceStack } from '../constructs/ServiceStack';
 import { WebSocketApi } from '../constructs/WebSocketApi';
@@ -313,6 +314,12 @@ export function buildService(
   for (const [name, d] of Object.entries(databases)) alarms.monitorDatabase(name, d);
   for (const [name, c] of Object.entries(caches)) alarms.monitorCache(name, c);
 
+  // The stage's budget alerts the alarm topic when the stage has one.
+  const budgetOfStage = manifest.stages?.[options.stage]?.budget;
+  const budget = budgetOfStage
+    ? new ServiceBudget(stack, 'Budget', { ...budgetOfStage, topic: alarms.topic })
+    : undefined;
+
   const service: Service = {
     stack,
     functions,
@@ -327,6 +334,7 @@ export function buildService(
     databases,
     caches,
     alarms,
+    budget,
   };
   const extension =
     options.extension ?? loadExtension(appDir, manifest, path.join(appDir, MANIFEST_FILE));

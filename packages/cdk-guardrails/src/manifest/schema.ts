@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  BUDGET_ALERT_PERCENT_RANGE,
+  BUDGET_EMAIL,
+  MAX_BUDGET_EMAILS,
+  MAX_EMAIL_LENGTH,
+} from '../constructs/ServiceBudgetLimits';
 import { MAX_TTL_HOURS } from '../stages/limits';
 
 const name = z
@@ -153,6 +159,24 @@ const alarmsSchema = z.strictObject({
   maxMessageAgeMinutes: z.number().int().min(1).max(1440).optional(),
 });
 
+const budgetSchema = z.strictObject({
+  /** The monthly limit in US dollars. */
+  monthlyUsd: z.number().positive(),
+  /** Alert when ACTUAL spend reaches this percentage of the limit, 1 to 1000; default 80. */
+  alertAtPercent: z.number().min(BUDGET_ALERT_PERCENT_RANGE.min).max(BUDGET_ALERT_PERCENT_RANGE.max).optional(),
+  /** Addresses Budgets mails the alert to, besides the SNS topic; at most 10. */
+  notifyEmails: z
+    .array(
+      z
+        .string()
+        .max(MAX_EMAIL_LENGTH)
+        .regex(BUDGET_EMAIL, 'must be one email address like team@example.com'),
+    )
+    .max(MAX_BUDGET_EMAILS)
+    .refine(emails => new Set(emails).size === emails.length, 'must not repeat an address')
+    .optional(),
+});
+
 const stageSchema = z.strictObject({
   extends: z.string().optional(),
   production: z.boolean().optional(),
@@ -207,6 +231,8 @@ const stageSchema = z.strictObject({
       desiredCount: containerSizes.desiredCount.optional(),
     }))
     .optional(),
+  /** A monthly cost budget of this stage's stack that alerts an SNS topic. */
+  budget: budgetSchema.optional(),
 });
 
 /** The schema of `stackyard.yaml`. */
@@ -262,5 +288,7 @@ export type ManifestDatabase = z.infer<typeof databaseSchema>;
 export type ManifestCache = z.infer<typeof cacheSchema>;
 /** The HTTP API of a manifest. */
 export type ManifestHttp = z.infer<typeof httpSchema>;
+/** The monthly budget of one stage of a manifest. */
+export type ManifestBudget = z.infer<typeof budgetSchema>;
 /** The stage overrides of a manifest. */
 export type ManifestStage = z.infer<typeof stageSchema>;

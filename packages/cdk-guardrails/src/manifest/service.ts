@@ -8,6 +8,7 @@ import type { SafeFunction } from '../constructs/SafeFunction';
 import type { SafeQueue } from '../constructs/SafeQueue';
 import type { SafeTable } from '../constructs/SafeTable';
 import type { ServiceAlarms } from '../constructs/ServiceAlarms';
+import type { ServiceBudget } from '../constructs/ServiceBudget';
 import type { ServiceNetwork } from '../constructs/ServiceNetwork';
 import type { ServiceStack } from '../constructs/ServiceStack';
 import type { WebSocketApi } from '../constructs/WebSocketApi';
@@ -45,6 +46,8 @@ export interface Service {
   readonly caches: Readonly<Record<string, SafeCache>>;
   /** The service's alarms. */
   readonly alarms: ServiceAlarms;
+  /** The monthly budget, when the manifest gives the stage one. */
+  readonly budget?: ServiceBudget;
 }
 
 /** What an extension is told about the service it extends. */

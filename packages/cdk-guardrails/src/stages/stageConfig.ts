@@ -201,12 +201,12 @@ export interface StageConfigOverride
   readonly extends?: string;
 }
 
-/** The manifest's stages as overrides: each stage without its function and container sizes. */
+/** The manifest's stages as overrides: each stage without its function and container sizes and its budget. */
 export function stageOverridesOf(
   manifest: ServiceManifest,
 ): Record<string, StageConfigOverride> {
   const overrides: Record<string, StageConfigOverride> = {};
-  for (const [name, { functions: _f, containers: _c, ...config }] of Object.entries(
+  for (const [name, { functions: _f, containers: _c, budget: _b, ...config }] of Object.entries(
     manifest.stages ?? {},
   )) {
     overrides[name] = config;
