@@ -1,10 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { evaluateTemplate } from '../policy/evaluateTemplate';
+import { acknowledgeRule } from '../policy/acknowledge';
+import { evaluateTemplate, formatFinding } from '../policy/evaluateTemplate';
 import { stageOfTemplate } from '../policy/templateStage';
 import { buildService } from './buildService';
 import { ManifestError } from './ManifestError';
 import { parseManifest } from './loadManifest';
+import type { ServiceExtension } from './service';
 
 const manifestText = (stages: string) => `service:
   name: mailer
@@ -32,11 +34,14 @@ const withBudgets = manifestText(`  prod:
       alertAtPercent: 100
 `);
 
-function build(text: string, stage: string) {
+function build(text: string, stage: string, extension: ServiceExtension = () => {}) {
   const app = new App({ stackTraces: false });
-  const service = buildService(app, parseManifest(text), { prefix: 'wo-42', stage, extension: () => {} });
+  const service = buildService(app, parseManifest(text), { prefix: 'wo-42', stage, extension });
   return { service, template: Template.fromStack(service.stack).toJSON() };
 }
+
+const policyOf = (template: any) =>
+  evaluateTemplate(template, { stack: 'wo-42-prod', stackPath: 'wo-42-prod', stage: stageOfTemplate(template) });
 
 const ofType = (template: any, type: string): any[] =>
   Object.entries(template.Resources as Record<string, any>)
@@ -69,9 +74,10 @@ describe('buildService with a stage budget', () => {
       },
     ]);
     expect(service.budget?.topic).toBe(service.alarms.topic);
-    const report = evaluateTemplate(template, { stack: 'wo-42-prod', stage: stageOfTemplate(template) });
+    const report = policyOf(template);
     expect(report.findings).toEqual([]);
     expect(report.warnings).toEqual([]);
+    expect(report.passed).toContainEqual(expect.objectContaining({ ruleId: 'SY-BUDGET-PRODUCTION', resourceType: 'AWS::Budgets::Budget' }));
   });
 
   it('gives a stage without alarms a topic of its own', () => {
@@ -89,6 +95,20 @@ describe('buildService with a stage budget', () => {
     expect(service.budget).toBeUndefined();
     const prod = build(withBudgets, 'prod').service.stack.stageConfig;
     expect(Object.keys(prod)).not.toContain('budget');
+  });
+
+  it('warns once, without failing, about a production stack without a budget, and takes an acknowledgement of the stack', () => {
+    const bare = manifestText('  staging:\n    budget:\n      monthlyUsd: 40\n');
+    const warned = policyOf(build(bare, 'prod').template);
+    expect(warned.findings).toEqual([]);
+    expect(warned.warnings.map(formatFinding)).toEqual([
+      expect.stringMatching(/^SY-BUDGET-PRODUCTION wo-42-prod\/Worker\w+: the stack of production stage "prod" has no AWS::Budgets::Budget/),
+    ]);
+    const accepted = policyOf(
+      build(bare, 'prod', service => acknowledgeRule(service.stack, 'SY-BUDGET-PRODUCTION', 'billed to a fixed-price account with its own alerts')).template,
+    );
+    expect(accepted.warnings).toEqual([]);
+    expect(accepted.acknowledged.map(f => f.ruleId)).toEqual(['SY-BUDGET-PRODUCTION']);
   });
 
   it.each<[string, string, number | undefined, RegExp]>([

@@ -1,3 +1,4 @@
+import { budgetInProduction } from '../rules/budgetInProduction';
 import { dynamoDeletionProtection } from '../rules/dynamoDeletionProtection';
 import { dynamoPointInTimeRecovery } from '../rules/dynamoPointInTimeRecovery';
 import { dynamoRetainInProduction } from '../rules/dynamoRetainInProduction';
@@ -22,7 +23,7 @@ import type { RulePack } from '../types';
 
 /**
  * Stackyard's mandatory safety rules: Lambda, SQS, DynamoDB, RDS, ECS,
- * ElastiCache, HTTP APIs and tags.
+ * ElastiCache, HTTP APIs, tags and production budgets.
  */
 export const stackyardCorePack: RulePack = {
   name: 'stackyard-core',
@@ -47,5 +48,6 @@ export const stackyardCorePack: RulePack = {
     elasticacheEncryption,
     httpApiThrottling,
     requiredTags,
+    budgetInProduction,
   ],
 };
