@@ -12,8 +12,11 @@ export const REDIS_PORT = 6379;
 export const REDIS_ENGINE_VERSION = '7.1';
 
 const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
-// ElastiCache ignores `appendonly` on these node types.
-const NO_AOF_NODE_TYPE = /^cache\.(t1|t2)\./;
+// Backup and restore are not supported on T1 and T2 nodes of a replication
+// group with cluster mode disabled: no snapshots, so no durability.
+const NO_SNAPSHOT_NODE_TYPE = /^cache\.(t1|t2)\./;
+/** Days of snapshots a production cache keeps at least. */
+const MIN_PRODUCTION_SNAPSHOT_DAYS = 7;
 
 /** Properties of a {@link SafeCache}. */
 export interface SafeCacheProps {
@@ -21,40 +24,51 @@ export interface SafeCacheProps {
   readonly network: ServiceNetwork;
   /**
    * The node type, e.g. `cache.t3.small`; not `cache.t1.*` or `cache.t2.*`,
-   * on which ElastiCache ignores AOF.
+   * which cannot take snapshots.
    *
    * @default - the stage's (`cache.t3.micro` in dev, `cache.t3.small` in prod)
    */
   readonly nodeType?: string;
   /**
-   * Days daily snapshots are kept, 0 to 35.
+   * Days daily snapshots are kept, 0 to 35: at least 7 in production, at
+   * least 1 in every other stage but an ephemeral one.
    *
    * @default - the stage's (1 in dev, 7 in prod, 0 in preview)
    */
   readonly snapshotRetentionDays?: number;
+  /**
+   * A replica in a second availability zone with automatic failover
+   * (Multi-AZ). Required in production.
+   *
+   * @default - true in production, else false
+   */
+  readonly multiAz?: boolean;
 }
 
 /**
- * ElastiCache Redis 7 with the append-only file on (`appendonly yes`,
- * `appendfsync everysec` through its own parameter group), encrypted in
- * transit (TLS required) and at rest, in the network's isolated subnets
- * with its own security group.
+ * ElastiCache Redis 7 (the default `redis7` parameters), encrypted in
+ * transit (TLS required) and at rest, in the network's isolated subnets with
+ * its own security group, as a replication group with cluster mode disabled
+ * (encryption at rest needs a replication group).
  *
- * It is a one-node replication group (cluster mode disabled, no automatic
- * failover): encryption at rest needs a replication group, and ElastiCache
- * turns AOF off in Multi-AZ replication groups, so a second node would
- * lose the persistence this construct promises. Production keeps a final
- * snapshot when the cache is removed.
+ * Durability is what ElastiCache supports: automatic daily snapshots kept
+ * for the stage's days, and in production a replica in a second
+ * availability zone with automatic failover (Multi-AZ), plus a final
+ * snapshot when the cache is removed. Redis's append-only file is not used:
+ * ElastiCache does not support `appendonly` on Redis 2.8.22 and later, turns
+ * it off in Multi-AZ replication groups, and recommends replicas instead.
+ * A write acknowledged just before a node fails can still be lost, so
+ * the cache holds what the service can rebuild or retry.
  */
 export class SafeCache extends Construct {
   /** The replication group. */
   readonly replicationGroup: elasticache.CfnReplicationGroup;
-  /** The parameter group turning AOF on. */
-  readonly parameterGroup: elasticache.CfnParameterGroup;
   /** The cache's security group. */
   readonly securityGroup: ec2.SecurityGroup;
   /** The node type. */
   readonly nodeType: string;
+  /** Nodes of the replication group: the primary, and a replica when Multi-AZ. */
+  readonly nodes: number;
   /** Connections to the cache, for security group rules. */
   readonly connections: ec2.Connections;
 
@@ -63,21 +77,35 @@ export class SafeCache extends Construct {
     const stage = stageConfigOf(this);
     const nodeType = props.nodeType ?? stage.cacheDefaults.nodeType;
     const snapshotDays = props.snapshotRetentionDays ?? stage.cacheDefaults.snapshotRetentionDays;
+    const multiAz = props.multiAz ?? stage.production;
+    // Production keeps a week; an ephemeral stage may keep none; others a day.
+    let minSnapshotDays = stage.ephemeral ? 0 : 1;
+    if (stage.production) minSnapshotDays = MIN_PRODUCTION_SNAPSHOT_DAYS;
     validateProps(this, 'SafeCache', [
       {
         prop: 'nodeType',
         value: nodeType,
-        ok: NODE_TYPE.test(nodeType) && !NO_AOF_NODE_TYPE.test(nodeType),
-        allowed: 'a node type like "cache.t3.micro"; not cache.t1 or cache.t2, on which ElastiCache ignores AOF',
+        ok: NODE_TYPE.test(nodeType) && !NO_SNAPSHOT_NODE_TYPE.test(nodeType),
+        allowed: 'a node type like "cache.t3.micro"; not cache.t1 or cache.t2, which cannot take snapshots',
       },
       {
         prop: 'snapshotRetentionDays',
         value: snapshotDays,
-        ok: isIntegerBetween(snapshotDays, 0, 35),
-        allowed: 'an integer from 0 to 35',
+        ok: isIntegerBetween(snapshotDays, minSnapshotDays, 35),
+        allowed:
+          minSnapshotDays > 0
+            ? `stage "${stage.name}" keeps snapshots: an integer from ${minSnapshotDays} to 35`
+            : 'an integer from 0 to 35',
+      },
+      {
+        prop: 'multiAz',
+        value: multiAz,
+        ok: multiAz || !stage.production,
+        allowed: `stage "${stage.name}" is production, so the cache needs a replica in a second zone (true)`,
       },
     ]);
     this.nodeType = nodeType;
+    this.nodes = multiAz ? 2 : 1;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.network.vpc,
       description: `Redis ${this.node.path}: ingress only from what connects to it`,
@@ -87,24 +115,21 @@ export class SafeCache extends Construct {
       securityGroups: [this.securityGroup],
       defaultPort: ec2.Port.tcp(REDIS_PORT),
     });
+    const dataSubnets = props.network.vpc.selectSubnets(props.network.dataSubnets);
     const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
       description: `Isolated subnets of ${this.node.path}`,
-      subnetIds: props.network.vpc.selectSubnets(props.network.dataSubnets).subnetIds,
-    });
-    this.parameterGroup = new elasticache.CfnParameterGroup(this, 'Parameters', {
-      cacheParameterGroupFamily: 'redis7',
-      description: `Redis 7 with AOF for ${this.node.path}`,
-      properties: { appendonly: 'yes', appendfsync: 'everysec' },
+      subnetIds: dataSubnets.subnetIds,
     });
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: `Redis ${this.node.path}`,
       engine: 'redis',
       engineVersion: REDIS_ENGINE_VERSION,
       cacheNodeType: nodeType,
-      numCacheClusters: 1,
-      automaticFailoverEnabled: false,
-      multiAzEnabled: false,
-      cacheParameterGroupName: this.parameterGroup.ref,
+      numCacheClusters: this.nodes,
+      automaticFailoverEnabled: multiAz,
+      multiAzEnabled: multiAz,
+      // The primary in the first zone, the replica in the second.
+      preferredCacheClusterAZs: multiAz ? dataSubnets.availabilityZones.slice(0, 2) : undefined,
       cacheSubnetGroupName: subnets.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
       port: REDIS_PORT,

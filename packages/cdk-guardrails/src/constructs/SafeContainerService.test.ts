@@ -120,12 +120,59 @@ describe('SafeContainerService', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, HealthCheckPath: '/health' });
   });
 
+  describe('with a certificate', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f2b1c3d-4e5f-6789-abcd-ef0123456789';
+    const { stack, base } = setup('dev');
+    const api = new SafeContainerService(stack, 'Api', { ...base, publicEndpoint: { certificateArn } });
+    const template = Template.fromStack(stack);
+    const listeners = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener')).map(l => l.Properties);
+
+    it('serves HTTPS on 443 with the certificate and a TLS 1.2+ policy, forwarding to the service', () => {
+      const https = listeners.find(l => l.Port === 443);
+      expect(https).toMatchObject({
+        Protocol: 'HTTPS',
+        Certificates: [{ CertificateArn: certificateArn }],
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        DefaultActions: [{ Type: 'forward' }],
+      });
+      expect(api.url).toMatch(/^https:\/\//);
+    });
+
+    it('answers HTTP on 80 with a permanent redirect to HTTPS', () => {
+      expect(listeners).toHaveLength(2);
+      expect(listeners.find(l => l.Port === 80)).toMatchObject({
+        Protocol: 'HTTP',
+        DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+      });
+    });
+
+    it('opens 80 and 443 on the load balancer only', () => {
+      const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
+        .flatMap(g => g.Properties.SecurityGroupIngress ?? [])
+        .filter((r: { CidrIp?: string }) => r.CidrIp === '0.0.0.0/0');
+      expect(ingress.map((r: { FromPort: number }) => r.FromPort).sort((a, b) => a - b)).toEqual([80, 443]);
+    });
+  });
+
+  it('serves plain HTTP on 80 without a certificate', () => {
+    const { stack, base } = setup('dev');
+    const api = new SafeContainerService(stack, 'Api', { ...base, publicEndpoint: {} });
+    const template = Template.fromStack(stack);
+    const listeners = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener')).map(l => l.Properties);
+    expect(listeners).toEqual([expect.objectContaining({ Port: 80, Protocol: 'HTTP', DefaultActions: [expect.objectContaining({ Type: 'forward' })] })]);
+    expect(api.url).toMatch(/^http:\/\//);
+  });
+
   it.each<[Partial<SafeContainerServiceProps>, string]>([
     [{ cpu: 300 }, 'cpu 300 is not allowed: one of 256, 512, 1024, 2048, 4096, 8192, 16384'],
     [{ cpu: 256, memoryMiB: 4096 }, 'memoryMiB 4096 is not allowed: with cpu 256, 512 or 1024 to 2048 in steps of 1024'],
     [{ desiredCount: 2, maxCount: 1 }, 'maxCount 1 is not allowed: an integer from desiredCount (2) to 100'],
     [{ imageTag: 'feature/x' }, 'imageTag "feature/x" is not allowed'],
     [{ environment: { 'BAD-NAME': 'x' } }, 'environment "BAD-NAME" is not allowed'],
+    [
+      { publicEndpoint: { certificateArn: 'arn:aws:iam::123456789012:server-certificate/site' } },
+      'publicEndpoint.certificateArn "arn:aws:iam::123456789012:server-certificate/site" is not allowed: an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>',
+    ],
   ])('refuses %j, quoting it with the construct path', (props, message) => {
     const { stack, base } = setup('dev');
     expect(() => new SafeContainerService(stack, 'Svc', { ...base, ...props })).toThrow(

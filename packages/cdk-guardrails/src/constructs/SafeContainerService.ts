@@ -10,6 +10,7 @@ import { REDIS_PORT } from './SafeCache';
 import type { SafeDatabase } from './SafeDatabase';
 import { POSTGRES_PORT } from './SafeDatabase';
 import type { ServiceNetwork } from './ServiceNetwork';
+import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_ALLOWED } from './certificateArn';
 import { stageConfigOf } from './stageOf';
 import { isIntegerBetween, validateProps } from './validation';
 
@@ -54,6 +55,14 @@ export interface PublicEndpointProps {
    * @default '/health'
    */
   readonly healthCheckPath?: string;
+  /**
+   * An ACM certificate (in the stack's region) for the load balancer: it
+   * then serves HTTPS on 443 with that certificate and TLS 1.2 or 1.3, and
+   * answers HTTP on 80 with a permanent redirect to HTTPS.
+   *
+   * @default - plain HTTP on 80
+   */
+  readonly certificateArn?: string;
 }
 
 /** Properties of a {@link SafeContainerService}. */
@@ -134,7 +143,8 @@ export interface SafeContainerServiceProps {
  * its image from an ECR repository at a given tag (the repository's CI
  * builds and pushes it; synthesis never needs Docker). With a public
  * endpoint it sits behind an internet-facing Application Load Balancer
- * whose health checks gate deployments; without one it is a background
+ * whose health checks gate deployments (HTTP on 80, or with a certificate
+ * HTTPS on 443 and a redirect from 80); without one it is a background
  * service with no inbound access at all.
  */
 export class SafeContainerService extends Construct {
@@ -148,6 +158,11 @@ export class SafeContainerService extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The load balancer, for a public service. */
   readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
+  /**
+   * The load balancer's URL (`https://` with a certificate, else `http://`,
+   * and its DNS name), for a public service.
+   */
+  readonly url?: string;
   /** The load balancer's target group, for a public service. */
   readonly targetGroup?: elbv2.ApplicationTargetGroup;
   /** The autoscaling target. */
@@ -168,6 +183,7 @@ export class SafeContainerService extends Construct {
     const targetCpu = props.targetCpuPercent ?? 70;
     const port = props.publicEndpoint?.port ?? 8080;
     const healthCheckPath = props.publicEndpoint?.healthCheckPath ?? '/health';
+    const certificateArn = props.publicEndpoint?.certificateArn;
     const envNames = Object.keys(props.environment ?? {});
     validateProps(this, 'SafeContainerService', [
       {
@@ -220,6 +236,12 @@ export class SafeContainerService extends Construct {
         ok: /^\/[\x21-\x7e]{0,1023}$/.test(healthCheckPath),
         allowed: 'a path starting with /',
       },
+      {
+        prop: 'publicEndpoint.certificateArn',
+        value: certificateArn,
+        ok: certificateArn === undefined || ACM_CERTIFICATE_ARN.test(certificateArn),
+        allowed: ACM_CERTIFICATE_ARN_ALLOWED,
+      },
       ...envNames.map(name => ({
         prop: 'environment',
         value: name,
@@ -271,7 +293,22 @@ export class SafeContainerService extends Construct {
         vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
         dropInvalidHeaderFields: true,
       });
-      const listener = this.loadBalancer.addListener('Http', { port: 80, open: true });
+      const listener = certificateArn
+        ? this.loadBalancer.addListener('Https', {
+            port: 443,
+            open: true,
+            certificates: [elbv2.ListenerCertificate.fromArn(certificateArn)],
+            sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+          })
+        : this.loadBalancer.addListener('Http', { port: 80, open: true });
+      if (certificateArn) {
+        this.loadBalancer.addListener('Http', {
+          port: 80,
+          open: true,
+          defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+        });
+      }
+      this.url = `${certificateArn ? 'https' : 'http'}://${this.loadBalancer.loadBalancerDnsName}`;
       this.targetGroup = listener.addTargets('Service', {
         port,
         protocol: elbv2.ApplicationProtocol.HTTP,

@@ -69,5 +69,15 @@ describe('deployService with the container service', () => {
     expect(new Set(created.map(r => r.logicalId))).toEqual(
       new Set(Object.keys(template.Resources)),
     );
+    // The outputs CI reads to run the migrations task come back from the stack.
+    const physicalIdOf = (type: string, prefix: string) =>
+      created.find(r => r.type === type && r.logicalId.startsWith(prefix))!.physicalId!;
+    expect(physicalIdOf('AWS::ECS::Cluster', 'Cluster')).toMatch(/\S/);
+    expect(deployed.outputs).toMatchObject({
+      ClusterName: physicalIdOf('AWS::ECS::Cluster', 'Cluster'),
+      WorkerTaskDefinitionArn: physicalIdOf('AWS::ECS::TaskDefinition', 'WorkerContainer'),
+      WorkerAssignPublicIp: 'ENABLED',
+      WorkerSubnets: expect.stringMatching(/^[^,]+,[^,]+$/),
+    });
   });
 });

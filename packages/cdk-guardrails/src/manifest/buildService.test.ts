@@ -10,6 +10,9 @@ import { IMAGE_TAG_CONTEXT, buildService } from './buildService';
 import { readFileSync } from 'fs';
 import { loadManifest, parseManifest } from './loadManifest';
 
+// Two syntheses through the policy on a shared, loaded machine.
+jest.setTimeout(120_000);
+
 const appDir = join(__dirname, '../../fixtures/container-service');
 const manifest = loadManifest(join(appDir, 'stackyard.yaml'));
 
@@ -63,6 +66,55 @@ describe('buildService with containers, databases, caches and an HTTP API', () =
       ThrottlingRateLimit: 500,
       ThrottlingBurstLimit: 1000,
     });
+  });
+
+  it('outputs what CI needs to run a one-off task and what people open, under stable names', async () => {
+    const dev = await templateOf('dev');
+    const outputs = dev.Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiAssignPublicIp', 'ApiLoadBalancerUrl', 'ApiSecurityGroups', 'ApiServiceName', 'ApiSubnets', 'ApiTaskDefinitionArn',
+      'ClusterName', 'HttpApiUrl', 'MainDatabaseEndpoint', 'MainDatabaseSecretArn', 'QueueCachePrimaryEndpoint',
+      'WorkerAssignPublicIp', 'WorkerSecurityGroups', 'WorkerServiceName', 'WorkerSubnets', 'WorkerTaskDefinitionArn',
+    ]);
+    const logicalIdOf = (type: string, prefix: string) =>
+      Object.entries(dev.Resources as Resources).find(([id, r]) => r.Type === type && id.startsWith(prefix))![0];
+    const value = (name: string) => outputs[name].Value;
+    expect(value('ClusterName')).toEqual({ Ref: logicalIdOf('AWS::ECS::Cluster', 'Cluster') });
+    expect(value('WorkerServiceName')).toEqual({ 'Fn::GetAtt': [logicalIdOf('AWS::ECS::Service', 'WorkerContainer'), 'Name'] });
+    expect(value('WorkerTaskDefinitionArn')).toEqual({ Ref: logicalIdOf('AWS::ECS::TaskDefinition', 'WorkerContainer') });
+    // The worker's own networking: dev has no NAT gateway, so its tasks run
+    // in both public subnets with a public IP.
+    const service = (dev.Resources as Resources)[logicalIdOf('AWS::ECS::Service', 'WorkerContainer')];
+    const vpc = service.Properties.NetworkConfiguration.AwsvpcConfiguration;
+    expect(value('WorkerSubnets')).toEqual({ 'Fn::Join': [',', vpc.Subnets] });
+    // One group: CloudFormation gets it without a join.
+    expect([value('WorkerSecurityGroups')]).toEqual(vpc.SecurityGroups);
+    expect([value('WorkerAssignPublicIp'), vpc.AssignPublicIp]).toEqual(['ENABLED', 'ENABLED']);
+    expect(JSON.stringify(value('ApiLoadBalancerUrl'))).toMatch(/^\{"Fn::Join":\["",\["http:\/\/",\{"Fn::GetAtt":\["ApiContainerLoadBalancer\w+","DNSName"\]\}/);
+    expect(JSON.stringify(value('HttpApiUrl'))).toMatch(/"https:\/\/",\{"Ref":"HttpApi\w+"\},".execute-api."/);
+    expect(value('MainDatabaseEndpoint')).toEqual({ 'Fn::GetAtt': [logicalIdOf('AWS::RDS::DBInstance', 'MainDatabase'), 'Endpoint.Address'] });
+    expect(value('MainDatabaseSecretArn')).toEqual({ Ref: logicalIdOf('AWS::SecretsManager::Secret', 'MainDatabase') });
+    expect(value('QueueCachePrimaryEndpoint')).toEqual({
+      'Fn::GetAtt': [logicalIdOf('AWS::ElastiCache::ReplicationGroup', 'QueueCache'), 'PrimaryEndPoint.Address'],
+    });
+    // prod has a NAT gateway: tasks in private subnets without public IPs.
+    expect((await templateOf('prod')).Outputs.WorkerAssignPublicIp.Value).toBe('DISABLED');
+  });
+
+  it('serves the public container over HTTPS when the manifest gives it a certificate', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f2b1c3d-4e5f-6789-abcd-ef0123456789';
+    const withCertificate = structuredClone(manifest);
+    withCertificate.containers!.api.certificateArn = certificateArn;
+    const app = new App({ stackTraces: false, builtinCloudFormationValidation: false });
+    const service = buildService(app, withCertificate, { prefix: 'wo', stage: 'dev', appDir });
+    const template = Template.fromStack(service.stack).toJSON();
+    const listeners = ofType(template, 'AWS::ElasticLoadBalancingV2::Listener').map(l => l.Properties);
+    expect(listeners.map(l => [l.Port, l.Protocol, l.DefaultActions[0].Type]).sort()).toEqual([
+      [443, 'HTTPS', 'forward'],
+      [80, 'HTTP', 'redirect'],
+    ]);
+    expect(listeners.find(l => l.Port === 443).Certificates).toEqual([{ CertificateArn: certificateArn }]);
+    expect(JSON.stringify(template.Outputs.ApiLoadBalancerUrl.Value)).toContain('"https://"');
   });
 
   it.each(['dev', 'prod'] as const)('matches the %s snapshot', async stage => {

@@ -20,6 +20,8 @@ import { WebSocketApi } from '../constructs/WebSocketApi';
 import { stageOverridesOf } from '../stages/stageConfig';
 import { MANIFEST_FILE } from './loadManifest';
 import { loadExtension } from './loadExtension';
+import { addStackOutputs } from './buildServiceOutputs';
+import { pascal } from './names';
 import type { ManifestFunction, ServiceManifest } from './schema';
 import type { Service, ServiceExtension } from './service';
 
@@ -82,13 +84,6 @@ const ATTRIBUTE_TYPES = {
   binary: dynamodb.AttributeType.BINARY,
 };
 
-function pascal(name: string): string {
-  return name
-    .split('-')
-    .map(p => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('');
-}
-
 function envName(kind: string, name: string): string {
   return `${kind}_${name.replace(/-/g, '_').toUpperCase()}`;
 }
@@ -111,7 +106,8 @@ function runtimeOf(name: string | undefined): lambda.Runtime | undefined {
  * functions, queues (wired to consumers), tables (granted to readers and
  * writers), WebSocket and HTTP APIs, network, container services (connected
  * to their databases and caches), databases, caches and alarms, sized for
- * the stage, then applies the manifest's extension. The returned parts can be extended further.
+ * the stage, with its stack outputs (see `addStackOutputs`), then applies
+ * the manifest's extension. The returned parts can be extended further.
  */
 export function buildService(
   scope: Construct,
@@ -288,7 +284,9 @@ export function buildService(
         desiredCount: size.desiredCount ?? c.desiredCount,
         maxCount: c.autoscaling?.maxCount,
         targetCpuPercent: c.autoscaling?.cpuPercent,
-        publicEndpoint: c.public ? { port: c.port, healthCheckPath: c.healthCheckPath } : undefined,
+        publicEndpoint: c.public
+          ? { port: c.port, healthCheckPath: c.healthCheckPath, certificateArn: c.certificateArn }
+          : undefined,
         environment: c.environment,
       });
       // Who talks to whom: each connection opens one security group rule.
@@ -336,6 +334,7 @@ export function buildService(
     alarms,
     budget,
   };
+  addStackOutputs(service);
   const extension =
     options.extension ?? loadExtension(appDir, manifest, path.join(appDir, MANIFEST_FILE));
   extension?.(service, { prefix: options.prefix, stage: options.stage, appDir, manifest });

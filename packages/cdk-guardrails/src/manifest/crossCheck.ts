@@ -85,7 +85,7 @@ export function crossCheck(manifest: ServiceManifest): CrossCheckIssue[] {
     if (container.public) {
       publicContainers.push(id);
     } else {
-      for (const key of ['port', 'healthCheckPath'] as const) {
+      for (const key of ['port', 'healthCheckPath', 'certificateArn'] as const) {
         if (container[key] !== undefined) {
           issues.push({
             path: ['containers', id, key],

@@ -131,6 +131,7 @@ stages:
     ['    cpu: 512', '    cpu: 300', 'containers.worker.cpu', 29, /must be one of 256, 512, .* \(got 300\)/],
     ['      repository: orchestrator\n    public: true', '      repository: Orchestrator!\n    public: true', 'containers.api.image.repository', 22, /must be an ECR repository name .*\(got "Orchestrator!"\)/],
     ['      worker:\n        desiredCount', '      wrker:\n        desiredCount', 'stages.prod.containers.wrker', 38, /unknown container "wrker"/],
+    ['    public: true', '    public: true\n    certificateArn: arn:aws:iam::123456789012:server-certificate/site', 'containers.api.certificateArn', 24, /must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate\/<id> \(got "arn:aws:iam::123456789012:server-certificate\/site"\)/],
   ])('quotes the bad value %s → %s at its path and line', (from, to, path, line, message) => {
     const issues = issuesOf(kinds.replace(from, to));
     expect(issues).toEqual([expect.objectContaining({ path, line, message: expect.stringMatching(message) })]);
@@ -148,6 +149,18 @@ stages:
       expect.objectContaining({
         path: 'containers.worker.port',
         message: 'port 8080 is only for a public container (behind the load balancer): set public: true or remove it',
+      }),
+    ]);
+  });
+
+  it('takes an ACM certificate on the public container only', () => {
+    const arn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f2b1c3d-4e5f-6789-abcd-ef0123456789';
+    const manifest = parseManifest(kinds.replace('    public: true', `    public: true\n    certificateArn: ${arn}`));
+    expect(manifest.containers?.api.certificateArn).toBe(arn);
+    expect(issuesOf(kinds.replace('    cpu: 512', `    certificateArn: ${arn}\n    cpu: 512`))).toEqual([
+      expect.objectContaining({
+        path: 'containers.worker.certificateArn',
+        message: expect.stringMatching(/^certificateArn "arn:aws:acm:.*" is only for a public container/),
       }),
     ]);
   });

@@ -5,6 +5,7 @@ import {
   MAX_BUDGET_EMAILS,
   MAX_EMAIL_LENGTH,
 } from '../constructs/ServiceBudgetLimits';
+import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_ALLOWED } from '../constructs/certificateArn';
 import { MAX_TTL_HOURS } from '../stages/limits';
 
 const name = z
@@ -115,6 +116,11 @@ const containerSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   /** The load balancer's health check path (public containers). */
   healthCheckPath: z.string().regex(/^\/[\x21-\x7e]{0,1023}$/, 'must be a path starting with /').optional(),
+  /** An ACM certificate for HTTPS on 443, with 80 redirecting to it (public containers). */
+  certificateArn: z
+    .string()
+    .regex(ACM_CERTIFICATE_ARN, `must be ${ACM_CERTIFICATE_ARN_ALLOWED}`)
+    .optional(),
   cpu: containerSizes.cpu.optional(),
   memoryMiB: containerSizes.memoryMiB.optional(),
   desiredCount: containerSizes.desiredCount.optional(),
@@ -254,7 +260,7 @@ export const manifestSchema = z.strictObject({
   containers: z.record(name, containerSchema).optional(),
   /** RDS PostgreSQL 15 instances. */
   databases: z.record(name, databaseSchema).optional(),
-  /** ElastiCache Redis 7 caches with AOF persistence. */
+  /** ElastiCache Redis 7 caches: daily snapshots, a Multi-AZ replica in production. */
   caches: z.record(name, cacheSchema).optional(),
   /** An API Gateway HTTP API whose routes invoke functions. */
   http: httpSchema.optional(),
