@@ -55,6 +55,12 @@ export class LoopbackAws {
   readonly callCount: Record<string, number> = {};
   /** The next N calls of an action answer with a throttling error. */
   readonly throttle: Record<string, number> = {};
+  /**
+   * The error code throttled calls of an action answer with, when not the
+   * service's throttling error, e.g. Cost Explorer's
+   * `LimitExceededException` for `GetCostAndUsage`.
+   */
+  readonly throttleWith: Record<string, string> = {};
   /** Calls answered with "not implemented". */
   readonly unimplemented: string[] = [];
   url = '';
@@ -165,7 +171,7 @@ export class LoopbackAws {
     this.callCount[action] = (this.callCount[action] ?? 0) + 1;
     if ((this.throttle[action] ?? 0) > 0) {
       this.throttle[action] -= 1;
-      return service.error(action, 'Throttling', 'Rate exceeded');
+      return service.error(action, this.throttleWith[action] ?? 'Throttling', 'Rate exceeded');
     }
     const response = await service.handle(request, action);
     if (response.unimplemented) this.unimplemented.push(label);

@@ -52,9 +52,10 @@ export function costWindow(now: Date): {
  * aws targets, ONE GetCostAndUsage query (daily, last 30 days, grouped by
  * the `stackyard:prefix` and `stackyard:stage` tags) read page by page, so
  * calls grow with pages, not with environments. Local targets have no
- * cost. A refresh that keeps being throttled (after the SDK's backed-off
- * retries) or fails is recorded with its reason and the account keeps its
- * previous figures.
+ * cost. Throttling, Cost Explorer's rate limit (`LimitExceededException`)
+ * included, is retried by the client with bounded backoff; a refresh that
+ * keeps being throttled after those retries, or fails, is recorded with its
+ * reason and the account keeps its previous figures.
  */
 export class CostRefresher {
   static create(options: {
