@@ -31,6 +31,7 @@ const queues = z
       visible: count,
       inFlight: count,
       dlq: short.optional(),
+      dlqOfFunctions: z.array(short).max(1000).optional(),
     }),
   )
   .max(1000);

@@ -67,6 +67,13 @@ describe('startPreview (real runner, dynalite, queue engine, AWS SDK v3)', () =>
       inFlight: 0,
       dlq: 'jobs-dlq',
     });
+    // A function's own dead-letter queue: the synthesized DeadLetterConfig.
+    expect(queues.find(q => q.name === 'intake-dlq')).toEqual({
+      name: 'intake-dlq',
+      visible: 0,
+      inFlight: 0,
+      dlqOfFunctions: ['intake'],
+    });
   });
 
   it('invokes a function: its result and duration', async () => {

@@ -77,6 +77,8 @@ export interface PreviewQueue {
   readonly inFlight: number;
   /** The dead-letter queue's name. */
   readonly dlq?: string;
+  /** The functions whose failed asynchronous invocations this queue receives (their DeadLetterConfig). */
+  readonly dlqOfFunctions?: string[];
 }
 
 /** A table of a running preview. */

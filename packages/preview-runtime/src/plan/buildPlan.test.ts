@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { PreviewPlanError, buildPlan } from './buildPlan';
+import { dlqOfFunctions } from './dlqOfFunctions';
 
 const manifest = (functions: object) => ({
   service: {
@@ -167,6 +168,12 @@ describe('buildPlan', () => {
       template({
         WorkerFn: {
           ...lambda(),
+          Properties: {
+            ...lambda().Properties,
+            DeadLetterConfig: {
+              TargetArn: { 'Fn::GetAtt': ['WorkerDlq', 'Arn'] },
+            },
+          },
           Metadata: { 'aws:cdk:path': 'svc-dev/Worker/Function/Resource' },
         },
         WorkerDlq: {
@@ -219,5 +226,28 @@ describe('buildPlan', () => {
         reportBatchItemFailures: true,
       },
     ]);
+    expect(result.functions[0].deadLetterQueue).toBe('worker-dlq');
+    expect(dlqOfFunctions(result, 'worker-dlq')).toEqual({
+      dlqOfFunctions: ['worker'],
+    });
+    expect(dlqOfFunctions(result, 'jobs-dlq')).toEqual({});
+  });
+
+  it("leaves out a function's dead-letter target that is not a queue of the stack (an SNS topic)", () => {
+    const result = plan(
+      manifest({ api }),
+      template({
+        Api: {
+          ...lambda(),
+          Properties: {
+            ...lambda().Properties,
+            DeadLetterConfig: { TargetArn: { Ref: 'FailuresTopic' } },
+          },
+        },
+        FailuresTopic: { Type: 'AWS::SNS::Topic' },
+      }),
+    );
+    expect(result.functions[0].name).toBe('api');
+    expect(result.functions[0]).not.toHaveProperty('deadLetterQueue');
   });
 });

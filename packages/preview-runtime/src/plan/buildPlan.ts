@@ -43,7 +43,8 @@ function logicalIdOf(value: unknown): string | undefined {
  * Works out what a preview runs from the stack's synthesized template and
  * the service's manifest: every manifest function (its handler resolved as
  * Lambda's Node.js runtime does, inside the checkout), with the environment
- * variables the template gives it; every table and queue of the template;
+ * variables and the dead-letter queue the template gives it; every table and
+ * queue of the template;
  * every SQS event source mapping.
  * @throws PreviewPlanError for an invalid manifest or template, or a handler
  * outside the checkout or missing.
@@ -207,6 +208,7 @@ export function buildPlan(options: {
           `function ${name}: environment variable ${key} refers to something a preview does not run; left out`,
         );
     }
+    const dlqId = logicalIdOf(properties.DeadLetterConfig?.TargetArn);
     functions.push({
       name,
       logicalId,
@@ -217,6 +219,10 @@ export function buildPlan(options: {
       timeoutSeconds: number(properties.Timeout, fn.timeout),
       memorySize: number(properties.MemorySize, fn.memorySize),
       environment,
+      // An SNS topic as the target is not something a preview runs.
+      ...(dlqId && kinds.get(dlqId) === 'AWS::SQS::Queue'
+        ? { deadLetterQueue: names.get(dlqId)! }
+        : {}),
     });
   }
 

@@ -24,6 +24,8 @@ export interface FunctionPlan {
   readonly timeoutSeconds: number;
   readonly memorySize: number;
   readonly environment: Readonly<Record<string, EnvValue>>;
+  /** The queue (local name) its DeadLetterConfig sends failed asynchronous invocations to. */
+  readonly deadLetterQueue?: string;
 }
 
 export interface TablePlan {

@@ -6,6 +6,7 @@ import { EventSourcePoller } from '../engines/sqs/EventSourcePoller';
 import { SqsEngine } from '../engines/sqs/SqsEngine';
 import { startTtlSweeper } from '../engines/dynamo/ttlSweeper';
 import { createSqsServer } from '../engines/sqs/sqsServer';
+import { dlqOfFunctions } from '../plan/dlqOfFunctions';
 import { FunctionHost, ImportModule } from './FunctionHost';
 import { functionEnv } from './functionEnv';
 import { captureLogs, perFunctionEnv } from './logCapture';
@@ -140,6 +141,7 @@ export async function runPreviewRunner(
           engine.counts(q.name),
         ),
         ...(q.redrive ? { dlq: q.redrive.deadLetterQueue } : {}),
+        ...dlqOfFunctions(plan, q.name),
       }));
     } else if (message.type === 'tables') {
       value = await Promise.all(

@@ -49,7 +49,18 @@ export function fakePreviewRuntime(handlers: Record<string, FakeHandler>) {
           };
         }
       },
-      queues: async () => [],
+      // As the serverless template's preview lists them: a queue with the
+      // dead-letter queue it redrives into, and a function's own.
+      queues: async () => [
+        { name: 'jobs', visible: 0, inFlight: 0, dlq: 'jobs-dlq' },
+        { name: 'jobs-dlq', visible: 0, inFlight: 0 },
+        {
+          name: 'intake-dlq',
+          visible: 0,
+          inFlight: 0,
+          dlqOfFunctions: ['intake'],
+        },
+      ],
       tables: async () => [{ name: 'connections', items: 0 }],
       async stop() {
         stopped.push(pid);

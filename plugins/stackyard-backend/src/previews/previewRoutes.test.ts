@@ -296,6 +296,12 @@ describe.each(databases.eachSupportedId())(
           .lines[0].text,
       ).toContain('j-2');
       expect(after.body.tables).toEqual([{ name: 'connections', items: 0 }]);
+      expect(after.body.queues).toContainEqual({
+        name: 'intake-dlq',
+        visible: 0,
+        inFlight: 0,
+        dlqOfFunctions: ['intake'],
+      });
 
       const teardown = await request(replica.app)
         .post(`/environments/${id}/teardown`)

@@ -51,7 +51,13 @@ export interface RunningPreview {
   readonly functions: string[];
   invoke(fn: string, event: unknown): Promise<InvokeResult>;
   queues(): Promise<
-    Array<{ name: string; visible: number; inFlight: number; dlq?: string }>
+    Array<{
+      name: string;
+      visible: number;
+      inFlight: number;
+      dlq?: string;
+      dlqOfFunctions?: string[];
+    }>
   >;
   tables(): Promise<Array<{ name: string; items: number }>>;
   /** Kills the runner; its work dir stays. */

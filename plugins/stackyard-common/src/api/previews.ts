@@ -119,7 +119,20 @@ export const previewLogsResponseSchema = z
           name: z.string(),
           visible: z.number().int().nonnegative(),
           inFlight: z.number().int().nonnegative(),
-          dlq: z.string().optional(),
+          dlq: z
+            .string()
+            .meta({
+              description:
+                'The dead-letter queue that messages failing on this queue go to.',
+            })
+            .optional(),
+          dlqOfFunctions: z
+            .array(z.string())
+            .meta({
+              description:
+                "Functions whose failed asynchronous invocations this queue receives (the function's dead-letter queue).",
+            })
+            .optional(),
         }),
       )
       .meta({ description: 'Queue depths, while running.' }),

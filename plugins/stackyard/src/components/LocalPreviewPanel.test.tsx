@@ -41,7 +41,13 @@ function setup(allowed: boolean, signals?: SignalApi) {
     queues: [
       { name: 'jobs', visible: 3, inFlight: 1, dlq: 'jobs-dlq' },
       { name: 'jobs-dlq', visible: 2, inFlight: 0 },
-      { name: 'intake-dlq', visible: 0, inFlight: 0 },
+      {
+        name: 'intake-dlq',
+        visible: 1,
+        inFlight: 0,
+        dlqOfFunctions: ['intake'],
+      },
+      { name: 'audit', visible: 0, inFlight: 0 },
     ],
     tables: [{ name: 'items', items: 7 }],
   });
@@ -86,8 +92,14 @@ describe('LocalPreviewPanel', () => {
         name: 'dead-letter queue jobs-dlq (of jobs) 2 0',
       }),
     ).toBeInTheDocument();
+    // A function's own dead-letter queue: no queue redrives into it.
     expect(
-      screen.getByRole('row', { name: 'queue intake-dlq 0 0' }),
+      screen.getByRole('row', {
+        name: 'dead-letter queue intake-dlq (of function intake) 1 0',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('row', { name: 'queue audit 0 0' }),
     ).toBeInTheDocument();
     expect(
       screen.getByLabelText('Recent log lines of worker'),

@@ -24,13 +24,28 @@ const STATE_LABELS: Record<PreviewLogs['state'], string> = {
   failed: 'failed',
 };
 
+type PreviewQueueDepth = PreviewLogs['queues'][number];
+
+/**
+ * What a dead-letter queue receives the failures of: the queues that redrive
+ * into it and the functions whose DeadLetterConfig names it ("jobs",
+ * "function intake"); empty for a queue that is no dead-letter queue.
+ */
+function deadLetterSources(
+  queue: PreviewQueueDepth,
+  queues: readonly PreviewQueueDepth[],
+): string[] {
+  const functions = queue.dlqOfFunctions ?? [];
+  const noun = functions.length === 1 ? 'function' : 'functions';
+  return [
+    ...queues.filter(q => q.dlq === queue.name).map(q => q.name),
+    ...(functions.length > 0 ? [`${noun} ${functions.join(', ')}`] : []),
+  ];
+}
+
 function Counts(props: { logs: PreviewLogs }) {
   const { queues, tables } = props.logs;
   if (queues.length === 0 && tables.length === 0) return null;
-  // Dead-letter queues, by name, with the queue whose jobs they receive.
-  const sources = new Map(
-    queues.filter(q => q.dlq).map(q => [q.dlq as string, q.name]),
-  );
   return (
     <Table size="small" aria-label="Queues and tables">
       <TableHead>
@@ -42,14 +57,14 @@ function Counts(props: { logs: PreviewLogs }) {
       </TableHead>
       <TableBody>
         {queues.map(q => {
-          const source = sources.get(q.name);
+          const sources = deadLetterSources(q, queues);
           // A message in a dead-letter queue is a job that failed for good.
-          const failed = source !== undefined && q.visible + q.inFlight > 0;
+          const failed = sources.length > 0 && q.visible + q.inFlight > 0;
           return (
             <TableRow key={`q-${q.name}`}>
               <TableCell>
-                {source
-                  ? `dead-letter queue ${q.name} (of ${source})`
+                {sources.length > 0
+                  ? `dead-letter queue ${q.name} (of ${sources.join(', ')})`
                   : `queue ${q.name}`}
                 {q.dlq ? ` (dead letters: ${q.dlq})` : ''}
               </TableCell>
