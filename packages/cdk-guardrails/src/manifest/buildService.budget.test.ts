@@ -1,3 +1,4 @@
+import { PRICED_RESOURCE_TYPES, estimateFixedCost } from '@stackyard/plugin-stackyard-common';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { acknowledgeRule } from '../policy/acknowledge';
@@ -95,6 +96,23 @@ describe('buildService with a stage budget', () => {
     expect(service.budget).toBeUndefined();
     const prod = build(withBudgets, 'prod').service.stack.stageConfig;
     expect(Object.keys(prod)).not.toContain('budget');
+  });
+
+  it('adds no fixed cost and nothing "not priced" to the estimate of the stack', async () => {
+    // Budgets of cost type are free of charge: the estimator has no pricer for them.
+    expect(PRICED_RESOURCE_TYPES).not.toContain('AWS::Budgets::Budget');
+    const { template } = build(withBudgets, 'staging');
+    const asked: unknown[] = [];
+    const estimate = await estimateFixedCost(template, {
+      region: 'eu-west-1',
+      prices: async query => {
+        asked.push(query);
+        return { usd: 1, unit: 'Hrs' };
+      },
+    });
+    expect(asked).toEqual([]);
+    expect(estimate).toMatchObject({ monthlyUsd: 0, lineItems: [], unpriced: [] });
+    expect(estimate.summary).toBe('Estimated fixed cost: $0.00/month in eu-west-1 (no fixed-cost resources)');
   });
 
   it('warns once, without failing, about a production stack without a budget, and takes an acknowledgement of the stack', () => {
