@@ -12,8 +12,8 @@ export const REDIS_PORT = 6379;
 export const REDIS_ENGINE_VERSION = '7.1';
 
 const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
-// Backup and restore are not supported on T1 and T2 nodes of a replication
-// group with cluster mode disabled: no snapshots, so no durability.
+// T1 and T2 nodes of a replication group with cluster mode disabled support
+// neither backup and restore (snapshots) nor Multi-AZ.
 const NO_SNAPSHOT_NODE_TYPE = /^cache\.(t1|t2)\./;
 /** Days of snapshots a production cache keeps at least. */
 const MIN_PRODUCTION_SNAPSHOT_DAYS = 7;
@@ -24,7 +24,7 @@ export interface SafeCacheProps {
   readonly network: ServiceNetwork;
   /**
    * The node type, e.g. `cache.t3.small`; not `cache.t1.*` or `cache.t2.*`,
-   * which cannot take snapshots.
+   * which support neither snapshots nor Multi-AZ.
    *
    * @default - the stage's (`cache.t3.micro` in dev, `cache.t3.small` in prod)
    */
@@ -37,8 +37,8 @@ export interface SafeCacheProps {
    */
   readonly snapshotRetentionDays?: number;
   /**
-   * A replica in a second availability zone with automatic failover
-   * (Multi-AZ). Required in production.
+   * A replica with automatic failover and Multi-AZ, in the network's data
+   * subnets (two zones). Required in production.
    *
    * @default - true in production, else false
    */
@@ -52,9 +52,9 @@ export interface SafeCacheProps {
  * (encryption at rest needs a replication group).
  *
  * Durability is what ElastiCache supports: automatic daily snapshots kept
- * for the stage's days, and in production a replica in a second
- * availability zone with automatic failover (Multi-AZ), plus a final
- * snapshot when the cache is removed. Redis's append-only file is not used:
+ * for the stage's days, and in production a replica with automatic
+ * failover and Multi-AZ (ElastiCache places the two nodes in the subnet
+ * group's two zones), plus a final snapshot when the cache is removed. Redis's append-only file is not used:
  * ElastiCache does not support `appendonly` on Redis 2.8.22 and later, turns
  * it off in Multi-AZ replication groups, and recommends replicas instead.
  * A write acknowledged just before a node fails can still be lost, so
@@ -86,7 +86,7 @@ export class SafeCache extends Construct {
         prop: 'nodeType',
         value: nodeType,
         ok: NODE_TYPE.test(nodeType) && !NO_SNAPSHOT_NODE_TYPE.test(nodeType),
-        allowed: 'a node type like "cache.t3.micro"; not cache.t1 or cache.t2, which cannot take snapshots',
+        allowed: 'a node type like "cache.t3.micro"; not cache.t1 or cache.t2, which support neither snapshots nor Multi-AZ',
       },
       {
         prop: 'snapshotRetentionDays',
@@ -101,7 +101,7 @@ export class SafeCache extends Construct {
         prop: 'multiAz',
         value: multiAz,
         ok: multiAz || !stage.production,
-        allowed: `stage "${stage.name}" is production, so the cache needs a replica in a second zone (true)`,
+        allowed: `stage "${stage.name}" is production, so the cache needs a replica with automatic failover (true)`,
       },
     ]);
     this.nodeType = nodeType;
@@ -115,10 +115,9 @@ export class SafeCache extends Construct {
       securityGroups: [this.securityGroup],
       defaultPort: ec2.Port.tcp(REDIS_PORT),
     });
-    const dataSubnets = props.network.vpc.selectSubnets(props.network.dataSubnets);
     const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
       description: `Isolated subnets of ${this.node.path}`,
-      subnetIds: dataSubnets.subnetIds,
+      subnetIds: props.network.vpc.selectSubnets(props.network.dataSubnets).subnetIds,
     });
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: `Redis ${this.node.path}`,
@@ -128,8 +127,9 @@ export class SafeCache extends Construct {
       numCacheClusters: this.nodes,
       automaticFailoverEnabled: multiAz,
       multiAzEnabled: multiAz,
-      // The primary in the first zone, the replica in the second.
-      preferredCacheClusterAZs: multiAz ? dataSubnets.availabilityZones.slice(0, 2) : undefined,
+      // No PreferredCacheClusterAZs: setting it replaces an existing group
+      // (and empties it), so ElastiCache places the nodes in the subnet
+      // group's zones.
       cacheSubnetGroupName: subnets.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
       port: REDIS_PORT,
