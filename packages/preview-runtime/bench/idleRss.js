@@ -1,12 +1,14 @@
 'use strict';
 
-// Resident memory of idle running previews, as the issue measures it: the
-// WebSocket template's preview and the serverless template's, fresh and
-// once their handlers have loaded their SDK clients.
-//   node bench/idleRss.js
+// Resident memory of idle running previews: the WebSocket template's preview
+// and the serverless template's, fresh and once their handlers have loaded
+// their SDK clients, with the runner precompiled (what a checkout runs) and
+// compiling its own TypeScript with sucrase (the fallback), alternately.
+//   node bench/idleRss.js          (BENCH_RUNS=5 for five rounds)
 const path = require('path');
 const fs = require('fs');
 const http = require('http');
+const os = require('os');
 
 const cli = path.dirname(require.resolve('@backstage/cli/package.json'));
 require(require.resolve('sucrase/dist/register', {
@@ -17,8 +19,17 @@ const {
   websocketFixture,
 } = require('../src/__testUtils__/serverlessFixture');
 const { startPreview } = require('../src');
+const access = require('../src/sandbox/runnerAccess');
+
+/** Has the previews started next use `entry` (startPreview calls runnerCode). */
+const runnerCode = access.runnerCode;
+const useEntry = entry => {
+  access.runnerCode = () => runnerCode({ sourceEntry: entry });
+};
 
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const ENTRIES = ['precompiled', 'sucrase'];
 
 const rssMb = pid =>
   Number(
@@ -48,6 +59,8 @@ const event = (routeKey, connectionId, body) => ({
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
 
+const results = new Map();
+
 async function measure(name, fixture, env, useHandlers) {
   const preview = await startPreview({
     checkoutDir: fixture.checkoutDir,
@@ -65,42 +78,73 @@ async function measure(name, fixture, env, useHandlers) {
     console.log(
       `${name}: idle RSS ${fresh.toFixed(1)} MiB fresh, ${loaded.toFixed(
         1,
-      )} MiB once its handlers loaded their SDK clients`,
+      )} MiB once its handlers loaded their SDK clients (load average ${os
+        .loadavg()[0]
+        .toFixed(1)})`,
     );
+    if (!results.has(name)) results.set(name, { fresh: [], loaded: [] });
+    results.get(name).fresh.push(fresh);
+    results.get(name).loaded.push(loaded);
   } finally {
     await preview.stop();
   }
 }
+
+const range = values =>
+  `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} MiB`;
 
 async function main() {
   const stub = await connectionsStub();
   const websocket = await websocketFixture();
   const serverless = await serverlessFixture();
   try {
-    await measure(
-      'WebSocket template',
-      websocket,
-      {
-        WEBSOCKET_CALLBACK_URL: `http://127.0.0.1:${
-          stub.address().port
-        }/sockets/chat/dev`,
-      },
-      async preview => {
-        for (const id of ['a', 'b']) {
-          await preview.invoke('connection', event('$connect', id));
-          await preview.invoke(
-            'message',
-            event('$default', id, { action: 'subscribe', channel: 'c' }),
-          );
-        }
-        const published = await preview.invoke(
-          'message',
-          event('publish', 'a', { action: 'publish', channel: 'c', data: 1 }),
-        );
-        if (!published.ok) throw new Error(JSON.stringify(published.error));
-      },
+    for (let run = 0; run < RUNS; run++) {
+      for (const entry of ENTRIES) {
+        useEntry(entry);
+        await measureBoth(entry, stub, websocket, serverless);
+      }
+    }
+    console.log(
+      `summary of ${RUNS} run(s), fresh | handlers' SDK clients loaded:`,
     );
-    await measure('serverless template', serverless, {}, async preview => {
+    for (const [name, { fresh, loaded }] of results)
+      console.log(`  ${name}: ${range(fresh)} | ${range(loaded)}`);
+  } finally {
+    stub.close();
+    fs.rmSync(websocket.root, { recursive: true, force: true });
+    fs.rmSync(serverless.root, { recursive: true, force: true });
+  }
+}
+
+async function measureBoth(entry, stub, websocket, serverless) {
+  await measure(
+    `WebSocket template, runner ${entry}`,
+    websocket,
+    {
+      WEBSOCKET_CALLBACK_URL: `http://127.0.0.1:${
+        stub.address().port
+      }/sockets/chat/dev`,
+    },
+    async preview => {
+      for (const id of ['a', 'b']) {
+        await preview.invoke('connection', event('$connect', id));
+        await preview.invoke(
+          'message',
+          event('$default', id, { action: 'subscribe', channel: 'c' }),
+        );
+      }
+      const published = await preview.invoke(
+        'message',
+        event('publish', 'a', { action: 'publish', channel: 'c', data: 1 }),
+      );
+      if (!published.ok) throw new Error(JSON.stringify(published.error));
+    },
+  );
+  await measure(
+    `serverless template, runner ${entry}`,
+    serverless,
+    {},
+    async preview => {
       const intake = await preview.invoke('intake', {
         id: 'bench',
         payload: {},
@@ -109,12 +153,8 @@ async function main() {
       // The worker writes the item through the queue; the probe reads it.
       await sleep(2000);
       await preview.invoke('probe', { action: 'get', id: 'bench' });
-    });
-  } finally {
-    stub.close();
-    fs.rmSync(websocket.root, { recursive: true, force: true });
-    fs.rmSync(serverless.root, { recursive: true, force: true });
-  }
+    },
+  );
 }
 
 main().catch(error => {
