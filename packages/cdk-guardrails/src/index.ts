@@ -174,6 +174,7 @@ export type { SandboxJob } from './sandbox/protocol';
 export { deployService } from './deploy/deployService';
 export type {
   AwaitingApproval,
+  CheckedService,
   CredentialProvider,
   DeployServiceOptions,
   DeployedService,

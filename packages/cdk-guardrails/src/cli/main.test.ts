@@ -118,6 +118,38 @@ describe('stackyard CLI', () => {
       expect(again.runs[0].results[0].partialFingerprints).toEqual(finding.partialFingerprints);
     });
 
+    describe('deploy with findings (nothing deployed, no AWS call)', () => {
+      const extendedDir = join(__dirname, '../../fixtures/extended-service');
+      const args = [extendedDir, '--prefix', 'lg-3', '--stage', 'dev'];
+      /** What must be the same in both reports: the document less synth's own fields. */
+      const verdictOf: Record<string, (stdout: string[]) => unknown> = {
+        json: stdout => JSON.parse(stdout.join('\n')).findings,
+        sarif: stdout => JSON.parse(stdout.join('\n')).runs[0].results,
+        junit: stdout => stdout,
+        text: stdout => stdout,
+      };
+
+      it.each(Object.keys(verdictOf))('reports them with --format %s exactly as synth does', async format => {
+        const synth = await run('synth', ...args, '--format', format);
+        const deploy = await run('deploy', ...args, '--format', format);
+        expect(deploy.code).toBe(EXIT_FINDINGS);
+        expect(verdictOf[format](deploy.stdout)).toEqual(verdictOf[format](synth.stdout));
+        expect(deploy.stdout.join('\n')).toContain('SY-SQS-DLQ');
+        expect(deploy.stderr).toContain('stackyard: nothing deployed: the safety policy found problems');
+      });
+
+      it('keeps --json as --format json', async () => {
+        const deploy = await run('deploy', ...args, '--json');
+        expect(deploy.code).toBe(EXIT_FINDINGS);
+        expect(JSON.parse(deploy.stdout.join('\n'))).toMatchObject({
+          ok: false,
+          deployed: false,
+          stackName: 'lg-3-dev',
+          findings: [expect.objectContaining({ ruleId: 'SY-SQS-DLQ' })],
+        });
+      });
+    });
+
     it.each([
       ['an unknown format', ['--format', 'html'], /--format "html" is not one of text, json, sarif, junit/],
       ['--json with another format', ['--json', '--format', 'sarif'], /--json and --format sarif contradict each other/],
@@ -139,6 +171,7 @@ describe('stackyard CLI', () => {
     ['an unknown option', ['check', clean, '--nope'], /Unknown option '--nope'/],
     ['an unknown command', ['publish'], /unknown command "publish"/],
     ['deploy without an app directory', ['deploy'], /deploy needs exactly one app directory/],
+    ['deploy with an unknown format', ['deploy', appDir, '--prefix', 'wo', '--stage', 'dev', '--format', 'html'], /--format "html" is not one of text, json, sarif, junit/],
     ['synth without a stage', ['synth', appDir, '--prefix', 'wo'], /synth needs --stage/],
     ['synth with a bad prefix', ['synth', appDir, '--prefix', 'wo;rm', '--stage', 'dev'], /override "wo;rm" is not allowed/],
     ['synth of a directory without manifest', ['synth', '/nonexistent', '--prefix', 'wo', '--stage', 'dev'], /cannot read the manifest/],

@@ -1,50 +1,33 @@
 import { mkdirSync, writeFileSync } from 'fs';
-import { dirname, join, resolve } from 'path';
+import { join } from 'path';
 import { parseArgs } from 'util';
-import { StackyardNameError, resolvePrefix } from '@stackyard/plugin-stackyard-common';
-import {
-  BroadeningRefusedError,
-  DeployRefusedError,
-  PolicyFindingsError,
-} from '../deploy/DeployRefusedError';
-import { ManifestError } from '../manifest/ManifestError';
+import { resolvePrefix } from '@stackyard/plugin-stackyard-common';
+import { DeployRefusedError } from '../deploy/DeployRefusedError';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
-import type { PolicyReport } from '../policy/types';
-import {
-  REPORT_FORMATS,
-  ReportFormat,
-  ReportInput,
-  isReportFormat,
-  manifestLocator,
-  renderReport,
-  templateLocator,
-  textReport,
-} from '../report';
-import { StageConfigError, resolveStageConfig } from '../stages/stageConfig';
+import { manifestLocator, templateLocator } from '../report';
+import { resolveStageConfig } from '../stages/stageConfig';
 import { synthService } from '../synth/synthService';
 import { checkTemplates } from './checkTemplates';
 import { CliEnv, ciBranch, ciCommit } from './ciContext';
-import { DeployUsageError, runDeploy } from './deploy';
+import {
+  CliOutput,
+  EXIT_BAD_INPUT,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  UsageError,
+  isBadInput,
+} from './cliContract';
+import { runDeploy } from './deploy';
+import { REPORT_OPTIONS, ReportOptions, formatOf, reportPolicy } from './policyReport';
 import { BadInputError, readTemplates } from './readTemplates';
 
-/** Exit code: no findings. */
-export const EXIT_OK = 0;
-/** Exit code: the policy found violations. */
-export const EXIT_FINDINGS = 1;
-/** Exit code: bad input (unreadable file, not a template, invalid arguments or manifest). */
-export const EXIT_BAD_INPUT = 2;
-/**
- * Exit code of `deploy`: the deploy failed or was refused (CloudFormation
- * rolled it back, or it broadens permissions without approval). A deploy
- * that succeeded exits 0 even when registering it with the portal failed.
- */
-export const EXIT_DEPLOY_FAILED = 3;
-
-/** Where the CLI writes. */
-export interface CliOutput {
-  stdout(line: string): void;
-  stderr(line: string): void;
-}
+export {
+  EXIT_BAD_INPUT,
+  EXIT_DEPLOY_FAILED,
+  EXIT_FINDINGS,
+  EXIT_OK,
+} from './cliContract';
+export type { CliOutput } from './cliContract';
 
 const USAGE = `usage:
   stackyard check <cdk.out dir | template file ...> [--stage S]
@@ -52,7 +35,9 @@ const USAGE = `usage:
   stackyard synth <app dir> (--prefix P | --branch B) --stage S [--out DIR]
                   [--format text|json|sarif|junit] [--output FILE]
   stackyard deploy <app dir> (--prefix P | --branch B) --stage S [--commit C]
-                   [--target T] [--require-approval broadening|never] [--json]
+                   [--target T] [--require-approval broadening|never]
+                   [--format text|json|sarif|junit] [--output FILE]
+                   [--no-estimate]
 
 Exit codes: 0 no findings (deploy: deployed, registered or not), 1 findings
 (one line each: "<RULE-ID> <stack>/<path or logical id>: <message> (see
@@ -61,78 +46,18 @@ Warnings (warning rules, unused acknowledgements) are reported and never
 fail. --json is --format json. With --output the report goes to FILE and
 the text report to the terminal.
 
-deploy uses the credentials and region of the standard AWS environment
-(AWS_ENDPOINT_URL* honoured); the branch and commit default to CI's
-(GITHUB_REF_NAME/GITHUB_SHA, CI_COMMIT_REF_NAME/CI_COMMIT_SHA). With
+deploy reports the policy's verdict in the format asked for before it
+deploys, prints the stack's estimated monthly fixed cost (AWS Price List;
+a cost it cannot estimate is a warning; --no-estimate skips it) and ends
+with the stack's outputs (text) or one JSON document of the verdict and
+the deploy (json). It uses the credentials and region of the standard AWS
+environment (AWS_ENDPOINT_URL* honoured); the branch and commit default to
+CI's (GITHUB_REF_NAME/GITHUB_SHA, CI_COMMIT_REF_NAME/CI_COMMIT_SHA). With
 STACKYARD_PORTAL_URL, STACKYARD_TOKEN and a target (--target or
 STACKYARD_TARGET) it registers the deployment with the portal.`;
 
-class UsageError extends Error {}
-
-function isParseArgsError(e: unknown): e is Error {
-  const code = (e as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
-}
-
-/** How a command reports the policy's verdict. */
-interface ReportOptions {
-  readonly format: ReportFormat;
-  /** Write the report here; the text report then goes to the terminal. */
-  readonly output?: string;
-  readonly locate: ReportInput['locate'];
-  readonly stackKey?: ReportInput['stackKey'];
-  readonly extra?: ReportInput['extra'];
-}
-
-function report(out: CliOutput, result: PolicyReport, options: ReportOptions): number {
-  const input: ReportInput = {
-    report: result,
-    locate: options.locate,
-    stackKey: options.stackKey,
-    extra: options.extra,
-  };
-  const text = textReport(input);
-  if (options.output !== undefined) {
-    writeReport(options.output, renderReport(options.format, input));
-    text.stdout.forEach(l => out.stdout(l));
-  } else if (options.format === 'text') {
-    text.stdout.forEach(l => out.stdout(l));
-  } else {
-    out.stdout(renderReport(options.format, input));
-  }
-  if (options.format === 'text' || options.output !== undefined) {
-    text.stderr.forEach(l => out.stderr(l));
-  }
-  return result.findings.length === 0 ? EXIT_OK : EXIT_FINDINGS;
-}
-
-function writeReport(file: string, document: string): void {
-  try {
-    mkdirSync(dirname(resolve(file)), { recursive: true });
-    writeFileSync(file, `${document}\n`);
-  } catch (e) {
-    throw new BadInputError(`cannot write the report to ${JSON.stringify(file)}: ${(e as Error).message}`);
-  }
-}
-
-const REPORT_OPTIONS = {
-  format: { type: 'string' },
-  output: { type: 'string' },
-  json: { type: 'boolean', default: false },
-} as const;
-
-/** `--format` (or the older `--json`), checked. */
-function formatOf(values: { format?: string; json?: boolean }): ReportFormat {
-  if (values.format === undefined) return values.json ? 'json' : 'text';
-  if (!isReportFormat(values.format)) {
-    throw new UsageError(
-      `--format ${JSON.stringify(values.format)} is not one of ${REPORT_FORMATS.join(', ')}`,
-    );
-  }
-  if (values.json && values.format !== 'json') {
-    throw new UsageError(`--json and --format ${values.format} contradict each other`);
-  }
-  return values.format;
+function report(out: CliOutput, result: Parameters<typeof reportPolicy>[1], options: ReportOptions): number {
+  return reportPolicy(out, result, options) ? EXIT_OK : EXIT_FINDINGS;
 }
 
 async function check(args: string[], out: CliOutput): Promise<number> {
@@ -219,50 +144,6 @@ async function synth(args: string[], out: CliOutput, env: CliEnv): Promise<numbe
   });
 }
 
-async function deploy(args: string[], out: CliOutput, env: CliEnv): Promise<number> {
-  const json = args.includes('--json');
-  try {
-    await runDeploy(args, out, env);
-    return EXIT_OK;
-  } catch (e) {
-    if (e instanceof PolicyFindingsError) {
-      report(
-        out,
-        { findings: e.findings, warnings: e.warnings, acknowledged: [], passed: [] },
-        {
-          format: json ? 'json' : 'text',
-          locate: () => ({ uri: MANIFEST_FILE, line: 1 }),
-          extra: { deployed: false },
-        },
-      );
-      out.stderr('stackyard: nothing deployed: the safety policy found problems');
-      return EXIT_FINDINGS;
-    }
-    if (e instanceof DeployUsageError) throw new UsageError(e.message);
-    if (isBadInput(e) || e instanceof DeployRefusedError) throw e;
-    // Construct validation (e.g. a branch that is no valid tag value) fails
-    // the assembly: bad input, not a failed deploy.
-    const cause = (e as { cause?: unknown }).cause;
-    if ((e as Error).name === 'AssemblyError' && cause instanceof Error) {
-      throw new BadInputError(`the service cannot be built: ${cause.message}`);
-    }
-    const message = e instanceof BroadeningRefusedError ? e.message : `deploy failed: ${(e as Error).message ?? String(e)}`;
-    if (json) out.stdout(JSON.stringify({ ok: false, error: message }, null, 2));
-    out.stderr(`stackyard: ${message}`);
-    return EXIT_DEPLOY_FAILED;
-  }
-}
-
-function isBadInput(e: unknown): boolean {
-  return (
-    e instanceof BadInputError ||
-    e instanceof ManifestError ||
-    e instanceof StackyardNameError ||
-    e instanceof StageConfigError ||
-    isParseArgsError(e)
-  );
-}
-
 /**
  * Runs the `stackyard` CLI and returns its exit code. Never runs a shell;
  * arguments are only ever used as file paths and names. `env` is where it
@@ -281,7 +162,7 @@ export async function runCli(
       case 'synth':
         return await synth(rest, out, env);
       case 'deploy':
-        return await deploy(rest, out, env);
+        return await runDeploy(rest, out, env);
       case '--help':
       case '-h':
       case 'help':

@@ -1,4 +1,8 @@
-import type { Finding } from '../policy/types';
+import type {
+  AcknowledgedFinding,
+  Finding,
+  PassedCheck,
+} from '../policy/types';
 
 /**
  * Thrown when a deploy was refused before anything reached CloudFormation:
@@ -17,6 +21,10 @@ export class PolicyFindingsError extends DeployRefusedError {
     readonly findings: readonly Finding[],
     /** Warnings of the same check: reported, never the reason it failed. */
     readonly warnings: readonly Finding[] = [],
+    /** Findings of the same check accepted by acknowledgements. */
+    readonly acknowledged: readonly AcknowledgedFinding[] = [],
+    /** Rules of the same check that passed. */
+    readonly passed: readonly PassedCheck[] = [],
   ) {
     super(
       `the safety policy found ${findings.length} problem(s) in the assembly to deploy`,

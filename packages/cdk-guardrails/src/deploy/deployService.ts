@@ -11,7 +11,13 @@ import { ApprovalDiff, stackNameFor } from '@stackyard/plugin-stackyard-common';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { ServiceManifest } from '../manifest/schema';
 import { formatFinding } from '../policy/evaluateTemplate';
-import type { AcknowledgedFinding, Finding, RulePack } from '../policy/types';
+import type {
+  AcknowledgedFinding,
+  Finding,
+  PassedCheck,
+  PolicyReport,
+  RulePack,
+} from '../policy/types';
 import type { SandboxPool } from '../sandbox/SandboxPool';
 import { synthInSandbox } from '../sandbox/synthInSandbox';
 import type { StackSummary } from '../synth/summarize';
@@ -100,6 +106,18 @@ export interface DeployServiceOptions {
   readonly approvalHint?: string;
   /** Where progress, stack events and toolkit messages go. */
   readonly log: DeployLog;
+  /**
+   * Log the policy's warnings and verdict. False when the caller reports
+   * the verdict itself (`beforeDeploy`), as `stackyard deploy` does in the
+   * format it was asked for. Default: true.
+   */
+  readonly logPolicy?: boolean;
+  /**
+   * Called once the assembly passed the policy, before anything reaches
+   * CloudFormation (e.g. to report the verdict or estimate the cost). What
+   * it throws fails the deploy.
+   */
+  readonly beforeDeploy?: (checked: CheckedService) => Promise<void>;
   /** Where a manifest's extension runs. @default 'refuse' */
   readonly extensions?: ExtensionPolicy;
   /** The rule packs of the safety policy. @default [stackyardCorePack] */
@@ -132,6 +150,16 @@ export interface DeployedService {
   readonly awaitingApproval?: AwaitingApproval;
 }
 
+/** A service that passed the policy and is about to be deployed. */
+export interface CheckedService {
+  /** `<prefix>-<stage>`. */
+  readonly stackName: string;
+  /** Templates of the stacks to deploy, by stack name. */
+  readonly templates: Readonly<Record<string, unknown>>;
+  /** The policy's verdict: no findings; warnings, acknowledged, passed. */
+  readonly report: PolicyReport;
+}
+
 /** A change set kept, unexecuted, for a reviewer. */
 export interface AwaitingApproval {
   /** The change set's name on the stack (unique per deploy). */
@@ -146,6 +174,7 @@ interface CheckedAssembly {
   readonly templates: Readonly<Record<string, unknown>>;
   readonly warnings: readonly Finding[];
   readonly acknowledged: readonly AcknowledgedFinding[];
+  readonly passed: readonly PassedCheck[];
 }
 
 async function synthesize(
@@ -165,7 +194,14 @@ async function synthesize(
       packs: options.packs,
       assemblyDir,
     });
-    if (!checked.ok) throw new PolicyFindingsError(checked.findings, checked.warnings);
+    if (!checked.ok) {
+      throw new PolicyFindingsError(
+        checked.findings,
+        checked.warnings,
+        checked.acknowledged,
+        checked.passed,
+      );
+    }
     if (!env) {
       throw new DeployRefusedError(
         'an assembly synthesized in a sandbox is deployed only to an explicit account and region',
@@ -195,7 +231,14 @@ async function synthesize(
     packs: options.packs,
     assemblyDir,
   });
-  if (!result.ok) throw new PolicyFindingsError(result.findings, result.warnings);
+  if (!result.ok) {
+    throw new PolicyFindingsError(
+      result.findings,
+      result.warnings,
+      result.acknowledged,
+      result.passed,
+    );
+  }
   return result;
 }
 
@@ -248,12 +291,24 @@ export async function deployService(
   try {
     const assemblyDir = join(workDir, 'cdk.out');
     const checked = await synthesize(options, manifest, assemblyDir);
-    for (const warning of checked.warnings) {
-      options.log.warn(`Safety policy warning: ${formatFinding(warning)}`);
+    if (options.logPolicy ?? true) {
+      for (const warning of checked.warnings) {
+        options.log.warn(`Safety policy warning: ${formatFinding(warning)}`);
+      }
+      options.log.info(
+        `Safety policy: 0 findings, ${checked.warnings.length} warning(s), ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
+      );
     }
-    options.log.info(
-      `Safety policy: 0 findings, ${checked.warnings.length} warning(s), ${checked.acknowledged.length} acknowledged; deploying ${stackName}`,
-    );
+    await options.beforeDeploy?.({
+      stackName,
+      templates: checked.templates,
+      report: {
+        findings: [],
+        warnings: checked.warnings,
+        acknowledged: checked.acknowledged,
+        passed: checked.passed,
+      },
+    });
     const source = await toolkit.fromAssemblyDirectory(assemblyDir);
     let result;
     try {

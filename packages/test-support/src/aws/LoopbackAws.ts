@@ -61,6 +61,11 @@ export class LoopbackAws {
    * `LimitExceededException` for `GetCostAndUsage`.
    */
   readonly throttleWith: Record<string, string> = {};
+  /**
+   * Actions refused on every call with an error code, e.g.
+   * `{ GetProducts: 'AccessDeniedException' }` for a role without the permission.
+   */
+  readonly refuse: Record<string, string> = {};
   /** Calls answered with "not implemented". */
   readonly unimplemented: string[] = [];
   url = '';
@@ -172,6 +177,14 @@ export class LoopbackAws {
     if ((this.throttle[action] ?? 0) > 0) {
       this.throttle[action] -= 1;
       return service.error(action, this.throttleWith[action] ?? 'Throttling', 'Rate exceeded');
+    }
+    const refusal = this.refuse[action];
+    if (refusal) {
+      return service.error(
+        action,
+        refusal,
+        `The loopback endpoint refuses ${action} (${refusal})`,
+      );
     }
     const response = await service.handle(request, action);
     if (response.unimplemented) this.unimplemented.push(label);
