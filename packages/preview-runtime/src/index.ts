@@ -9,6 +9,7 @@ export { startPreview, PreviewRuntimeError } from './startPreview';
 export { PreviewPlanError } from './plan/buildPlan';
 export type {
   InvokeResult,
+  PreviewConnections,
   PreviewLogLine,
   PreviewQueue,
   PreviewTable,

@@ -5,6 +5,7 @@ import { join } from 'path';
 import type { Readable } from 'stream';
 import { parseInvokeResult, parseQueues, parseTables } from './answers';
 import { boundedLines } from './boundedLines';
+import { connectionCalls } from './connectionCalls';
 import { buildPlan } from './plan/buildPlan';
 import type { FromRunner, LogFrame, ToRunner } from './runner/protocol';
 import {
@@ -156,7 +157,25 @@ export async function startPreview(
     // After the lines already in the pipes: what a call logged comes first.
     if (resolve) setImmediate(() => resolve(value));
   };
-  boundedLines(child.stdio[3] as Readable, MAX_MESSAGE_CHARS, line => {
+  const messages = child.stdio[3] as Readable;
+  let reading = true;
+  const callsOf = options.connections
+    ? connectionCalls(options.connections, answers => {
+        if (!child.stdin!.writable) return;
+        const line = JSON.stringify({ type: 'connections', answers });
+        if (!child.stdin!.write(`${line}\n`) && reading) {
+          // A runner that does not read its answers gets no more calls
+          // read until it does: what it sends cannot pile up here.
+          reading = false;
+          messages.pause();
+          child.stdin!.once('drain', () => {
+            reading = true;
+            messages.resume();
+          });
+        }
+      })
+    : undefined;
+  boundedLines(messages, MAX_MESSAGE_CHARS, line => {
     if (line.length >= MAX_MESSAGE_CHARS) {
       // Cut: an answer too large to take; its call fails, nothing is kept.
       const id = /^\{"type":"answer","id":(\d+),/.exec(line)?.[1];
@@ -170,6 +189,7 @@ export async function startPreview(
       return;
     }
     if (message?.type === 'answer') deliver(message.id, message.value);
+    else if (message?.type === 'connections') callsOf?.(message);
     else ready(message);
   });
   child.stdin!.on('error', () => undefined);
@@ -228,6 +248,12 @@ export async function startPreview(
     env: options.env ?? {},
     queueTimeScale: options.queueTimeScale ?? 1,
     ttlSweepIntervalMs: options.ttlSweepIntervalMs,
+    ...(options.connections && {
+      connections: {
+        endpoint: options.connections.endpoint,
+        accessKeyId: options.connections.accessKeyId,
+      },
+    }),
   });
   const first = await readyMessage;
   clearTimeout(startup);

@@ -47,6 +47,12 @@ export interface StartPreviewOptions {
    * @default 30000
    */
   readonly startupTimeoutMs?: number;
+  /**
+   * The preview's own `@connections` API: the functions' calls to its
+   * endpoint signed with its key go to these operations over the runner's
+   * channel instead of HTTP (no signing, no HTTP on either side).
+   */
+  readonly connections?: PreviewConnections;
   readonly onLog?: (line: PreviewLogLine) => void;
   /**
    * The runner ended without `stop()`: crashed, killed for memory, or
@@ -57,6 +63,27 @@ export interface StartPreviewOptions {
     signal: string | null;
     lastLogLines: string[];
   }) => void;
+}
+
+/**
+ * A preview's own `@connections` API, as {@link StartPreviewOptions.connections}
+ * serves it to the runner. Each operation throws the API's error: one with
+ * an `errorType` (or `name`) and an HTTP `statusCode`, e.g. `GoneException`
+ * 410; a throttling (429) or server (5xx) error, or any other, has the
+ * runner make the call over HTTP instead.
+ */
+export interface PreviewConnections {
+  /** The endpoint of `env` the functions' clients are given. */
+  readonly endpoint: string;
+  /** The access key id of `env` their calls sign with; calls signed otherwise go over HTTP. */
+  readonly accessKeyId: string;
+  post(connectionId: string, data: Buffer): Promise<void>;
+  get(connectionId: string): Promise<{
+    connectedAt: string;
+    identity: { sourceIp: string; userAgent: string };
+    lastActiveAt: string;
+  }>;
+  delete(connectionId: string): Promise<void>;
 }
 
 /** The outcome of an invocation, as Lambda reports it. */

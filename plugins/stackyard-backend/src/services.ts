@@ -272,6 +272,9 @@ export async function createStackyardServices(
       liveReplicas: () =>
         replicaStore.liveReplicas(new Date(Date.now() - 60_000)),
       socketsPath: environmentId => `${mountPath}/sockets/${environmentId}`,
+      // Made below; a runner starts only once they are.
+      connections: environmentId =>
+        followers.sockets?.host.runnerConnections(environmentId),
       previewChanged: async environmentId =>
         notifier.previewChanged?.(environmentId),
       sandbox: deps.sandbox,

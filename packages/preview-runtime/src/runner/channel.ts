@@ -10,6 +10,8 @@ import { MAX_REQUEST_CHARS, type FromRunner, type ToRunner } from './protocol';
  */
 export function openChannel(onMessage: (message: ToRunner) => void): {
   send(message: FromRunner): Promise<void>;
+  /** Writes a message already serialized (one JSON line, without its newline). */
+  writeLine(line: string): void;
 } {
   const out = new Socket({ fd: 3, readable: false, writable: true });
   out.on('error', () => process.exit(0));
@@ -27,5 +29,8 @@ export function openChannel(onMessage: (message: ToRunner) => void): {
       new Promise(resolve => {
         out.write(`${JSON.stringify(message)}\n`, () => resolve());
       }),
+    writeLine: line => {
+      out.write(`${line}\n`);
+    },
   };
 }

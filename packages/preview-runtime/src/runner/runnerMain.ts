@@ -11,6 +11,8 @@ import { FunctionHost, ImportModule } from './FunctionHost';
 import { functionEnv } from './functionEnv';
 import { captureLogs, perFunctionEnv } from './logCapture';
 import { openChannel } from './channel';
+import { ConnectionsChannel } from './connectionsChannel';
+import { routeConnectionsOverChannel } from './connectionsOverChannel';
 import type { RunnerStart, ToRunner } from './protocol';
 
 /** Hosts and ports the extra environment's URLs point at (e.g. the portal's `@connections`). */
@@ -47,7 +49,7 @@ export async function runPreviewRunner(
   // Only the start request is kept for later: the requests after it are
   // handled and dropped (keeping them all held every event ever sent).
   let startRequest: RunnerStart | undefined;
-  const { send } = openChannel(message => {
+  const { send, writeLine } = openChannel(message => {
     if (message.type === 'start') startRequest ??= message;
     onRequest(message);
   });
@@ -97,6 +99,10 @@ export async function runPreviewRunner(
     ]),
   );
   const host = new FunctionHost(plan, envs, importModule);
+  const connections = new ConnectionsChannel(writeLine);
+  if (start.connections) {
+    routeConnectionsOverChannel({ ...start.connections, channel: connections });
+  }
   captureLogs();
   perFunctionEnv();
   lockDown({
@@ -131,6 +137,10 @@ export async function runPreviewRunner(
     ).done;
   }
   onRequest = async message => {
+    if (message.type === 'connections') {
+      connections.answer(message.answers);
+      return;
+    }
     let value: unknown;
     if (message.type === 'invoke') {
       value = await host.invoke(message.fn, message.event);

@@ -11,7 +11,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreviewSource } from './PreviewSource';
-import type { InvokeResult, RunningPreview, StartPreview } from './runtime';
+import type {
+  InvokeResult,
+  RunnerConnections,
+  RunningPreview,
+  StartPreview,
+} from './runtime';
 
 /** A request beyond `stackyard.previews.maxRunning`: answered with 429. */
 export class TooManyPreviewsError extends Error {
@@ -42,6 +47,12 @@ export type PreviewManagerOptions = {
   queueTimeScale?: number;
   /** The `@connections` endpoint of the environment's hosted WebSocket API. */
   callbackUrl(environment: Environment): Promise<string>;
+  /**
+   * The `@connections` operations of the environment's API, which its
+   * runner calls over its own channel (calls to `callbackUrl` signed with
+   * the runner's key); without them, over HTTP.
+   */
+  connections?(environmentId: string): RunnerConnections | undefined;
   /** How many backend replicas are alive; previews run with one only. */
   liveReplicas(): Promise<number>;
   logger: LoggerService;
@@ -430,6 +441,8 @@ export class PreviewManager {
     const prepared = await this.options.source.prepare(environment, workDir);
     const tmpDir = join(workDir, 'data');
     await rm(tmpDir, { recursive: true, force: true });
+    const callbackUrl = await this.options.callbackUrl(environment);
+    const connections = this.options.connections?.(environment.id);
     const running = await this.options.start({
       checkoutDir: prepared.checkoutDir,
       template: prepared.template,
@@ -438,12 +451,21 @@ export class PreviewManager {
       memoryMb: this.options.memoryMb,
       queueTimeScale: this.options.queueTimeScale,
       env: {
-        WEBSOCKET_CALLBACK_URL: await this.options.callbackUrl(environment),
+        WEBSOCKET_CALLBACK_URL: callbackUrl,
         // The runner's `@connections` calls sign with this key id; the host
         // accepts it for this environment only, while this runner lives.
         AWS_ACCESS_KEY_ID: slot.key,
         AWS_SECRET_ACCESS_KEY: 'stackyard-preview',
       },
+      // The same calls over the runner's channel: bound to this
+      // environment's API, whatever connection id the runner names.
+      ...(connections && {
+        connections: {
+          ...connections,
+          endpoint: callbackUrl,
+          accessKeyId: slot.key,
+        },
+      }),
       onLog: line => this.addLog(slot, line),
       onExit: info => this.exited(slot, environment, info),
     });

@@ -12,7 +12,7 @@ import { PreviewManager } from './PreviewManager';
 import { LocalRepositorySource, SynthesizeCheckout } from './PreviewSource';
 import { previewIntegration } from './previewIntegration';
 import { throttlePerKey } from './throttlePerKey';
-import type { StartPreview } from './runtime';
+import type { RunnerConnections, StartPreview } from './runtime';
 import { createCheckoutSynthesizer } from './synthesizeCheckout';
 
 /** Browsers are told of a preview's changes at most this often. */
@@ -77,6 +77,8 @@ export function createPreviews(options: {
   sandbox?: SandboxPool;
   /** Mount path of the plugin's sockets, as the host serves them. */
   socketsPath(environmentId: string): string;
+  /** The `@connections` operations of an environment's API, for its runner's channel. */
+  connections?(environmentId: string): RunnerConnections | undefined;
   /** Tells browsers a preview changed (new log lines, state, counts); throttled here. */
   previewChanged?(environmentId: string): Promise<void>;
 }): Previews {
@@ -103,6 +105,7 @@ export function createPreviews(options: {
     memoryMb: options.config.memoryMb,
     queueTimeScale: options.config.queueTimeScale,
     onChange: id => changes.notify(id),
+    connections: options.connections,
     liveReplicas: options.liveReplicas,
     logger,
     callbackUrl: async environment => {

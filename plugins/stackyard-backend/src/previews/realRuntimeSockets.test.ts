@@ -1,197 +1,216 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from '@stackyard/test-support';
-import { LoopbackAws } from '@stackyard/test-support/aws';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { PreviewSocketInspection } from '@stackyard/plugin-stackyard-common';
 import request from 'supertest';
-import { WebSocket } from 'ws';
-import { localPreview } from '../__testUtils__/localPreview';
-import { permissionsByOwnership } from '../__testUtils__/ownership';
-import { createReplica } from '../__testUtils__/replica';
+import {
+  WEBSOCKET_MANIFEST,
+  openClient,
+  startRealPreviewPortal,
+} from '../__testUtils__/realPreviewPortal';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 // On SQLite only: the database plays no part in what runs.
 const databases = createTestDatabases();
 
-const skeleton = resolve(
-  // eslint-disable-next-line no-restricted-syntax
-  __dirname,
-  '../../../../templates/websocket-service/skeleton',
-);
+const TEMPLATE_ROUTES = {
+  $connect: 'connection',
+  $disconnect: 'connection',
+  $default: 'message',
+  publish: 'message',
+};
 
-const MANIFEST = `service:
-  name: orders
-  project: orders
-  costCenter: cc-1234
-  owner: component:default/orders
-functions:
-  connection:
-    handler: index.handler
-    code: functions/connection
-    timeout: 5
-    memorySize: 128
-    reservedConcurrency: 10
-  message:
-    handler: index.handler
-    code: functions/message
-    timeout: 10
-    memorySize: 256
-    reservedConcurrency: 10
-tables:
-  connections:
-    partitionKey: { name: connectionId, type: string }
-    timeToLiveAttribute: expiresAt
-    readers: [message]
-    writers: [connection, message]
-websocket:
-  routeSelectionExpression: $request.body.action
-  routes:
-    $connect: connection
-    $disconnect: connection
-    $default: message
-    publish: message
-`;
-
-function client(url: string, key: string) {
-  return new Promise<{ ws: WebSocket; messages: string[] }>(
-    (resolveOpen, reject) => {
-      const ws = new WebSocket(url, [`stackyard-key.${key}`, 'stackyard.v1']);
-      const messages: string[] = [];
-      ws.on('message', data => messages.push(String(data)));
-      ws.once('open', () => resolveOpen({ ws, messages }));
-      ws.once('error', reject);
-    },
-  );
+async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 80 && !done(value); i++) {
+    await new Promise(r => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
 }
 
 describe('preview sockets on the real runtime (WebSocket template handlers)', () => {
-  let server: Server | undefined;
-  afterEach(async () => {
-    await new Promise(r => (server ? server.close(r) : r(undefined)));
-  });
-
-  it('routes subscribe and publish between two clients through the generated handlers and @connections', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'preview-ws-real-'));
-    const aws = await LoopbackAws.start();
+  it("routes subscribe and publish between two clients through the generated handlers, whose @connections posts take the runner's channel", async () => {
+    const portal = await startRealPreviewPortal({
+      knex: await databases.init('SQLITE_3'),
+    });
     try {
-      const repoDir = join(root, 'repos', 'orders');
-      cpSync(join(skeleton, 'functions'), join(repoDir, 'functions'), {
-        recursive: true,
-      });
-      writeFileSync(join(repoDir, 'stackyard.yaml'), MANIFEST);
-      const git = (...args: string[]) =>
-        execFileSync(
-          'git',
-          ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
-          { cwd: repoDir, encoding: 'utf8' },
-        ).trim();
-      git('init', '-q', '-b', 'main');
-      git('add', '.');
-      git('commit', '-q', '-m', 'first');
-      const commit = git('rev-parse', 'HEAD');
-      let port = 0;
-      const replica = await createReplica({
-        knex: await databases.init('SQLITE_3'),
-        server: aws,
-        permissions: permissionsByOwnership({
-          'component:default/orders': ['user:default/ada'],
-        }).permissions,
-        localPublishDirectory: join(root, 'repos'),
-        catalog: catalogServiceMock({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'orders',
-                annotations: {
-                  'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
-                },
-              },
-              spec: {
-                type: 'service',
-                owner: 'user:default/ada',
-                lifecycle: 'experimental',
-              },
-            },
-          ],
-        }),
-        previews: {
-          config: { dataDirectory: join(root, 'data') },
-          discovery: {
-            getBaseUrl: async () => `http://localhost:${port}/api/stackyard`,
-            getExternalBaseUrl: async () =>
-              `http://127.0.0.1:${port}/api/stackyard`,
-          },
-        },
-      });
-      server = createServer(replica.app);
-      await new Promise<void>(r => server!.listen(0, '127.0.0.1', r));
-      port = (server.address() as AddressInfo).port;
-      try {
-        const socket = (fn: string) => ({
-          integration: { type: 'preview', function: fn },
-          response: false,
-        });
-        const registered = await request(server)
-          .post('/environments')
-          .set('Authorization', mockCredentials.service.header())
-          .send({
-            ...localPreview(),
-            commit,
-            websocket: {
-              routeSelectionExpression: '$request.body.action',
-              routes: {
-                $connect: socket('connection'),
-                $disconnect: socket('connection'),
-                $default: socket('message'),
-                publish: socket('message'),
-              },
-            },
-          });
-        const id = registered.body.environment.id;
-        const ada = mockCredentials.user.header('user:default/ada');
-        const { body } = await request(server)
-          .post(`/environments/${id}/sockets/connection-key`)
-          .set('Authorization', ada);
-        const url = `ws://127.0.0.1:${port}/sockets/${id}/dev`;
-        const subscriber = await client(url, body.key);
-        const publisher = await client(url, body.key);
-        subscriber.ws.send(
-          JSON.stringify({ action: 'subscribe', channel: 'news' }),
+      const preview = await portal.recordPreview('dev', TEMPLATE_ROUTES);
+      const subscriber = await openClient(preview.url, preview.key);
+      const publisher = await openClient(preview.url, preview.key);
+      subscriber.ws.send(
+        JSON.stringify({ action: 'subscribe', channel: 'news' }),
+      );
+      let received: string | undefined;
+      for (let i = 0; i < 40 && !received; i++) {
+        publisher.ws.send(
+          JSON.stringify({ action: 'publish', channel: 'news', data: i }),
         );
-        let received: string | undefined;
-        for (let i = 0; i < 40 && !received; i++) {
-          publisher.ws.send(
-            JSON.stringify({ action: 'publish', channel: 'news', data: i }),
-          );
-          await new Promise(r => setTimeout(r, 250));
-          received = subscriber.messages[0];
-        }
-        const logs = (
-          await request(server)
-            .get(`/environments/${id}/logs`)
-            .set('Authorization', ada)
-        ).body;
-        expect({ received, publisher: publisher.messages }).toMatchObject({
-          received: expect.stringContaining('"channel":"news"'),
-        });
-        expect(logs.tables).toEqual([expect.objectContaining({ items: 2 })]);
-        subscriber.ws.close();
-        publisher.ws.close();
-      } finally {
-        await replica.previews?.close();
-        await replica.sockets.close();
+        await new Promise(r => setTimeout(r, 250));
+        received = subscriber.messages[0];
       }
+      const logs = (
+        await request(portal.server)
+          .get(`/environments/${preview.id}/logs`)
+          .set('Authorization', portal.ada)
+      ).body;
+      expect(received).toEqual(expect.stringContaining('"channel":"news"'));
+      expect(logs.tables).toEqual([expect.objectContaining({ items: 2 })]);
+      // Posted over the runner's channel: no HTTP request, and the frame
+      // shows in the inspector as any post does.
+      expect(portal.connectionsOverHttp).toEqual([]);
+      const inspection: PreviewSocketInspection = (
+        await request(portal.server)
+          .get(`/environments/${preview.id}/sockets?frames=50`)
+          .set('Authorization', portal.ada)
+      ).body;
+      expect(inspection.recentFrames).toContainEqual(
+        expect.objectContaining({
+          direction: 'out',
+          preview: received,
+        }),
+      );
+      subscriber.ws.close();
+      publisher.ws.close();
     } finally {
-      await aws.stop();
-      rmSync(root, { recursive: true, force: true });
+      await portal.close();
+    }
+  });
+});
+
+/** A function of the test's: runs the SDK calls of the event, all at once, and says what each came to. */
+const PROBE = `'use strict';
+const sdk = require('@aws-sdk/client-apigatewaymanagementapi');
+exports.handler = async event => {
+  const client = new sdk.ApiGatewayManagementApiClient({
+    endpoint: event.endpoint || process.env.WEBSOCKET_CALLBACK_URL,
+  });
+  return Promise.all(event.calls.map(async ([op, id, text]) => {
+    try {
+      const { $metadata, ...output } = await client.send(
+        new sdk[op + 'Command']({ ConnectionId: id, ...(text === undefined ? {} : { Data: text }) }),
+      );
+      return { status: $metadata.httpStatusCode, ...(output.Identity ? { sourceIp: output.Identity.SourceIp } : {}) };
+    } catch (error) {
+      return {
+        error: error.name,
+        status: error.$metadata && error.$metadata.httpStatusCode,
+        sdkClass: error.constructor === sdk[error.name],
+      };
+    }
+  }));
+};
+`;
+
+describe("@connections calls over the preview runner's channel (real runtime)", () => {
+  it('answers them as the HTTP path does, in order, and reaches only connections of its own preview', async () => {
+    const portal = await startRealPreviewPortal({
+      knex: await databases.init('SQLITE_3'),
+      manifest: WEBSOCKET_MANIFEST.replace(
+        'functions:\n',
+        `functions:
+  probe:
+    handler: index.handler
+    code: functions/probe
+    timeout: 10
+    memorySize: 128
+    reservedConcurrency: 1
+`,
+      ),
+      files: { 'functions/probe/index.js': PROBE },
+    });
+    try {
+      const own = await portal.recordPreview('dev', TEMPLATE_ROUTES);
+      const other = await portal.recordPreview('preview', TEMPLATE_ROUTES);
+      const connectionIds = async (environmentId: string) =>
+        (
+          (
+            await request(portal.server)
+              .get(`/environments/${environmentId}/sockets?frames=0`)
+              .set('Authorization', portal.ada)
+          ).body as PreviewSocketInspection
+        ).connections.map(c => c.connectionId);
+      const client = await openClient(own.url, own.key);
+      const [clientId] = await connectionIds(own.id);
+      const stranger = await openClient(other.url, other.key);
+      const [strangerId] = await connectionIds(other.id);
+      const closing = await openClient(own.url, own.key);
+      const closedId = (await connectionIds(own.id)).find(
+        id => id !== clientId,
+      )!;
+      closing.ws.close();
+      await until(
+        () => connectionIds(own.id),
+        ids => !ids.includes(closedId),
+      );
+
+      const probe = async (
+        calls: Array<[string, string, string?]>,
+        endpoint?: string,
+      ) => {
+        const outcome = await portal.replica.previews!.manager.invoke(
+          own.id,
+          'probe',
+          { calls, endpoint },
+        );
+        if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
+        return outcome.result as Array<Record<string, unknown>>;
+      };
+      const burst = Array.from({ length: 20 }, (_, i) => `burst ${i}`);
+      const calls = (text: string): Array<[string, string, string?]> => [
+        ['PostToConnection', clientId, text],
+        ['PostToConnection', closedId, 'late'],
+        ['PostToConnection', strangerId, 'intruder'],
+        ['GetConnection', clientId],
+      ];
+      const overChannel = await probe([
+        ...calls('over the channel'),
+        ...burst.map(
+          t => ['PostToConnection', clientId, t] as [string, string, string],
+        ),
+      ]);
+      expect(portal.connectionsOverHttp).toEqual([]);
+      // The same API over HTTP: its URL with the id in upper case (ids
+      // match case-insensitively) is not the runner's own endpoint string.
+      const overHttp = await probe(
+        calls('over HTTP'),
+        own.callbackUrl.replace(own.id, own.id.toUpperCase()),
+      );
+      expect(portal.connectionsOverHttp).toHaveLength(4);
+      const expected = [
+        { status: 200 },
+        { error: 'GoneException', status: 410, sdkClass: true },
+        // Another preview's connection is not this API's: gone, as over HTTP.
+        { error: 'GoneException', status: 410, sdkClass: true },
+        { status: 200, sourceIp: '127.0.0.1' },
+      ];
+      expect(overChannel).toEqual([
+        ...expected,
+        ...burst.map(() => ({ status: 200 })),
+      ]);
+      expect(overHttp).toEqual(expected);
+      // Calling the other preview's own endpoint with this runner's key is
+      // refused, over HTTP as before.
+      expect(
+        await probe([['PostToConnection', strangerId, 'x']], other.callbackUrl),
+      ).toEqual([{ error: 'ForbiddenException', status: 403, sdkClass: true }]);
+
+      await until(
+        async () => client.messages.length,
+        n => n >= 2 + burst.length,
+      );
+      expect(client.messages).toEqual([
+        'over the channel',
+        ...burst,
+        'over HTTP',
+      ]);
+      expect(stranger.messages).toEqual([]);
+      client.ws.close();
+      stranger.ws.close();
+    } finally {
+      await portal.close();
     }
   });
 });

@@ -28,12 +28,32 @@ export type StartPreviewOptions = {
   memoryMb?: number;
   /** Multiplies queue visibility timeouts and delays. */
   queueTimeScale?: number;
+  /**
+   * The environment's own `@connections` API, which the runner calls over
+   * its channel: the functions' calls to `endpoint` signed with
+   * `accessKeyId` (the runner's key of `env`).
+   */
+  connections?: RunnerConnections & { endpoint: string; accessKeyId: string };
   onLog?: (line: RunnerLogLine) => void;
   onExit?: (info: {
     code: number | null;
     signal: string | null;
     lastLogLines: string[];
   }) => void;
+};
+
+/**
+ * The `@connections` operations a runner calls over its channel; each
+ * throws the management API's error (`errorType`, HTTP `statusCode`).
+ */
+export type RunnerConnections = {
+  post(connectionId: string, data: Buffer): Promise<void>;
+  get(connectionId: string): Promise<{
+    connectedAt: string;
+    identity: { sourceIp: string; userAgent: string };
+    lastActiveAt: string;
+  }>;
+  delete(connectionId: string): Promise<void>;
 };
 
 /** What one invocation in the runner came to. */

@@ -6,6 +6,7 @@ import {
   stackyardEnvironmentSocketManagePermission,
 } from '@stackyard/plugin-stackyard-common';
 import {
+  ConnectionDirectory,
   ConnectionHolder,
   ConnectionSummary,
   EmulatorActivity,
@@ -143,6 +144,33 @@ export class PreviewSocketHost {
     }
     const entry = await this.entryFor(environmentId);
     return entry ? entry.current.handleRequest(req, res) : false;
+  }
+
+  /**
+   * The `@connections` operations of the environment's local preview
+   * runner, which it calls over its own channel (bound to this environment
+   * when the runner starts): those an HTTP call runs (the emulator's own),
+   * on the API already loaded, as for the runner's HTTP calls above.
+   * @throws ManagementApiError as the HTTP path answers it; a plain Error
+   * when the environment has no API (the runner then calls over HTTP).
+   */
+  runnerConnections(environmentId: string): ConnectionDirectory {
+    // Not async while the API is loaded: calls run in the order made.
+    const run = <T>(
+      operation: (api: WebSocketApiEmulator) => Promise<T>,
+    ): Promise<T> => {
+      const loaded = this.entries.get(environmentId);
+      if (loaded) return operation(loaded.current);
+      return this.entryFor(environmentId).then(entry => {
+        if (!entry) throw new Error(`${environmentId} has no WebSocket API`);
+        return operation(entry.current);
+      });
+    };
+    return {
+      post: (id, data) => run(api => api.postToConnection(id, data)),
+      get: id => run(api => api.getConnection(id)),
+      delete: id => run(api => api.deleteConnection(id)),
+    };
   }
 
   /** Connections (every replica) and recent frames (this replica) of the environment's API. */
