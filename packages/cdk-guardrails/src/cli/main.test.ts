@@ -27,7 +27,9 @@ describe('stackyard CLI', () => {
   new sqs.CfnQueue(new Stack(new Stage(app, 'Preview'), 'Nested', { stackName: 'nested-preview' }), 'Queue');
   app.synth();
   const clean = join(dir, 'clean.template.json');
-  writeFileSync(clean, JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'Project', Value: 'p' }, { Key: 'Environment', Value: 'e' }, { Key: 'CostCenter', Value: 'c' }] } } } }));
+  // Judged as production (it records no stage), so clean includes a budget.
+  const budget = { Type: 'AWS::Budgets::Budget', Properties: { Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 100, Unit: 'USD' } } } };
+  writeFileSync(clean, JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'Project', Value: 'p' }, { Key: 'Environment', Value: 'e' }, { Key: 'CostCenter', Value: 'c' }] } }, B: budget } }));
   const notTemplate = join(dir, 'package.json');
   writeFileSync(notTemplate, JSON.stringify({ name: 'x' }));
   const broken = join(dir, 'broken.json');
