@@ -1,8 +1,4 @@
-import type {
-  CostEstimate,
-  CostLineItem,
-  UnpricedResource,
-} from '../api/cost';
+import type { CostEstimate, CostLineItem, UnpricedResource } from '../api/cost';
 import { PriceQuery, fixedCostUsage } from './fixedCostUsage';
 import { UnitPrice, priceQueryKey } from './priceList';
 
