@@ -24,9 +24,9 @@ test('the dev stack passes the safety policy and matches its snapshot', async ()
   assert.deepEqual(actual, JSON.parse(fs.readFileSync(snapshotFile, 'utf8')));
 });
 
-// CI (.github/workflows/deploy.yaml) finds the cluster and the worker's
-// service among the stack's resources to run the migrations task.
-test('the stack has one cluster and a worker service CI can find by its logical ID', () => {
+// CI (.github/workflows/deploy.yaml) reads the stack's outputs to run the
+// migrations task and redeploy the services: every output it names exists.
+test('the stack has the outputs CI reads to migrate and redeploy', () => {
   const { App } = require('aws-cdk-lib');
   const { buildService, loadManifest } = require('@stackyard/cdk-guardrails');
   const app = new App();
@@ -35,8 +35,14 @@ test('the stack has one cluster and a worker service CI can find by its logical 
     stage: 'dev',
     appDir: root,
   });
-  const resources = Object.entries(app.synth().getStackByName(service.stack.stackName).template.Resources);
-  const ids = type => resources.filter(([, r]) => r.Type === type).map(([id]) => id);
-  assert.equal(ids('AWS::ECS::Cluster').length, 1);
-  assert.equal(ids('AWS::ECS::Service').filter(id => id.startsWith('WorkerContainer')).length, 1);
+  const template = app.synth().getStackByName(service.stack.stackName).template;
+  const outputs = Object.keys(template.Outputs);
+  const workflow = fs.readFileSync(path.join(root, '.github', 'workflows', 'deploy.yaml'), 'utf8');
+  const read = [...workflow.matchAll(/\$\(out (\w+)\)/g)].map(m => m[1]);
+  assert.deepEqual(read, ['ClusterName', 'WorkerTaskDefinitionArn', 'WorkerSubnets', 'WorkerSecurityGroups', 'WorkerAssignPublicIp']);
+  for (const name of read) assert.ok(outputs.includes(name), `the stack has no output ${name}`);
+  // The redeploy takes every output ending in ServiceName: both services.
+  const services = outputs.filter(name => name.endsWith('ServiceName'));
+  assert.deepEqual(services.sort(), ['ApiServiceName', 'WorkerServiceName']);
+  assert.equal(Object.values(template.Resources).filter(r => r.Type === 'AWS::ECS::Service').length, services.length);
 });
