@@ -168,3 +168,23 @@ export function responseProblems(
   if (!schema) return body ? [`${status} declares no body`] : [];
   return validate(spec, schema, body);
 }
+
+let loadedSpec: Spec | undefined;
+
+/**
+ * Asserts a route's response is one the spec declares for `method` and
+ * `pathTemplate` (e.g. `/environments/{id}`), with a conforming JSON body
+ * (none for 204), and returns it for further assertions.
+ */
+export function expectConforms<R extends { status: number; body: unknown }>(
+  method: string,
+  pathTemplate: string,
+  res: R,
+): R {
+  loadedSpec ??= loadSpec();
+  const body = res.status === 204 ? undefined : res.body;
+  expect(
+    responseProblems(loadedSpec, method, pathTemplate, res.status, body),
+  ).toEqual([]);
+  return res;
+}

@@ -14,13 +14,12 @@ import {
   loopbackAwsClients,
   loopbackTarget,
 } from '../__testUtils__/loopbackAws';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { createReplica } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const spec = loadSpec();
 
 const ENTITY = 'component:default/orders';
 const STACK = 'orders-dev';
@@ -98,13 +97,6 @@ const DIFF: ApprovalDiff = {
     { logicalId: 'Queue', resourceType: 'AWS::SQS::Queue', impact: 'replace' },
   ],
 };
-
-function conforms(method: string, path: string, res: request.Response) {
-  expect(responseProblems(spec, method, path, res.status, res.body)).toEqual(
-    [],
-  );
-  return res;
-}
 
 const replicas = new Map<unknown, Awaited<ReturnType<typeof createReplica>>>();
 const replicaOf = (app: unknown) => replicas.get(app)!;
@@ -185,7 +177,7 @@ describe.each(databases.eachSupportedId())(
     it('holds a broadening deploy with its diff; refuses a non-approver and the initiator; an approver executes that change set, followed live to ready', async () => {
       const { app, hold, decide, follow, auditEvents, store } = await setup();
       const held = await hold('stackyard-held-1');
-      conforms('POST', '/environments', held);
+      expectConforms('POST', '/environments', held);
       expect(held.status).toBe(201);
       const id = held.body.environment.id as string;
       expect(held.body.environment.status).toBe('awaiting-approval');
@@ -198,7 +190,7 @@ describe.each(databases.eachSupportedId())(
       const shown = await request(app)
         .get(`/environments/${id}/approval`)
         .set('Authorization', header(EVE));
-      conforms('GET', '/environments/{id}/approval', shown);
+      expectConforms('GET', '/environments/{id}/approval', shown);
       expect(shown.body).toMatchObject({
         state: 'pending',
         changeSetName: 'stackyard-held-1',
@@ -210,7 +202,7 @@ describe.each(databases.eachSupportedId())(
       });
 
       const byEve = await decide(id, EVE, { decision: 'approve' });
-      conforms('POST', '/environments/{id}/approval', byEve);
+      expectConforms('POST', '/environments/{id}/approval', byEve);
       expect(byEve.status).toBe(403);
       expect(byEve.body.error.message).toContain(
         'needs the stackyard.deploy.approve permission',
@@ -239,7 +231,7 @@ describe.each(databases.eachSupportedId())(
         decision: 'approve',
         comment: 'the role is for the new worker',
       });
-      conforms('POST', '/environments/{id}/approval', byCarol);
+      expectConforms('POST', '/environments/{id}/approval', byCarol);
       expect(byCarol.status).toBe(200);
       expect(byCarol.body.approval).toMatchObject({
         state: 'approved',
@@ -294,7 +286,7 @@ describe.each(databases.eachSupportedId())(
         decision: 'reject',
         comment: 'no wildcard ingress',
       });
-      conforms('POST', '/environments/{id}/approval', res);
+      expectConforms('POST', '/environments/{id}/approval', res);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         approval: expect.objectContaining({
@@ -340,7 +332,7 @@ describe.each(databases.eachSupportedId())(
       );
 
       const res = await decide(id, CAROL, { decision: 'approve' });
-      conforms('POST', '/environments/{id}/approval', res);
+      expectConforms('POST', '/environments/{id}/approval', res);
       expect(res.status).toBe(409);
       expect(res.body.error.message).toMatch(
         /change set of "orders-dev" went stale and was not executed: CloudFormation no longer has it.*run the deploy again/,

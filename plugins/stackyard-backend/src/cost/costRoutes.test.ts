@@ -5,7 +5,7 @@ import request from 'supertest';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { containerServiceTemplate } from '../../../stackyard-common/src/cost/__fixtures__/containerServiceTemplate';
 import { seedContainerPrices } from '../__testUtils__/loopbackPrices';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica } from '../__testUtils__/replica';
 import { costWindow } from './CostRefresher';
@@ -13,7 +13,6 @@ import { costWindow } from './CostRefresher';
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const spec = loadSpec();
 
 const scaffolderForAda = `Bearer ${mockCredentials.user.token(
   'user:default/ada',
@@ -21,13 +20,6 @@ const scaffolderForAda = `Bearer ${mockCredentials.user.token(
 )}`;
 const adaHeader = mockCredentials.user.header('user:default/ada');
 const eveHeader = mockCredentials.user.header('user:default/eve');
-
-function conforms(method: string, path: string, res: request.Response) {
-  expect(responseProblems(spec, method, path, res.status, res.body)).toEqual(
-    [],
-  );
-  return res;
-}
 
 describe.each(databases.eachSupportedId())(
   'cost routes on %s (loopback AWS endpoint)',
@@ -95,7 +87,7 @@ describe.each(databases.eachSupportedId())(
       const { app, register, estimate, auditEvents } = await setup();
       const id = await register('orders', 'dev');
 
-      const res = conforms('POST', '/cost/estimates', await estimate({}));
+      const res = expectConforms('POST', '/cost/estimates', await estimate({}));
       expect(res.status).toBe(200);
       const { estimate: priced } = res.body;
       expect(priced.region).toBe('eu-west-1');
@@ -127,7 +119,7 @@ describe.each(databases.eachSupportedId())(
       expect(aws.callCount.GetProducts).toBe(lookups);
       expect(auditEvents.map(e => e.eventId)).toContain('cost-estimate');
 
-      const cost = conforms(
+      const cost = expectConforms(
         'GET',
         '/environments/{id}/cost',
         await request(app)
@@ -150,7 +142,7 @@ describe.each(databases.eachSupportedId())(
       expect((await estimate({})).status).toBe(200);
       expect(aws.callCount.GetProducts).toBe(15);
 
-      const denied = conforms(
+      const denied = expectConforms(
         'POST',
         '/cost/estimates',
         await estimate({}, eveHeader),
@@ -160,7 +152,7 @@ describe.each(databases.eachSupportedId())(
         'stackyard.environment.deploy',
       );
 
-      const local = conforms(
+      const local = expectConforms(
         'POST',
         '/cost/estimates',
         await estimate({ target: 'local' }),
@@ -175,7 +167,7 @@ describe.each(databases.eachSupportedId())(
       seedContainerPrices(aws.pricing);
       const { estimate } = await setup();
       aws.throttle.GetProducts = 1000;
-      const res = conforms('POST', '/cost/estimates', await estimate({}));
+      const res = expectConforms('POST', '/cost/estimates', await estimate({}));
       expect(res.status).toBe(503);
       expect(res.body.error.message).toContain(
         'The AWS Price List API kept throttling (ThrottlingException) after retries',
@@ -193,7 +185,7 @@ describe.each(databases.eachSupportedId())(
         },
       });
       // An empty Price List: everything is unpriced, nothing fails.
-      const res = conforms(
+      const res = expectConforms(
         'POST',
         '/cost/estimates',
         await estimate({ target: 'local' }),
@@ -237,7 +229,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
 
-      const devCost = conforms(
+      const devCost = expectConforms(
         'GET',
         '/environments/{id}/cost',
         await request(app)
@@ -262,7 +254,7 @@ describe.each(databases.eachSupportedId())(
         true,
       );
 
-      const centers = conforms(
+      const centers = expectConforms(
         'GET',
         '/cost/centers',
         await request(app).get('/cost/centers').set('Authorization', adaHeader),

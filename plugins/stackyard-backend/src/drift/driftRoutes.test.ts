@@ -2,14 +2,13 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import request from 'supertest';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const spec = loadSpec();
 
 const scaffolderForAda = `Bearer ${mockCredentials.user.token(
   'user:default/ada',
@@ -27,13 +26,6 @@ const template = {
     Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } },
   },
 };
-
-function conforms(method: string, path: string, res: request.Response) {
-  expect(responseProblems(spec, method, path, res.status, res.body)).toEqual(
-    [],
-  );
-  return res;
-}
 
 describe.each(databases.eachSupportedId())(
   'drift routes on %s with a loopback AWS endpoint',
@@ -108,14 +100,14 @@ describe.each(databases.eachSupportedId())(
       const never = await request(app)
         .get(`/environments/${id}/drift`)
         .set('Authorization', adaHeader);
-      conforms('GET', '/environments/{id}/drift', never);
+      expectConforms('GET', '/environments/{id}/drift', never);
       expect(never.body).toEqual({ resources: [] });
 
       messages.length = 0;
       const started = await request(app)
         .post(`/environments/${id}/drift`)
         .set('Authorization', adaHeader);
-      conforms('POST', '/environments/{id}/drift', started);
+      expectConforms('POST', '/environments/{id}/drift', started);
       expect(started.status).toBe(202);
       expect(started.body).toEqual({
         drift: { status: 'checking', checkedAt: expect.any(String) },
@@ -126,7 +118,7 @@ describe.each(databases.eachSupportedId())(
       const report = await request(app)
         .get(`/environments/${id}/drift`)
         .set('Authorization', eveHeader);
-      conforms('GET', '/environments/{id}/drift', report);
+      expectConforms('GET', '/environments/{id}/drift', report);
       expect(report.body.drift).toEqual({
         status: 'drifted',
         checkedAt: expect.any(String),
@@ -211,7 +203,7 @@ describe.each(databases.eachSupportedId())(
       const res = await request(app)
         .post(`/environments/${id}/drift`)
         .set('Authorization', eveHeader);
-      conforms('POST', '/environments/{id}/drift', res);
+      expectConforms('POST', '/environments/{id}/drift', res);
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(
         /stackyard\.environment\.drift\.check/,
@@ -232,7 +224,7 @@ describe.each(databases.eachSupportedId())(
       const res = await request(app)
         .post(`/environments/${id}/drift`)
         .set('Authorization', adaHeader);
-      conforms('POST', '/environments/{id}/drift', res);
+      expectConforms('POST', '/environments/{id}/drift', res);
       expect(res.status).toBe(409);
       expect(res.body.error.message).toMatch(
         /Nothing to check: "orders1-dev" is a local preview/,
@@ -265,7 +257,7 @@ describe.each(databases.eachSupportedId())(
       const again = await request(app)
         .post(`/environments/${dev}/drift`)
         .set('Authorization', adaHeader);
-      conforms('POST', '/environments/{id}/drift', again);
+      expectConforms('POST', '/environments/{id}/drift', again);
       expect(again.status).toBe(202);
       expect(again.body).toMatchObject({
         started: false,
@@ -274,7 +266,7 @@ describe.each(databases.eachSupportedId())(
       const other = await request(app)
         .post(`/environments/${qa}/drift`)
         .set('Authorization', adaHeader);
-      conforms('POST', '/environments/{id}/drift', other);
+      expectConforms('POST', '/environments/{id}/drift', other);
       expect(other.status).toBe(409);
       expect(other.body.error.message).toMatch(
         /1 drift checks already run in account 123456789012/,

@@ -16,24 +16,16 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { fakePreviewRuntime } from '../__testUtils__/fakePreviewRuntime';
 import { localPreview } from '../__testUtils__/localPreview';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const spec = loadSpec();
 
 const adaHeader = mockCredentials.user.header('user:default/ada');
 const eveHeader = mockCredentials.user.header('user:default/eve');
-
-function conforms(method: string, path: string, res: request.Response) {
-  expect(responseProblems(spec, method, path, res.status, res.body)).toEqual(
-    [],
-  );
-  return res;
-}
 
 function git(cwd: string, ...args: string[]) {
   return execFileSync(
@@ -136,7 +128,7 @@ describe.each(databases.eachSupportedId())(
     it('invokes a function for an owner from a clean checkout at the deployed commit, audited', async () => {
       const { replica, runtime, synthesized, register } = await setup();
       const id = await register();
-      const res = conforms(
+      const res = expectConforms(
         'POST',
         '/environments/{id}/invoke',
         await request(replica.app)
@@ -170,7 +162,7 @@ describe.each(databases.eachSupportedId())(
     it('answers a handler that throws with ok: false, its error and stack', async () => {
       const { replica, register } = await setup();
       const id = await register();
-      const res = conforms(
+      const res = expectConforms(
         'POST',
         '/environments/{id}/invoke',
         await request(replica.app)
@@ -193,7 +185,7 @@ describe.each(databases.eachSupportedId())(
     it('refuses a user who does not own the entity with 403, audited, starting nothing', async () => {
       const { replica, runtime, register } = await setup();
       const id = await register();
-      const res = conforms(
+      const res = expectConforms(
         'POST',
         '/environments/{id}/invoke',
         await request(replica.app)
@@ -256,7 +248,7 @@ describe.each(databases.eachSupportedId())(
           .set('Authorization', adaHeader)
           .send({ function: 'intake' });
       expect((await invoke(first)).status).toBe(200);
-      const refused = conforms(
+      const refused = expectConforms(
         'POST',
         '/environments/{id}/invoke',
         await invoke(second),
@@ -271,7 +263,7 @@ describe.each(databases.eachSupportedId())(
     it('shows state and log lines per function, and stops and removes the preview at teardown', async () => {
       const { replica, runtime, register } = await setup();
       const id = await register();
-      const before = conforms(
+      const before = expectConforms(
         'GET',
         '/environments/{id}/logs',
         await request(replica.app)
@@ -283,7 +275,7 @@ describe.each(databases.eachSupportedId())(
         .post(`/environments/${id}/invoke`)
         .set('Authorization', adaHeader)
         .send({ function: 'intake', payload: { job: 'j-2' } });
-      const after = conforms(
+      const after = expectConforms(
         'GET',
         '/environments/{id}/logs',
         await request(replica.app)

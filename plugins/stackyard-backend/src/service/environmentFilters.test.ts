@@ -3,22 +3,14 @@ import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import request from 'supertest';
 import { loopbackTarget } from '../__testUtils__/loopbackAws';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { createReplica } from '../__testUtils__/replica';
 import { switchableCatalog } from '../__testUtils__/switchableCatalog';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const spec = loadSpec();
 const eveHeader = mockCredentials.user.header('user:default/eve');
-
-function conforms(method: string, template: string, res: request.Response) {
-  expect(
-    responseProblems(spec, method, template, res.status, res.body),
-  ).toEqual([]);
-  return res;
-}
 
 describe.each(databases.eachSupportedId())(
   'GET /environments filters on %s with a loopback AWS endpoint',
@@ -87,7 +79,7 @@ describe.each(databases.eachSupportedId())(
         new Date(),
       );
       const names = async (query: string) => {
-        const res = conforms(
+        const res = expectConforms(
           'get',
           '/environments',
           await request(replica.app)

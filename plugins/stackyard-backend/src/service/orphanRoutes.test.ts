@@ -3,14 +3,13 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import request from 'supertest';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { createReplica } from '../__testUtils__/replica';
 import { switchableCatalog } from '../__testUtils__/switchableCatalog';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const spec = loadSpec();
 
 /** A member of the platform admin groups. */
 const adminHeader = mockCredentials.user.header('user:default/ada');
@@ -28,13 +27,6 @@ const adminOnlyPermissions = mockServices.permissions.mock({
           : AuthorizeResult.DENY,
     })),
 });
-
-function conforms(method: string, template: string, res: request.Response) {
-  expect(
-    responseProblems(spec, method, template, res.status, res.body),
-  ).toEqual([]);
-  return res;
-}
 
 const tags = (entityRef: string, prefix: string, stage: string) => ({
   'stackyard:entity-ref': entityRef,
@@ -90,7 +82,7 @@ describe.each(databases.eachSupportedId())(
 
     it('lists orphans, paginated, as the spec says', async () => {
       const { replica } = await replicaWithOrphans();
-      const all = conforms(
+      const all = expectConforms(
         'get',
         '/orphans',
         await request(replica.app)
@@ -130,7 +122,7 @@ describe.each(databases.eachSupportedId())(
     it('tears an orphan stack with unreadable tags down as a platform admin: deleted on the loopback endpoint, followed like any teardown, audited', async () => {
       const { replica, orphan } = await replicaWithOrphans();
       const target = orphan('wo-70-dev');
-      const res = conforms(
+      const res = expectConforms(
         'post',
         '/orphans/{id}/teardown',
         await request(replica.app)
@@ -249,7 +241,7 @@ describe.each(databases.eachSupportedId())(
       const { replica, orphan } = await replicaWithOrphans();
       const before = await replica.store.listEnvironments({ limit: 50 });
       for (const name of ['wo-70-dev', 'wo-73-dev']) {
-        const res = conforms(
+        const res = expectConforms(
           'post',
           '/orphans/{id}/teardown',
           await request(replica.app)
@@ -295,7 +287,7 @@ describe.each(databases.eachSupportedId())(
         ['wo-71-prod', /stage "prod" is a protected stage/],
         ['wo-72-dev', /termination protection/],
       ] as const) {
-        const res = conforms(
+        const res = expectConforms(
           'post',
           '/orphans/{id}/teardown',
           await request(replica.app)

@@ -4,7 +4,7 @@ import { createTestDatabases } from '@stackyard/test-support';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { LoopbackAws } from '@stackyard/test-support/aws';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms, loadSpec } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica, permissionsAnswering } from '../__testUtils__/replica';
 
@@ -40,14 +40,6 @@ const deployment = {
   templateName: 'service',
   templateVersion: '1.0.0',
 };
-
-/** Asserts the response is one the spec declares, with a conforming body. */
-function conforms(method: string, template: string, res: request.Response) {
-  expect(
-    responseProblems(spec, method, template, res.status, res.body),
-  ).toEqual([]);
-  return res;
-}
 
 describe.each(databases.eachSupportedId())(
   'router on %s with a loopback AWS endpoint',
@@ -93,7 +85,7 @@ describe.each(databases.eachSupportedId())(
         .post('/environments')
         .set('Authorization', scaffolderHeader)
         .send(body);
-      return conforms('POST', '/environments', res);
+      return expectConforms('POST', '/environments', res);
     }
 
     it('registers a deployment (201), then updates it (200)', async () => {
@@ -122,7 +114,7 @@ describe.each(databases.eachSupportedId())(
         .post('/environments')
         .set('Authorization', userHeader)
         .send(deployment);
-      conforms('POST', '/environments', res);
+      expectConforms('POST', '/environments', res);
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/service token/);
     });
@@ -158,7 +150,7 @@ describe.each(databases.eachSupportedId())(
           outputs: { Url: 'https://phishing.example.com' },
           branch: 'forged',
         });
-      conforms('POST', '/environments', res);
+      expectConforms('POST', '/environments', res);
       expect(res.status).toBe(201);
       expect(res.body.environment).toMatchObject({
         createdBy: 'service:external:ci',
@@ -199,7 +191,7 @@ describe.each(databases.eachSupportedId())(
         .post('/environments')
         .set('Authorization', ciHeader)
         .send(deployment);
-      conforms('POST', '/environments', res);
+      expectConforms('POST', '/environments', res);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
         /Stack "orders-dev" does not exist in account 123456789012, region eu-west-1 \(target "sandbox"\)/,
@@ -241,7 +233,7 @@ describe.each(databases.eachSupportedId())(
           .post('/environments')
           .set('Authorization', ciHeader)
           .send(deployment);
-        conforms('POST', '/environments', res);
+        expectConforms('POST', '/environments', res);
         expect(res.status).toBe(403);
         expect(res.body.error.message).toMatch(message);
         expect((await store.listEnvironments({ limit: 10 })).items).toEqual([]);
@@ -334,7 +326,7 @@ describe.each(databases.eachSupportedId())(
         stackName: 'billing-dev',
         prefix: 'billing',
       });
-      const byEntity = conforms(
+      const byEntity = expectConforms(
         'GET',
         '/environments',
         await request(app)
@@ -346,13 +338,13 @@ describe.each(databases.eachSupportedId())(
         'orders-dev',
         'orders-qa',
       ]);
-      const first = conforms(
+      const first = expectConforms(
         'GET',
         '/environments',
         await request(app).get('/environments?limit=2'),
       );
       expect(first.body.items).toHaveLength(2);
-      const second = conforms(
+      const second = expectConforms(
         'GET',
         '/environments',
         await request(app)
@@ -366,7 +358,7 @@ describe.each(databases.eachSupportedId())(
     it('rejects bad query parameters and cursors (400)', async () => {
       const { app } = await setup();
       for (const query of ['limit=0', 'status=gone', 'cursor=zzz', 'foo=1']) {
-        const res = conforms(
+        const res = expectConforms(
           'GET',
           '/environments',
           await request(app).get(`/environments?${query}`),
@@ -380,7 +372,7 @@ describe.each(databases.eachSupportedId())(
       const res = await request(app)
         .get('/environments')
         .set('Authorization', mockCredentials.none.header());
-      conforms('GET', '/environments', res);
+      expectConforms('GET', '/environments', res);
       expect(res.status).toBe(401);
     });
 
@@ -388,7 +380,7 @@ describe.each(databases.eachSupportedId())(
       const { app } = await setup();
       const { body } = await register(app);
       const id = body.environment.id;
-      const one = conforms(
+      const one = expectConforms(
         'GET',
         '/environments/{id}',
         await request(app).get(`/environments/${id}`),
@@ -398,7 +390,7 @@ describe.each(databases.eachSupportedId())(
         type: 'deploy',
         state: 'succeeded',
       });
-      const missing = conforms(
+      const missing = expectConforms(
         'GET',
         '/environments/{id}',
         await request(app).get(
@@ -406,7 +398,7 @@ describe.each(databases.eachSupportedId())(
         ),
       );
       expect(missing.status).toBe(404);
-      const invalid = conforms(
+      const invalid = expectConforms(
         'GET',
         '/environments/{id}',
         await request(app).get('/environments/nope'),
@@ -430,7 +422,7 @@ describe.each(databases.eachSupportedId())(
         'AWS::Lambda::Function': 1,
         'AWS::SQS::Queue': 1,
       });
-      const synthesized = conforms(
+      const synthesized = expectConforms(
         'GET',
         '/environments/{id}/resources',
         await request(app).get(
@@ -458,7 +450,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       const aws = await register(app);
-      const read = conforms(
+      const read = expectConforms(
         'GET',
         '/environments/{id}/resources',
         await request(app).get(
@@ -478,7 +470,7 @@ describe.each(databases.eachSupportedId())(
       });
       expect(server.callCount.ListStackResources).toBe(1);
 
-      const missing = conforms(
+      const missing = expectConforms(
         'GET',
         '/environments/{id}/resources',
         await request(app).get(
@@ -487,7 +479,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(missing.status).toBe(404);
       expect(
-        conforms(
+        expectConforms(
           'GET',
           '/environments/{id}/resources',
           await request(app).get('/environments/nope/resources'),
@@ -499,7 +491,7 @@ describe.each(databases.eachSupportedId())(
       const { app } = await setup();
       const { body } = await register(app);
       server.throttle.ListStackResources = 10;
-      const res = conforms(
+      const res = expectConforms(
         'GET',
         '/environments/{id}/resources',
         await request(app).get(
@@ -530,7 +522,7 @@ describe.each(databases.eachSupportedId())(
       });
       const { body } = await register(app);
       const id = body.environment.id;
-      const first = conforms(
+      const first = expectConforms(
         'POST',
         '/environments/{id}/teardown',
         await request(app).post(`/environments/${id}/teardown`),
@@ -540,7 +532,7 @@ describe.each(databases.eachSupportedId())(
         type: 'teardown',
         state: 'running',
       });
-      const again = conforms(
+      const again = expectConforms(
         'POST',
         '/environments/{id}/teardown',
         await request(app).post(`/environments/${id}/teardown`),
@@ -559,7 +551,7 @@ describe.each(databases.eachSupportedId())(
           stackName: 'orders-dev',
         }),
       });
-      const op = conforms(
+      const op = expectConforms(
         'GET',
         '/operations/{id}',
         await request(app).get(`/operations/${first.body.operation.id}`),
@@ -568,7 +560,7 @@ describe.each(databases.eachSupportedId())(
         id: first.body.operation.id,
         environmentId: id,
       });
-      const noOp = conforms(
+      const noOp = expectConforms(
         'GET',
         '/operations/{id}',
         await request(app).get(
@@ -581,7 +573,7 @@ describe.each(databases.eachSupportedId())(
     it('refuses teardown without permission (403), audited as failed', async () => {
       const { app, auditEvents } = await setupOwned();
       const { body } = await register(app);
-      const res = conforms(
+      const res = expectConforms(
         'POST',
         '/environments/{id}/teardown',
         await request(app)
@@ -602,7 +594,7 @@ describe.each(databases.eachSupportedId())(
         stage: 'prod',
         stackName: 'orders-prod',
       });
-      const res = conforms(
+      const res = expectConforms(
         'POST',
         '/environments/{id}/teardown',
         await request(app).post(
@@ -622,7 +614,7 @@ describe.each(databases.eachSupportedId())(
         ...deployment,
         status: 'deploying',
       });
-      const busy = conforms(
+      const busy = expectConforms(
         'POST',
         '/environments/{id}/teardown',
         await request(app).post(
@@ -631,7 +623,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(busy.status).toBe(409);
       expect(busy.body.error.message).toMatch(/deploy in progress/);
-      const missing = conforms(
+      const missing = expectConforms(
         'POST',
         '/environments/{id}/teardown',
         await request(app).post(
@@ -644,7 +636,7 @@ describe.each(databases.eachSupportedId())(
     it('tears down a local preview at once, without AWS', async () => {
       const { app } = await setup();
       const { body } = await register(app, { ...deployment, target: 'local' });
-      const res = conforms(
+      const res = expectConforms(
         'POST',
         '/environments/{id}/teardown',
         await request(app).post(
@@ -660,7 +652,7 @@ describe.each(databases.eachSupportedId())(
       const expiresAt = new Date(Date.now() + 48 * 3600_000).toISOString();
       const preview = await register(app, { ...deployment, expiresAt });
       const id = preview.body.environment.id;
-      const shorter = conforms(
+      const shorter = expectConforms(
         'POST',
         '/environments/{id}/extend',
         await request(app)
@@ -669,7 +661,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(shorter.status).toBe(200);
       expect(shorter.body.expiresAt).toBe(expiresAt);
-      const longer = conforms(
+      const longer = expectConforms(
         'POST',
         '/environments/{id}/extend',
         await request(app)
@@ -679,7 +671,7 @@ describe.each(databases.eachSupportedId())(
       expect(Date.parse(longer.body.expiresAt)).toBeGreaterThan(
         Date.parse(expiresAt),
       );
-      const tooLong = conforms(
+      const tooLong = expectConforms(
         'POST',
         '/environments/{id}/extend',
         await request(app)
@@ -692,7 +684,7 @@ describe.each(databases.eachSupportedId())(
         stackName: 'orders-qa',
         stage: 'qa',
       });
-      const notPreview = conforms(
+      const notPreview = expectConforms(
         'POST',
         '/environments/{id}/extend',
         await request(app)
@@ -709,7 +701,7 @@ describe.each(databases.eachSupportedId())(
         const before = await store.getEnvironment(mine.body.environment.id);
 
         // eve's template names ada's entity and its existing stack.
-        const res = conforms(
+        const res = expectConforms(
           'POST',
           '/environments',
           await request(app)
@@ -795,7 +787,7 @@ describe.each(databases.eachSupportedId())(
         const expiresAt = new Date(Date.now() + 2 * 3600_000).toISOString();
         const { body } = await register(app, { ...deployment, expiresAt });
         const id = body.environment.id;
-        const refused = conforms(
+        const refused = expectConforms(
           'POST',
           '/environments/{id}/extend',
           await request(app)
@@ -808,7 +800,7 @@ describe.each(databases.eachSupportedId())(
           /^You may not extend previews of component:default\/orders/,
         );
         expect((await store.getEnvironment(id))!.expiresAt).toBe(expiresAt);
-        const allowed = conforms(
+        const allowed = expectConforms(
           'POST',
           '/environments/{id}/extend',
           await request(app)
@@ -895,7 +887,7 @@ describe.each(databases.eachSupportedId())(
         expiresAt,
       });
       const upper = String(body.environment.id).toUpperCase();
-      const one = conforms(
+      const one = expectConforms(
         'GET',
         '/environments/{id}',
         await request(app).get(`/environments/${upper}`),

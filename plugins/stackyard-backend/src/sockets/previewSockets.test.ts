@@ -5,22 +5,12 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { startIntegrationServer } from '../__testUtils__/integrationServer';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { closed, nextMessage, openSocket } from '../__testUtils__/wsClient';
 import { stackyardPlugin } from '../plugin';
 import { localPreview } from '../__testUtils__/localPreview';
 
 jest.setTimeout(60_000);
-
-const spec = loadSpec();
-
-function conforms(method: string, template: string, res: request.Response) {
-  const body = res.status === 204 ? undefined : res.body;
-  expect(responseProblems(spec, method, template, res.status, body)).toEqual(
-    [],
-  );
-  return res;
-}
 
 describe('preview sockets hosted in the backend', () => {
   let integration: Awaited<ReturnType<typeof startIntegrationServer>>;
@@ -70,7 +60,7 @@ describe('preview sockets hosted in the backend', () => {
     }
     environmentId = registered.body.environment.id;
 
-    const rotated = conforms(
+    const rotated = expectConforms(
       'POST',
       '/environments/{id}/sockets/connection-key',
       await request(server)
@@ -174,7 +164,7 @@ describe('preview sockets hosted in the backend', () => {
     ws.send(JSON.stringify({ action: 'echo', n: 1 }));
     await expect(reply).resolves.toBe('echo:{"action":"echo","n":1}');
 
-    const inspected = conforms(
+    const inspected = expectConforms(
       'GET',
       '/environments/{id}/sockets',
       await request(server)
@@ -205,7 +195,7 @@ describe('preview sockets hosted in the backend', () => {
 
     // send through the inspector
     const sent = nextMessage(ws);
-    const send = conforms(
+    const send = expectConforms(
       'POST',
       '/environments/{id}/sockets/connections/{connectionId}/messages',
       await request(server)
@@ -222,7 +212,7 @@ describe('preview sockets hosted in the backend', () => {
 
     // disconnect through the inspector
     const gone = closed(ws);
-    const disconnect = conforms(
+    const disconnect = expectConforms(
       'DELETE',
       '/environments/{id}/sockets/connections/{connectionId}',
       await request(server)
@@ -236,7 +226,7 @@ describe('preview sockets hosted in the backend', () => {
     expect(disconnect.status).toBe(204);
     await expect(gone).resolves.toBe(1000);
 
-    const again = conforms(
+    const again = expectConforms(
       'POST',
       '/environments/{id}/sockets/connections/{connectionId}/messages',
       await request(server)
@@ -252,7 +242,7 @@ describe('preview sockets hosted in the backend', () => {
   });
 
   it('validates inspector input and needs Backstage credentials', async () => {
-    const bad = conforms(
+    const bad = expectConforms(
       'POST',
       '/environments/{id}/sockets/connections/{connectionId}/messages',
       await request(server)
@@ -268,7 +258,7 @@ describe('preview sockets hosted in the backend', () => {
       .get(`/api/stackyard/environments/${environmentId}/sockets`)
       .set('Authorization', mockCredentials.none.header());
     expect(anonymous.status).toBe(401);
-    const none = conforms(
+    const none = expectConforms(
       'GET',
       '/environments/{id}/sockets',
       await request(server)

@@ -8,7 +8,7 @@ import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { loadSpec, responseProblems } from '../__testUtils__/openApiSpec';
+import { expectConforms } from '../__testUtils__/openApiSpec';
 import { permissionsByOwnership } from '../__testUtils__/ownership';
 import { createReplica } from '../__testUtils__/replica';
 import { INTERRUPTED_ERROR } from './TemplateUpgradeStore';
@@ -21,7 +21,6 @@ import type {
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-const spec = loadSpec();
 
 const ada = mockCredentials.user.header('user:default/ada');
 const pat = mockCredentials.user.header('user:default/pat');
@@ -38,13 +37,6 @@ const CHANGELOG = `# Changelog
 
 - First version.
 `;
-
-function conforms(method: string, path: string, res: request.Response) {
-  expect(responseProblems(spec, method, path, res.status, res.body)).toEqual(
-    [],
-  );
-  return res;
-}
 
 /** A component made from `template` at `version`, published locally under `repos`. */
 function component(
@@ -166,7 +158,7 @@ describe.each(databases.eachSupportedId())(
 
     it('lists templates with versions, entity counts, changelog and who may upgrade', async () => {
       const { app } = await setup();
-      const asAda = conforms(
+      const asAda = expectConforms(
         'GET',
         '/templates',
         await request(app).get('/templates').set('Authorization', ada),
@@ -235,7 +227,7 @@ describe.each(databases.eachSupportedId())(
             policyPassed: false,
           };
         });
-      const started = conforms(
+      const started = expectConforms(
         'POST',
         '/templates/{name}/upgrades',
         await request(app)
@@ -264,7 +256,7 @@ describe.each(databases.eachSupportedId())(
         }),
       ]);
 
-      const listed = conforms(
+      const listed = expectConforms(
         'GET',
         '/templates/{name}/upgrades',
         await request(app)
@@ -334,7 +326,7 @@ describe.each(databases.eachSupportedId())(
 
     it('refuses a caller who owns neither the entity nor the template: 403, nothing starts, audited', async () => {
       const { app, calls, templates, auditEvents } = await setup();
-      const refused = conforms(
+      const refused = expectConforms(
         'POST',
         '/templates/{name}/upgrades',
         await request(app)
@@ -499,7 +491,7 @@ describe.each(databases.eachSupportedId())(
       expect(calls).toEqual([
         expect.objectContaining({ repoUrl: source, repoDir: undefined }),
       ]);
-      const upgrades = conforms(
+      const upgrades = expectConforms(
         'GET',
         '/templates/{name}/upgrades',
         await request(app)
@@ -619,7 +611,7 @@ describe.each(databases.eachSupportedId())(
         await r1.sockets.close();
 
         const r2 = await setup(undefined, r1.knex);
-        const listed = conforms(
+        const listed = expectConforms(
           'GET',
           '/templates/{name}/upgrades',
           await request(r2.app)
