@@ -14,7 +14,9 @@ export class GitError extends Error {
 
 /**
  * Runs git with an argument array (never a shell) and returns its stdout.
- * No hooks, templates or system configuration of the repository ever run.
+ * No hooks or templates ever run, and neither the system's nor the user's
+ * configuration is read: only `options.env` (e.g. `GIT_CONFIG_*`) adds any.
+ * The one git runner of the backend plugins.
  */
 export function git(
   args: readonly string[],
@@ -31,6 +33,7 @@ export function git(
           HOME: process.env.HOME ?? '/tmp',
           GIT_TERMINAL_PROMPT: '0',
           GIT_CONFIG_NOSYSTEM: '1',
+          GIT_CONFIG_GLOBAL: '/dev/null',
           ...options.env,
         },
         maxBuffer: 64 * 1024 * 1024,

@@ -21,6 +21,7 @@ export {
 } from './origin';
 export { AnswerValidationError } from './answers';
 export { entityRefOf } from './entityRef';
+export { authorEnv, git, GitError, RECEIVE_PACK } from './git';
 export type {
   TemplateOrigin,
   UpgradeConflict,

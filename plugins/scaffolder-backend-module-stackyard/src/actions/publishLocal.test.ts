@@ -13,10 +13,10 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import yaml from 'yaml';
 import { readStackyardActionsConfig } from '../lib/config';
-import { git } from '../lib/git';
 import { fixtureWorkspace } from '../__testUtils__/workspace';
 import { createPublishLocalAction } from './publishLocal';
 import { examples } from './publishLocal.examples';
+import { git } from '@stackyard/template-upgrade';
 
 jest.setTimeout(30_000);
 

@@ -5,9 +5,8 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { quoteValue } from '@stackyard/plugin-stackyard-common';
-import { ORIGIN_FILE, PRISTINE_BRANCH } from '@stackyard/template-upgrade';
+import { git, ORIGIN_FILE, PRISTINE_BRANCH } from '@stackyard/template-upgrade';
 import type { StackyardActionsConfig } from '../lib/config';
-import { git } from '../lib/git';
 import { vendorWorkspacePackages } from '../packs';
 import { examples } from './publishLocal.examples';
 

@@ -17,12 +17,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   findTemplateVersion,
+  git,
   renderTemplate,
 } from '@stackyard/template-upgrade';
 import { LoopbackGitHub } from '@stackyard/test-support';
 import yaml from 'yaml';
 import { readStackyardActionsConfig } from '../lib/config';
-import { git } from '../lib/git';
 import { createTemplateUpgradeAction } from './templateUpgrade';
 import { examples } from './templateUpgrade.examples';
 

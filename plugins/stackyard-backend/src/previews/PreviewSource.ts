@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import { checkoutCommit } from './checkoutCommit';
-import { git } from './git';
+import { git } from '@stackyard/template-upgrade';
 
 /** What a preview runs: the checkout, its synthesized template and manifest. */
 export type PreparedPreview = {
@@ -191,10 +191,9 @@ export class LocalRepositorySource implements PreviewSource {
       entityRef: environment.entityRef,
       ...this.options,
     });
-    const text = await git(
-      ['show', `${environment.commit}:${MANIFEST_FILE}`],
-      repoDir,
-    );
+    const text = await git(['show', `${environment.commit}:${MANIFEST_FILE}`], {
+      cwd: repoDir,
+    });
     return functionNamesOf(parseManifest(text, MANIFEST_FILE));
   }
 }

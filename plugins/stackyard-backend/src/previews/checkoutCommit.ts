@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { git } from './git';
+import { git } from '@stackyard/template-upgrade';
 
 const COMMIT = /^[0-9a-f]{7,64}$/i;
 
@@ -21,9 +21,13 @@ export async function checkoutCommit(options: {
     throw new Error(`commit ${JSON.stringify(commit)} is not a git commit id`);
   }
   if (existsSync(checkoutDir)) {
-    const head = await git(['rev-parse', 'HEAD'], checkoutDir).catch(() => '');
+    const head = await git(['rev-parse', 'HEAD'], { cwd: checkoutDir }).catch(
+      () => '',
+    );
     const status = head
-      ? await git(['status', '--porcelain'], checkoutDir).catch(() => 'x')
+      ? await git(['status', '--porcelain'], { cwd: checkoutDir }).catch(
+          () => 'x',
+        )
       : 'x';
     if (head.startsWith(commit.toLowerCase()) && status === '') return;
     await rm(checkoutDir, { recursive: true, force: true });
@@ -37,5 +41,7 @@ export async function checkoutCommit(options: {
     repoDir,
     checkoutDir,
   ]);
-  await git(['checkout', '--quiet', '--detach', commit, '--'], checkoutDir);
+  await git(['checkout', '--quiet', '--detach', commit, '--'], {
+    cwd: checkoutDir,
+  });
 }
