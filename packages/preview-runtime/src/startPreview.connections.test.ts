@@ -32,7 +32,11 @@ describe('startPreview: @connections calls over the runner channel (real runner,
 
   const run = async (
     calls: Call[],
-    options: { endpoint?: string; credentials?: object } = {},
+    options: {
+      endpoint?: string;
+      credentials?: object;
+      oneByOne?: boolean;
+    } = {},
   ) => {
     const outcome = await preview.invoke('probe', {
       action: 'connections',
@@ -171,6 +175,27 @@ describe('startPreview: @connections calls over the runner channel (real runner,
     });
     expect(deleted).toEqual({ status: 204, attempts: 1, output: {} });
     expect(channelCalls).toEqual(['get c1', 'delete c1']);
+    expect(httpRequests).toEqual([]);
+  });
+
+  it('runs middleware the handler adds to its client after its first calls, still over the channel', async () => {
+    const results = await run(
+      [
+        { op: 'PostToConnection', id: 'c1', text: 'a' },
+        { op: 'GetConnection', id: 'c2' },
+        { op: 'watch', id: '' },
+        { op: 'PostToConnection', id: 'c3', text: 'b' },
+        { op: 'GetConnection', id: 'c4' },
+      ],
+      { oneByOne: true },
+    );
+    expect(results[2]).toEqual({ seen: ['c3', 'c4'] });
+    expect(channelCalls).toEqual([
+      `post c1 ${Buffer.from('a').toString('base64')}`,
+      'get c2',
+      `post c3 ${Buffer.from('b').toString('base64')}`,
+      'get c4',
+    ]);
     expect(httpRequests).toEqual([]);
   });
 

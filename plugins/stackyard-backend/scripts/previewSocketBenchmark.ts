@@ -13,16 +13,19 @@
  *   from its own process (`socketEchoLoad.mjs`), with the CPU time per echo
  *   of the backend and of the runner: routed through the runner with the
  *   handler posting back through `@connections` with
- *   @aws-sdk/client-apigatewaymanagementapi (as a deployed handler does),
- *   routed through the runner with the handler's return value as the route
- *   response, and both beside the standalone emulator running the same
- *   handler in-process, in the same run;
+ *   @aws-sdk/client-apigatewaymanagementapi (as a deployed handler does;
+ *   the runner carries its posts over its channel), routed through the
+ *   runner with the handler's return value as the route response, the
+ *   `@connections` echo again with the runner's channel off (`routedHttp`:
+ *   the posts signed and sent over HTTP, in a backend of its own), and
+ *   beside them the standalone emulator running the same handler
+ *   in-process, in the same run;
  * - the runner's resident memory, idle after the run;
  * - the backend's memory per sleeping preview: N previews are each woken
  *   (a connection, an echo), then put to sleep; heap and RSS after GC are
  *   compared with those after the first one slept.
  *
- * `BENCH_ONLY=cold,routed,response,standalone,sleeping` runs some phases;
+ * `BENCH_ONLY=cold,routed,response,routedHttp,standalone,sleeping` runs some phases;
  * `BENCH_SECONDS` (default 10) is each throughput window;
  * `BENCH_SLEEPING` (default 100) the number of sleeping previews.
  */
@@ -50,6 +53,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import knexFactory from 'knex';
 import { WebSocket } from 'ws';
+import { startPreview } from '@stackyard/preview-runtime';
 import { readOptions } from '../src/config/readOptions';
 import { createStackyardServices } from '../src/services';
 import { loopbackAwsClients } from '../src/__testUtils__/loopbackAws';
@@ -63,9 +67,10 @@ const IN_FLIGHT = 4;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SLEEPING = Number(process.env.BENCH_SLEEPING ?? 100);
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'cold,routed,response,standalone,sleeping').split(
-    ',',
-  ),
+  (
+    process.env.BENCH_ONLY ??
+    'cold,routed,response,routedHttp,standalone,sleeping'
+  ).split(','),
 );
 
 // `{"action":"echo",…}` is answered as the route response; anything else is
@@ -245,6 +250,8 @@ async function startBackend(options: {
   repoDir: string;
   name: string;
   idleMs?: number;
+  /** The runner's `@connections` calls over HTTP, its channel off. */
+  connectionsOverHttp?: boolean;
 }) {
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -274,6 +281,12 @@ async function startBackend(options: {
     events: mockServices.events(),
     aws: loopbackAwsClients,
     mountPath: '',
+    ...(options.connectionsOverHttp && {
+      previewRuntime: {
+        start: previewOptions =>
+          startPreview({ ...previewOptions, connections: undefined }),
+      },
+    }),
     notifier,
     catalog: {
       getEntityByRef: async () => ({
@@ -514,6 +527,28 @@ async function main() {
       }
       out.runnerRssMbIdleAfterLoad = idle;
       out.backendRssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+      await backend.close();
+    }
+    if (ONLY.has('routedHttp')) {
+      const backend = await startBackend({
+        root,
+        repoDir,
+        name: 'http',
+        connectionsOverHttp: true,
+      });
+      const preview = await recordPreview(backend, commit, 'overhttp');
+      const first = await open(preview.url, preview.headers);
+      await firstEcho(first);
+      first.terminate();
+      const runner = runnerPids().find(pid =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(preview.id),
+      );
+      out.routedConnectionsEchoOverHttp = await throughput(
+        preview.url,
+        preview.headers,
+        POST_MESSAGE,
+        runner,
+      );
       await backend.close();
     }
     if (ONLY.has('standalone')) {

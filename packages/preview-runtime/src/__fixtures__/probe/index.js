@@ -156,41 +156,56 @@ exports.handler = async (event, context) => {
       for (;;) hold.push(new Array(1e6).fill(hold.length));
     }
     case 'connections': {
-      // `@connections` calls through the SDK, all started at once: what
-      // each came to, as a handler sees it.
+      // `@connections` calls through the SDK, all started at once (or one
+      // after the other): what each came to, as a handler sees it. A
+      // `watch` call adds a middleware to the client that records the ids
+      // of the calls it sees.
       const sdk = require('@aws-sdk/client-apigatewaymanagementapi');
       const client = new sdk.ApiGatewayManagementApiClient({
         endpoint: event.endpoint ?? process.env.WEBSOCKET_CALLBACK_URL,
         ...(event.credentials ? { credentials: event.credentials } : {}),
       });
-      return Promise.all(
-        event.calls.map(async call => {
-          const input = { ConnectionId: call.id };
-          if (call.text !== undefined) input.Data = call.text;
-          if (call.base64 !== undefined)
-            input.Data = new Uint8Array(Buffer.from(call.base64, 'base64'));
-          try {
-            const { $metadata, ...output } = await client.send(
-              new sdk[`${call.op}Command`](input),
-            );
-            return {
-              status: $metadata.httpStatusCode,
-              attempts: $metadata.attempts,
-              output,
-            };
-          } catch (error) {
-            return {
-              error: error.name,
-              message: error.message,
-              status: error.$metadata?.httpStatusCode,
-              fault: error.$fault,
-              modelled:
-                error instanceof sdk.ApiGatewayManagementApiServiceException,
-              exactClass: error.constructor === sdk[error.name],
-            };
-          }
-        }),
-      );
+      const seen = [];
+      const run = async call => {
+        if (call.op === 'watch') {
+          client.middlewareStack.add(
+            next => async args => {
+              seen.push(args.input.ConnectionId);
+              return next(args);
+            },
+            { step: 'initialize', name: 'probeWatch' },
+          );
+          return { seen };
+        }
+        const input = { ConnectionId: call.id };
+        if (call.text !== undefined) input.Data = call.text;
+        if (call.base64 !== undefined)
+          input.Data = new Uint8Array(Buffer.from(call.base64, 'base64'));
+        try {
+          const { $metadata, ...output } = await client.send(
+            new sdk[`${call.op}Command`](input),
+          );
+          return {
+            status: $metadata.httpStatusCode,
+            attempts: $metadata.attempts,
+            output,
+          };
+        } catch (error) {
+          return {
+            error: error.name,
+            message: error.message,
+            status: error.$metadata?.httpStatusCode,
+            fault: error.$fault,
+            modelled:
+              error instanceof sdk.ApiGatewayManagementApiServiceException,
+            exactClass: error.constructor === sdk[error.name],
+          };
+        }
+      };
+      if (!event.oneByOne) return Promise.all(event.calls.map(run));
+      const results = [];
+      for (const call of event.calls) results.push(await run(call));
+      return results;
     }
     case 'modules':
       // What the runner process has loaded: its entry's modules among them.
