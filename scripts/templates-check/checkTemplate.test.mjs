@@ -62,9 +62,16 @@ test('the shipped template passes every stage', async () => {
     'tests',
     'upgrade',
   ]);
+  // Every kept version upgrades to the current one: 1.0.0 without 1.1.0's
+  // question, 1.1.0 with all of its answers.
+  assert.equal(result.upgrades.upgraded.length, 2);
   assert.match(
     result.upgrades.upgraded[0],
-    /^1\.0\.0 → 1\.1\.0: merged cleanly \(defaults for maxJobAgeMinutes\), policy and tests passed/,
+    /^1\.0\.0 → 1\.2\.0: merged cleanly \(defaults for maxJobAgeMinutes\), policy and tests passed/,
+  );
+  assert.match(
+    result.upgrades.upgraded[1],
+    /^1\.1\.0 → 1\.2\.0: merged cleanly, policy and tests passed/,
   );
   assert.equal(
     result.emulator.skipped,
@@ -101,7 +108,7 @@ test('an entity without its template version fails the file checks', async () =>
   assert.equal(result.stage, 'files');
   assert.match(
     result.problems[0],
-    /records template undefined, not "serverless-service@1\.1\.0"/,
+    /records template undefined, not "serverless-service@1\.2\.0"/,
   );
 });
 
@@ -211,7 +218,7 @@ test('a handler that breaks its own tests fails at tests', async () => {
   assert.match(result.problems[0], /generated repository's tests failed/);
 });
 
-test('a new question without a default breaks upgrades from the kept 1.0.0, and fails at upgrade', async () => {
+test('a new question without a default breaks upgrades from the kept 1.0.0 and 1.1.0, and fails at upgrade', async () => {
   const result = await check('new-question', ({ edit }) => {
     edit('template.yaml', text =>
       text
@@ -227,10 +234,14 @@ test('a new question without a default breaks upgrades from the kept 1.0.0, and 
     edit('check-values.yaml', text => `${text}  tier: gold\n`);
   });
   assert.equal(result.stage, 'upgrade', result.problems.join('\n'));
-  assert.match(
-    result.problems[0],
-    /1\.0\.0 → 1\.1\.0: The recorded answers do not fit version 1\.1\.0 of the template: tier is a new question with no default/,
-  );
+  for (const from of ['1\\.0\\.0', '1\\.1\\.0']) {
+    assert.match(
+      result.problems[0],
+      new RegExp(
+        `${from} → 1\\.2\\.0: The recorded answers do not fit version 1\\.2\\.0 of the template: tier is a new question with no default`,
+      ),
+    );
+  }
 });
 
 test('websocket-service: stackyard-ws serves its manifest unchanged, and a subscribe/publish round trip goes through @connections', async () => {

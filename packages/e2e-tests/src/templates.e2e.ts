@@ -19,6 +19,8 @@ import { commitToMain, publishRendered } from '@stackyard/template-upgrade';
 import { git } from './templates/publishedService';
 
 const foreignRef = 'component:default/templates-e2e-foreign-service';
+/** serverless-service's current version: what Open upgrade goes to. */
+const LATEST = '1.2.0';
 const OWN_EDIT =
   '\n## Runbook\n\nOur own notes, kept across template upgrades.\n';
 
@@ -51,7 +53,7 @@ if (postgresBaseUrl) {
 }
 
 describe.each(portals)(
-  'Templates page on the $label portal: an entity made from serverless-service 1.0.0 is upgraded to 1.1.0 (real Chromium, built portal, real stackyard backend and upgrade engine)',
+  `Templates page on the $label portal: an entity made from serverless-service 1.0.0 is upgraded to the latest, ${LATEST} (real Chromium, built portal, real stackyard backend and upgrade engine)`,
   portal => {
     const { baseUrl, publishDirectory } = portal;
     // Unique per run: the name ends up in the publish directory and stack name.
@@ -140,7 +142,7 @@ describe.each(portals)(
     it("shows the Infra tab's newer-version badge, which opens the entity's upgrade", async () => {
       await page.goto(`${baseUrl}/catalog/default/component/${name}/infra`);
       const badge = page.getByRole('link', {
-        name: 'Newer version 1.1.0 available: open the upgrade',
+        name: `Newer version ${LATEST} available: open the upgrade`,
       });
       await badge.waitFor({ timeout: 30_000 });
       await shot('1-infra-badge');
@@ -150,53 +152,62 @@ describe.each(portals)(
       await row(entityRef).waitFor({ timeout: 30_000 });
     });
 
-    it('lists the entity as behind, with the changelog of 1.1.0', async () => {
+    it(`lists the entity as behind, with the changelog of every version since 1.0.0 (1.1.0 and ${LATEST})`, async () => {
       expect(await row(entityRef).textContent()).toContain('1.0.0 Behind');
       expect(
         await page
           .getByRole('checkbox', { name: `Select ${entityRef}` })
           .isChecked(),
       ).toBe(true);
-      const changelog = page.getByTestId('changelog-entry').filter({
-        hasText: '1.1.0',
-      });
-      expect(await changelog.first().textContent()).toContain(
+      // This template's entries (other templates list their own 1.1.0).
+      const entry = (version: string) =>
+        page
+          .locator('[aria-label="Changelog of serverless-service"]')
+          .getByTestId('changelog-entry')
+          .filter({ has: page.locator('strong', { hasText: version }) });
+      expect(await entry(LATEST).textContent()).toContain(
+        'An HTTP entry point',
+      );
+      expect(await entry('1.1.0').textContent()).toContain(
         'Alarms in every stage',
       );
       await shot('2-behind');
     });
 
-    it('opens the upgrade: the branch has 1.1.0 merged and the service’s own edit kept, main untouched', async () => {
+    it(`opens the upgrade: the branch has ${LATEST} merged and the service’s own edit kept, main untouched`, async () => {
       await page
         .getByRole('button', { name: `Open upgrade of ${entityRef}` })
         .click();
       const result = row(entityRef).getByTestId('upgrade-result');
-      // The state chip, not a progress step ("Merged 1.1.0 into …").
+      // The state chip, not a progress step ("Merged 1.2.0 into …").
       await result
         .filter({
-          hasText: /(Merged|Merged with conflicts|Failed) \(1\.1\.0\)/,
+          hasText: new RegExp(
+            `(Merged|Merged with conflicts|Failed) \\(${LATEST}\\)`,
+          ),
         })
         .waitFor({
           timeout: 240_000,
         });
       await shot('3-upgraded');
       const text = await result.textContent();
-      expect(text).toContain('Merged (1.1.0)');
+      expect(text).toContain(`Merged (${LATEST})`);
       expect(text).toContain(
-        'Branch stackyard/upgrade-1.1.0 · tests passed · policy passed',
+        `Branch stackyard/upgrade-${LATEST} · tests passed · policy passed`,
       );
 
-      const branch = 'stackyard/upgrade-1.1.0';
+      const branch = `stackyard/upgrade-${LATEST}`;
       const origin = JSON.parse(
         git(['show', `${branch}:.stackyard/template.json`], repoDir),
       );
       expect(origin).toMatchObject({
         template: 'serverless-service',
-        version: '1.1.0',
+        version: LATEST,
       });
-      expect(git(['show', `${branch}:stackyard.yaml`], repoDir)).toMatch(
-        /maxMessageAgeMinutes: 15/,
-      );
+      // What 1.1.0 and 1.2.0 brought: the alarms' answer, the HTTP route.
+      const manifest = git(['show', `${branch}:stackyard.yaml`], repoDir);
+      expect(manifest).toMatch(/maxMessageAgeMinutes: 15/);
+      expect(manifest).toMatch(/POST \/jobs: intake/);
       expect(git(['show', `${branch}:README.md`], repoDir)).toContain(
         'Our own notes, kept across template upgrades.',
       );

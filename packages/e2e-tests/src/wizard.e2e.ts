@@ -175,7 +175,7 @@ describe.each(portals)(
       );
       expect(existsSync(target)).toBe(true);
       expect(entity.body.metadata.annotations['stackyard.io/template']).toBe(
-        'serverless-service@1.1.0',
+        'serverless-service@1.2.0',
       );
     });
 

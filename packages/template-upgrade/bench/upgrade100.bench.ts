@@ -1,7 +1,7 @@
 /*
  * Benchmark: upgrading locally published services from serverless-service
- * 1.0.0 to 1.1.0 with the upgrade engine, one after the other, as the
- * portal's upgrade operation and stackyard:template:upgrade run it.
+ * 1.0.0 to its current version with the upgrade engine, one after the other,
+ * as the portal's upgrade operation and stackyard:template:upgrade run it.
  *
  *   npm run bench --workspace @stackyard/template-upgrade
  *   npm run bench --workspace @stackyard/template-upgrade -- --services 100 --tests 10 --json
@@ -11,9 +11,10 @@
  * as publish:local leaves it (render on main and stackyard/template), and its
  * owners commit an edit of their own (a line in README.md) on main.
  *
- * Measured per service: upgradeService() — clone, render 1.1.0, commit it on
- * the pristine branch, three-way merge into stackyard/upgrade-1.1.0, synth +
- * safety policy in this process, push of both branches. The service's own
+ * Measured per service: upgradeService() — clone, render the current version,
+ * commit it on the pristine branch, three-way merge into
+ * stackyard/upgrade-<version>, synth + safety policy in this process, push
+ * of both branches. The service's own
  * `npm test` (a child process, most of an upgrade's time) runs for the
  * first --tests services only and is reported separately; the per-service
  * figures exclude it. Peak RSS is this process's (synthesis runs in it); git
@@ -82,6 +83,7 @@ async function main() {
     const stages: Record<string, number[]> = {};
     let conflicts = 0;
     let failures = 0;
+    let toVersion = '';
     const started = Date.now();
     for (const [i, repoDir] of repos.entries()) {
       const t0 = Date.now();
@@ -97,6 +99,7 @@ async function main() {
       for (const [stage, ms] of Object.entries(result.timings)) {
         if (stage !== 'tests') (stages[stage] ??= []).push(ms);
       }
+      toVersion = result.toVersion;
       conflicts += result.conflicts.length;
       if (
         result.policyPassed !== true ||
@@ -108,6 +111,7 @@ async function main() {
     const totalMs = Date.now() - started;
     const report = {
       services,
+      toVersion,
       setupMs,
       totalMs,
       totalExcludingTestsMs: totalMs - tests.reduce((a, b) => a + b, 0),
@@ -139,7 +143,7 @@ async function main() {
       const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
       console.log(
         [
-          `Upgraded ${services} services serverless-service 1.0.0 → 1.1.0 (setup ${s(
+          `Upgraded ${services} services serverless-service 1.0.0 → ${toVersion} (setup ${s(
             setupMs,
           )}, not measured)`,
           `  total ${s(totalMs)}; without the services' tests ${s(

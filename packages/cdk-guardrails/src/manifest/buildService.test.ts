@@ -192,16 +192,16 @@ describe('buildService with containers, databases, caches and an HTTP API', () =
 
 describe('the http kind on the serverless template', () => {
   it('routes POST /jobs to intake, throttled, and passes the policy', async () => {
-    // The template's manifest with its answers filled in, plus the route a
-    // new template version will declare.
+    // The template's manifest (which declares the route) with its answers filled in.
     const skeleton = join(__dirname, '../../../../templates/serverless-service/skeleton');
     const answers: Record<string, string> = { name: 'orders', project: 'wo' };
     const text = readFileSync(join(skeleton, 'stackyard.yaml'), 'utf8')
       .replace(/\$\{\{ values\.maxJobAgeMinutes \| dump \}\}/, '15')
       .replace(/\$\{\{ \('component:default\/' ~ values\.name\) \| dump \}\}/, '"component:default/orders"')
       .replace(/\$\{\{ values\.(\w+) \| dump \}\}/g, (_, key: string) => JSON.stringify(answers[key] ?? `${key}-1`));
-    const withHttp = parseManifest(`${text}\nhttp:\n  routes:\n    POST /jobs: intake\n`);
-    const result = await synthService({ appDir: skeleton, prefix: 'wo', stage: 'prod', manifest: withHttp });
+    const manifest = parseManifest(text);
+    expect(manifest.http).toEqual({ routes: { 'POST /jobs': 'intake' } });
+    const result = await synthService({ appDir: skeleton, prefix: 'wo', stage: 'prod', manifest });
     expect(result.findings).toEqual([]);
     const template = result.templates[result.stackName] as any;
     expect(ofType(template, 'AWS::ApiGatewayV2::Route').map(r => r.Properties.RouteKey)).toEqual(['POST /jobs']);

@@ -29,6 +29,8 @@ import { examples } from './templateUpgrade.examples';
 jest.setTimeout(120_000);
 
 const templateDirs = [resolve(__dirname, '../../../../templates')];
+/** serverless-service's current version, what an upgrade goes to by default. */
+const LATEST = '1.2.0';
 const inputOf = (i: number) => yaml.parse(examples[i].example).steps[0].input;
 const author = {
   GIT_AUTHOR_NAME: 'Dev',
@@ -124,7 +126,7 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     await action.handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith(
       'branch',
-      'stackyard/upgrade-1.1.0',
+      `stackyard/upgrade-${LATEST}`,
     );
     expect(ctx.output).toHaveBeenCalledWith('fromVersion', '1.0.0');
     expect(ctx.output).toHaveBeenCalledWith('conflicts', []);
@@ -134,14 +136,16 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
       '-C',
       repoPath,
       'show',
-      'stackyard/upgrade-1.1.0:stackyard.yaml',
+      `stackyard/upgrade-${LATEST}:stackyard.yaml`,
     ]);
+    // Both versions since 1.0.0 merged: 1.1.0's alarms, 1.2.0's HTTP route.
     expect(manifest).toContain('maxMessageAgeMinutes: 15');
+    expect(manifest).toContain('POST /jobs: intake');
     const readme = await git([
       '-C',
       repoPath,
       'show',
-      'stackyard/upgrade-1.1.0:README.md',
+      `stackyard/upgrade-${LATEST}:README.md`,
     ]);
     expect(readme).toContain('On call: team A.');
     expect(await git(['-C', repoPath, 'rev-parse', 'main'])).toBe(main);
@@ -206,7 +210,7 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     await action.handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('conflicts', []);
     expect(ctx.output).toHaveBeenCalledWith('policyPassed', true);
-    const branch = 'stackyard/upgrade-1.1.0';
+    const branch = `stackyard/upgrade-${LATEST}`;
     // The new version's package.json change is merged, and the packed
     // dependencies are main's kind: file: specs of tarballs on the branch.
     const merged = JSON.parse(await show(branch, 'package.json'));
@@ -243,13 +247,13 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
     });
     await action.handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('conflicts', []);
-    const branch = 'stackyard/upgrade-1.1.0';
+    const branch = `stackyard/upgrade-${LATEST}`;
     const origin = JSON.parse(
       await git(['-C', repoPath, 'show', `${branch}:.stackyard/template.json`]),
     );
     expect(origin).toEqual({
       template: 'serverless-service',
-      version: '1.1.0',
+      version: LATEST,
       answers: {
         name: 'orders',
         description: 'Orders',
@@ -326,10 +330,10 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
       await action.handler(ctx);
       expect(ctx.output).toHaveBeenCalledWith(
         'branch',
-        'stackyard/upgrade-1.1.0',
+        `stackyard/upgrade-${LATEST}`,
       );
       expect(await refs(repoPath)).toContain(
-        'refs/heads/stackyard/upgrade-1.1.0',
+        `refs/heads/stackyard/upgrade-${LATEST}`,
       );
     });
 
@@ -451,14 +455,14 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
       expect(first.ctx.output).toHaveBeenCalledWith('testsPassed', true);
       expect(first.ctx.output).toHaveBeenCalledWith('policyPassed', true);
       expect(github.pulls[0].body).toContain(
-        '**serverless-service** 1.0.0 to **1.1.0**',
+        `**serverless-service** 1.0.0 to **${LATEST}**`,
       );
       expect(
         await git([
           '-C',
           github.repositoryDir('acme/orders'),
           'show',
-          'stackyard/upgrade-1.1.0:README.md',
+          `stackyard/upgrade-${LATEST}:README.md`,
         ]),
       ).toContain('On call: team A.');
 
@@ -482,7 +486,7 @@ describe('stackyard:template:upgrade (real git, real templates)', () => {
         /^You may not upgrade component:default\/orders/,
       );
       expect(
-        github.branchCommit('acme/orders', 'stackyard/upgrade-1.1.0'),
+        github.branchCommit('acme/orders', `stackyard/upgrade-${LATEST}`),
       ).toBeUndefined();
       expect(github.pulls).toHaveLength(0);
     });

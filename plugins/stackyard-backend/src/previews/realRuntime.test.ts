@@ -52,6 +52,8 @@ exports.handler = async event => {
 };
 `;
 
+// The serverless template's service, its HTTP API included (a preview runs
+// the functions and leaves the API out), plus the hostile function.
 const MANIFEST = `service:
   name: orders
   project: orders
@@ -85,6 +87,9 @@ tables:
   items:
     partitionKey: { name: id, type: string }
     writers: [worker]
+http:
+  routes:
+    POST /jobs: intake
 `;
 
 describe('a local preview on the real runtime (serverless template handlers, loopback AWS unused)', () => {

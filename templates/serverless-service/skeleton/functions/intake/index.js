@@ -13,15 +13,72 @@ function validateJob(job) {
   return problems;
 }
 
-/** A handler sending valid jobs to the queue through `send(queueUrl, body)`. */
+/**
+ * Whether `event` is a request of the HTTP API (`POST /jobs`, API Gateway's
+ * payload format 2.0) rather than a job invoked directly (the Lambda
+ * console, `aws lambda invoke`, the portal's local preview).
+ */
+function isHttpRequest(event) {
+  return Boolean(
+    event &&
+      event.version === '2.0' &&
+      typeof event.routeKey === 'string' &&
+      event.requestContext &&
+      event.requestContext.http,
+  );
+}
+
+/**
+ * The job in a request's body: JSON, which API Gateway base64-encodes when
+ * the request's content type is not text (e.g. `curl -d` without a JSON
+ * content type). Returns `{ job }` or `{ problems }`.
+ */
+function jobOfRequest(event) {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (text.trim() === '') {
+    return { problems: ['the request has no body: send the job as JSON, {"id": "...", "payload": {...}}'] };
+  }
+  try {
+    return { job: JSON.parse(text) };
+  } catch (error) {
+    return { problems: [`the request body is not valid JSON (${error.message})`] };
+  }
+}
+
+function httpResponse(statusCode, body) {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * A handler sending valid jobs to the queue through `send(queueUrl, body)`.
+ * Invoked with a job, it answers `{ accepted, id }` or `{ accepted: false,
+ * problems }`; called through the HTTP API, the same as a 202 or 400
+ * response (the 400 with a `message` naming every problem).
+ */
 function createHandler({ send, queueUrl }) {
-  return async event => {
-    const problems = validateJob(event);
+  const accept = async job => {
+    const problems = validateJob(job);
     if (problems.length > 0) {
       return { accepted: false, problems };
     }
-    await send(queueUrl, JSON.stringify(event));
-    return { accepted: true, id: event.id };
+    await send(queueUrl, JSON.stringify(job));
+    return { accepted: true, id: job.id };
+  };
+  return async event => {
+    if (!isHttpRequest(event)) return accept(event);
+    const request = jobOfRequest(event);
+    const result = request.problems
+      ? { accepted: false, problems: request.problems }
+      : await accept(request.job);
+    if (!result.accepted) {
+      return httpResponse(400, { message: `Invalid job: ${result.problems.join('; ')}`, ...result });
+    }
+    return httpResponse(202, result);
   };
 }
 
