@@ -21,6 +21,7 @@ describe('ServiceBudget', () => {
         BudgetType: 'COST',
         TimeUnit: 'MONTHLY',
         BudgetLimit: { Amount: 200, Unit: 'USD' },
+        Metrics: ['UnblendedCost'],
         FilterExpression: {
           And: [
             { Tags: { Key: 'stackyard:prefix', Values: ['wo-42'], MatchOptions: ['EQUALS'] } },
@@ -30,7 +31,9 @@ describe('ServiceBudget', () => {
       },
     });
     const [resource] = Object.values(template.findResources('AWS::Budgets::Budget'));
+    // Filtered by the expression alone (CostFilters would OR the tags).
     expect(resource.Properties.Budget.CostFilters).toBeUndefined();
+    expect(resource.Properties.Budget.CostTypes).toBeUndefined();
   });
 
   it('alerts its own topic at 80 % of actual spend by default, and lets only Budgets of this account publish', () => {
@@ -103,7 +106,7 @@ describe('ServiceBudget', () => {
     expect(topicId).toMatch(/^AlarmsTopic/);
     template.hasResourceProperties('AWS::Budgets::Budget', {
       Budget: { BudgetName: 'wo-42-prod-monthly' },
-      NotificationsWithSubscribers: [{ Subscriptions: Match.absent(), Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: topicId } }] }],
+      NotificationsWithSubscribers: [{ Subscribers: [{ SubscriptionType: 'SNS', Address: { Ref: topicId } }] }],
     });
     const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
     expect(policies).toHaveLength(1);

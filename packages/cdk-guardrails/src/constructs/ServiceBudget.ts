@@ -143,7 +143,8 @@ export class ServiceBudget extends Construct {
 
     // CostFilters' TagKeyValue ORs its values, so it cannot select one
     // stack by two tags; FilterExpression ANDs them (keys as tagged, like
-    // Cost Explorer's expressions).
+    // Cost Explorer's expressions). An expression needs Metrics: unblended
+    // cost, what the portal's actual cost shows.
     const tags = Object.entries(costTags!).map(([key, value]) => ({
       tags: { key, values: [value], matchOptions: ['EQUALS'] },
     }));
@@ -154,6 +155,7 @@ export class ServiceBudget extends Construct {
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.monthlyUsd, unit: 'USD' },
         filterExpression: tags.length === 1 ? tags[0] : { and: tags },
+        metrics: ['UnblendedCost'],
       },
       notificationsWithSubscribers: [
         {
