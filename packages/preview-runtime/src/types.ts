@@ -77,12 +77,15 @@ export interface PreviewConnections {
   readonly endpoint: string;
   /** The access key id of `env` their calls sign with; calls signed otherwise go over HTTP. */
   readonly accessKeyId: string;
+  /** `PostToConnection`: sends `data` to the connection. */
   post(connectionId: string, data: Buffer): Promise<void>;
+  /** `GetConnection`: describes the connection. */
   get(connectionId: string): Promise<{
     connectedAt: string;
     identity: { sourceIp: string; userAgent: string };
     lastActiveAt: string;
   }>;
+  /** `DeleteConnection`: closes the connection. */
   delete(connectionId: string): Promise<void>;
 }
 
