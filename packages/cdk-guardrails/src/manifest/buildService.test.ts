@@ -199,9 +199,9 @@ describe('the http kind on the serverless template', () => {
       .replace(/\$\{\{ values\.maxJobAgeMinutes \| dump \}\}/, '15')
       .replace(/\$\{\{ \('component:default\/' ~ values\.name\) \| dump \}\}/, '"component:default/orders"')
       .replace(/\$\{\{ values\.(\w+) \| dump \}\}/g, (_, key: string) => JSON.stringify(answers[key] ?? `${key}-1`));
-    const manifest = parseManifest(text);
-    expect(manifest.http).toEqual({ routes: { 'POST /jobs': 'intake' } });
-    const result = await synthService({ appDir: skeleton, prefix: 'wo', stage: 'prod', manifest });
+    const skeletonManifest = parseManifest(text);
+    expect(skeletonManifest.http).toEqual({ routes: { 'POST /jobs': 'intake' } });
+    const result = await synthService({ appDir: skeleton, prefix: 'wo', stage: 'prod', manifest: skeletonManifest });
     expect(result.findings).toEqual([]);
     const template = result.templates[result.stackName] as any;
     expect(ofType(template, 'AWS::ApiGatewayV2::Route').map(r => r.Properties.RouteKey)).toEqual(['POST /jobs']);
