@@ -42,7 +42,7 @@ describe.each(databases.eachSupportedId())(
       rmSync(root, { recursive: true, force: true });
     });
 
-    it('runs routes in the runner, lets handlers post to connections with the runner key, fails a crashing handler as API Gateway does, and closes sockets at teardown', async () => {
+    it('runs routes in the runner, lets handlers post to connections with the runner key and over its channel, fails a crashing handler as API Gateway does, and closes sockets at teardown', async () => {
       const repoDir = join(root, 'repos', 'orders');
       mkdirSync(repoDir, { recursive: true });
       const git = (...args: string[]) =>
@@ -65,6 +65,7 @@ describe.each(databases.eachSupportedId())(
         routeKey: string;
         domainName: string;
         stage: string;
+        connectionId: string;
       }> = [];
       const runtime = fakePreviewRuntime({
         connection: event => {
@@ -178,6 +179,19 @@ describe.each(databases.eachSupportedId())(
         message: 'Internal server error',
       });
 
+      // The runner's channel: its calls run on this environment's API.
+      const channel = runtime.starts[0].connections!;
+      expect(channel).toMatchObject({
+        endpoint: runtime.starts[0].env!.WEBSOCKET_CALLBACK_URL,
+        accessKeyId: runtime.starts[0].env!.AWS_ACCESS_KEY_ID,
+      });
+      const overChannel = nextMessage(ws);
+      await channel.post(events[0].connectionId, Buffer.from('via channel'));
+      expect(await overChannel).toBe('via channel');
+      await expect(
+        channel.post('not-a-connection', Buffer.from('x')),
+      ).rejects.toMatchObject({ errorType: 'GoneException', statusCode: 410 });
+
       // Another key is refused for @connections.
       const forged = await fetch(
         `http://127.0.0.1:${port}/sockets/${id}/dev/@connections/x`,
@@ -244,6 +258,10 @@ describe.each(databases.eachSupportedId())(
         },
       );
       expect(late.status).toBe(404);
+      // Its channel reaches nothing either: the call would go over HTTP.
+      await expect(
+        channel.post(events[0].connectionId, Buffer.from('x')),
+      ).rejects.toThrow(`no API of ${id} is loaded`);
       await replica.previews?.close();
       await replica.sockets.close();
     });

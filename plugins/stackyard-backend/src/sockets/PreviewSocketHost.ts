@@ -152,19 +152,19 @@ export class PreviewSocketHost {
    * when the runner starts): those an HTTP call runs (the emulator's own),
    * on the API already loaded, as for the runner's HTTP calls above.
    * @throws ManagementApiError as the HTTP path answers it; a plain Error
-   * when the environment has no API (the runner then calls over HTTP).
+   * when no API of the environment is loaded here (torn down, or not used
+   * since this backend started): the runner then calls over HTTP, so its
+   * channel never has the database read.
    */
   runnerConnections(environmentId: string): ConnectionDirectory {
-    // Not async while the API is loaded: calls run in the order made.
+    // Not async: calls run in the order they come.
     const run = <T>(
       operation: (api: WebSocketApiEmulator) => Promise<T>,
     ): Promise<T> => {
       const loaded = this.entries.get(environmentId);
-      if (loaded) return operation(loaded.current);
-      return this.entryFor(environmentId).then(entry => {
-        if (!entry) throw new Error(`${environmentId} has no WebSocket API`);
-        return operation(entry.current);
-      });
+      return loaded
+        ? operation(loaded.current)
+        : Promise.reject(new Error(`no API of ${environmentId} is loaded`));
     };
     return {
       post: (id, data) => run(api => api.postToConnection(id, data)),
