@@ -16,6 +16,8 @@ export type Deployment = {
   stackResources?: { logicalId: string; type: string }[];
   templateName?: string;
   templateVersion?: string;
+  /** The git commit deployed: a local preview runs its checkout. */
+  commit?: string;
   protected?: boolean;
   expiresAt?: string;
   costCenter?: string;
