@@ -12,6 +12,21 @@ export const configArgs = [
 ];
 
 /**
+ * Configuration overrides (APP_CONFIG_ variables) that serve a portal on
+ * `port` rather than app-config.e2e.yaml's; app-backend injects the backend
+ * URL into the built frontend's HTML, so one build serves every port.
+ */
+export function servedOn(port: number): Record<string, string> {
+  const baseUrl = `http://localhost:${port}`;
+  return {
+    APP_CONFIG_app_baseUrl: baseUrl,
+    APP_CONFIG_backend_baseUrl: baseUrl,
+    APP_CONFIG_backend_listen_port: String(port),
+    APP_CONFIG_backend_cors_origin: baseUrl,
+  };
+}
+
+/**
  * Starts the portal backend straight from its TypeScript sources through
  * the transform `backstage-cli package start` uses, but without its
  * restart loop, so a crash shows at once. Detached: stop it with

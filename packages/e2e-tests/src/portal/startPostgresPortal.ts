@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { freePort, postgresConnectionStrings } from '@stackyard/test-support';
 import { artifactsDir, repoRoot } from './paths';
 import { postgresPortalVariables } from './postgresPortal';
-import { startBackend } from './startBackend';
+import { servedOn, startBackend } from './startBackend';
 import { seedNonAdminAccount, startLoopbackAws } from './startLoopbackAws';
 import { stopProcessGroup } from './stopProcessGroup';
 import { waitForReady } from './waitForReady';
@@ -55,10 +55,7 @@ export async function startPostgresPortal() {
       POSTGRES_USER: decodeURIComponent(url.username),
       POSTGRES_PASSWORD: decodeURIComponent(url.password),
       APP_CONFIG_backend_database_prefix: prefix,
-      APP_CONFIG_app_baseUrl: baseUrl,
-      APP_CONFIG_backend_baseUrl: baseUrl,
-      APP_CONFIG_backend_listen_port: String(port),
-      APP_CONFIG_backend_cors_origin: baseUrl,
+      ...servedOn(port),
       APP_CONFIG_stackyard_scaffolder_localPublishDirectory: publishDirectory,
       APP_CONFIG_stackyard_platform_adminGroups: JSON.stringify([
         'group:default/e2e-nobody',
