@@ -58,4 +58,20 @@ describe('localPreviewNotes', () => {
       outputs: { NotRunLocally: 'databases main', RunsLocally: 'nothing' },
     });
   });
+
+  it('says HTTP API routes are not served, while their functions run', () => {
+    expect(
+      localPreviewNotes({
+        service,
+        functions: { intake: fn, worker: fn },
+        http: { routes: { 'POST /jobs': 'intake' } },
+      } as unknown as ServiceManifest),
+    ).toEqual({
+      statusReason: `${LOCAL_PREVIEW_LABEL}; HTTP API routes POST /jobs are not run locally`,
+      outputs: {
+        NotRunLocally: 'HTTP API routes POST /jobs',
+        RunsLocally: 'functions intake, worker',
+      },
+    });
+  });
 });

@@ -19,8 +19,8 @@ const names = (kind: Record<string, unknown> | undefined) =>
 
 /**
  * A local preview runs a service's functions (with their tables and
- * queues); containers, databases and caches are synthesized and checked but
- * not run. For a manifest that declares any of them, the environment says
+ * queues); containers, databases, caches and HTTP API routes are
+ * synthesized and checked but not run. For a manifest that declares any of them, the environment says
  * so: `NotRunLocally` lists them, and `RunsLocally` names the functions that
  * do run, or is `nothing` (the Infra tab then offers no runner). Manifests
  * without them record nothing more, as before.
@@ -33,6 +33,8 @@ export function localPreviewNotes(
       ['containers', names(manifest.containers)],
       ['databases', names(manifest.databases)],
       ['caches', names(manifest.caches)],
+      // Not served locally: the preview's Invoke calls the route's function.
+      ['HTTP API routes', names(manifest.http?.routes)],
     ] as const
   )
     .filter(([, list]) => list.length > 0)

@@ -53,8 +53,8 @@ const isRunnablePreview = (environment: Environment) =>
   environment.outputs?.RunsLocally !== 'nothing';
 
 /**
- * What a local preview does not run (containers, databases, caches), as the
- * deploy action recorded it: only synthesized and checked.
+ * What a local preview does not run (containers, databases, caches, HTTP API
+ * routes), as the deploy action recorded it: only synthesized and checked.
  */
 function NotRunLocally(props: { environment: Environment }) {
   const { environment } = props;
