@@ -3,11 +3,23 @@ import Button, { type ButtonProps } from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 
+// Doubled class selectors ('&&'): Material UI's own button rules may come
+// later in the page, and would win over single-class rules of the same
+// specificity (the blocked label would keep its colour, a contained button
+// its fill: a greyed label on dark primary, unreadable and looking usable).
 const useStyles = makeStyles(theme => ({
   blocked: {
-    color: theme.palette.action.disabled,
-    borderColor: theme.palette.action.disabledBackground,
-    cursor: 'not-allowed',
+    '&&': {
+      color: theme.palette.action.disabled,
+      borderColor: theme.palette.action.disabledBackground,
+      cursor: 'not-allowed',
+    },
+  },
+  blockedContained: {
+    '&&, &&:hover': {
+      backgroundColor: theme.palette.action.disabledBackground,
+      boxShadow: 'none',
+    },
   },
 }));
 
@@ -34,7 +46,16 @@ export function BlockableButton(
           disabled={reason ? undefined : disabled}
           aria-disabled={reason ? true : undefined}
           aria-describedby={reason ? reasonId : undefined}
-          className={reason ? classes.blocked : className}
+          className={
+            reason
+              ? [
+                  classes.blocked,
+                  button.variant === 'contained' && classes.blockedContained,
+                ]
+                  .filter(Boolean)
+                  .join(' ')
+              : className
+          }
           onClick={reason ? undefined : onClick}
         />
       </Tooltip>
