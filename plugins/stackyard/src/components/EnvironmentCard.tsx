@@ -153,7 +153,10 @@ export function EnvironmentCard(props: {
           )}
         </Typography>
         {details.value ? (
-          <LastOperation operation={details.value.operations[0]} />
+          <LastOperation
+            operation={details.value.operations[0]}
+            awaitingApproval={environment.status === 'awaiting-approval'}
+          />
         ) : null}
         <TemplateVersion
           name={environment.templateName}

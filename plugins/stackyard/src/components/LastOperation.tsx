@@ -9,8 +9,18 @@ const stateWords: Record<Operation['state'], string> = {
   failed: 'failed',
 };
 
-/** "Last operation: teardown by user:default/ada, 5 minutes ago — succeeded". */
-export function LastOperation({ operation }: { operation?: Operation }) {
+/**
+ * "Last operation: teardown by user:default/ada, 5 minutes ago — succeeded".
+ * A deploy held for approval finished its part (the change set is made)
+ * but executed nothing, so it does not read as succeeded.
+ */
+export function LastOperation({
+  operation,
+  awaitingApproval,
+}: {
+  operation?: Operation;
+  awaitingApproval?: boolean;
+}) {
   if (!operation) {
     return <Typography variant="body2">No operations recorded.</Typography>;
   }
@@ -18,7 +28,9 @@ export function LastOperation({ operation }: { operation?: Operation }) {
     <Typography variant="body2" data-testid="last-operation">
       Last operation: {operation.type} by {operation.actor},{' '}
       <Timestamp iso={operation.finishedAt ?? operation.updatedAt} /> —{' '}
-      {stateWords[operation.state]}
+      {awaitingApproval && operation.state === 'succeeded'
+        ? 'held for approval, nothing executed yet'
+        : stateWords[operation.state]}
       {operation.error ? `: ${operation.error}` : ''}
     </Typography>
   );
