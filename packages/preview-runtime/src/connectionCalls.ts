@@ -12,8 +12,9 @@ function failed(id: number, error: unknown): ConnectionsAnswer {
     statusCode?: unknown;
   };
   const status = e?.statusCode;
-  // Throttling and server errors are the SDK's to retry: the runner makes
-  // the call again over HTTP, and its retry strategy takes it from there.
+  // Throttling and server errors are the SDK's to retry, and an error
+  // that is not the API's (e.g. no API loaded) is the HTTP path's to
+  // answer: the runner makes the call again over HTTP.
   if (
     typeof status !== 'number' ||
     status < 400 ||
