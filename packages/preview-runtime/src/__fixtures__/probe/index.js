@@ -155,6 +155,8 @@ exports.handler = async (event, context) => {
       const hold = [];
       for (;;) hold.push(new Array(1e6).fill(hold.length));
     }
+    case 'flood-connections':
+      return require('./floodConnections').floodConnections(event);
     case 'connections': {
       // `@connections` calls through the SDK, all started at once (or one
       // after the other): what each came to, as a handler sees it. A
