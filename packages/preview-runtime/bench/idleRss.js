@@ -31,10 +31,13 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const ENTRIES = ['precompiled', 'sucrase'];
 
-const rssMb = pid =>
-  Number(
-    /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1],
-  ) / 1024;
+/** Resident memory in MiB, and the part of it that is file-backed (the Node.js binary's pages, shared by every Node.js process). */
+const rssMb = pid => {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mib = key =>
+    Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)[1]) / 1024;
+  return { rss: mib('VmRSS'), file: mib('RssFile') };
+};
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 /** Stands in for the portal's `@connections` API: accepts every post. */
@@ -76,22 +79,27 @@ async function measure(name, fixture, env, useHandlers) {
     await sleep(IDLE_MS);
     const loaded = rssMb(preview.pid);
     console.log(
-      `${name}: idle RSS ${fresh.toFixed(1)} MiB fresh, ${loaded.toFixed(
+      `${name}: idle RSS ${fresh.rss.toFixed(
         1,
-      )} MiB once its handlers loaded their SDK clients (load average ${os
-        .loadavg()[0]
-        .toFixed(1)})`,
+      )} MiB fresh, ${loaded.rss.toFixed(
+        1,
+      )} MiB once its handlers loaded their SDK clients (${loaded.file.toFixed(
+        1,
+      )} MiB of it file-backed; load average ${os.loadavg()[0].toFixed(1)})`,
     );
     if (!results.has(name)) results.set(name, { fresh: [], loaded: [] });
-    results.get(name).fresh.push(fresh);
-    results.get(name).loaded.push(loaded);
+    results.get(name).fresh.push(fresh.rss);
+    results.get(name).loaded.push(loaded.rss);
   } finally {
     await preview.stop();
   }
 }
 
+const median = values => [...values].sort((a, b) => a - b)[values.length >> 1];
 const range = values =>
-  `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} MiB`;
+  `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(
+    1,
+  )} MiB (median ${median(values).toFixed(1)})`;
 
 async function main() {
   const stub = await connectionsStub();
@@ -105,7 +113,7 @@ async function main() {
       }
     }
     console.log(
-      `summary of ${RUNS} run(s), fresh | handlers' SDK clients loaded:`,
+      `summary of ${RUNS} run(s), fresh | handlers' SDK clients loaded (MiB: 2^20 bytes; 60 MB = 57.2 MiB):`,
     );
     for (const [name, { fresh, loaded }] of results)
       console.log(`  ${name}: ${range(fresh)} | ${range(loaded)}`);

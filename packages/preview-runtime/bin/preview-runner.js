@@ -9,6 +9,10 @@
 // the build (package.json `files`).
 const fs = require('fs');
 const path = require('path');
+const { collectWhenIdle } = require('./collectWhenIdle');
+
+// First, before any handler code could see V8's collector while it is taken.
+collectWhenIdle();
 
 const precompiled = process.argv[2];
 const sources = path.resolve(__dirname, '../src/runner/runnerMain.ts');

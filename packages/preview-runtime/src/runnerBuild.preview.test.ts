@@ -86,6 +86,27 @@ describe('the runner entry of a checkout (real runners)', () => {
     expect(echo).toMatchObject({ ok: true, result: { echo: { n: 1 } } });
   });
 
+  it('collects garbage once the runner is idle after work, with no collector for handler code', async () => {
+    const { preview: running } = await start('precompiled');
+    const watch = await running.invoke('probe', {
+      action: 'watch-collections',
+    });
+    expect(watch).toMatchObject({
+      ok: true,
+      result: { gcGlobal: 'undefined', gcInNewContext: 'undefined' },
+    });
+    // Quiet now: the runner collects after a few seconds (a forced
+    // collection, which V8 never schedules on its own).
+    let forced = 0;
+    for (let i = 0; i < 60 && forced === 0; i++) {
+      await new Promise(r => setTimeout(r, 1000));
+      const seen = await running.invoke('probe', { action: 'collections' });
+      if (!seen.ok) throw new Error(JSON.stringify(seen.error));
+      forced = seen.result as number;
+    }
+    expect(forced).toBeGreaterThan(0);
+  });
+
   it('still runs with the runner compiling its own TypeScript (the fallback when the build cannot be written)', async () => {
     const { modules } = await start('sucrase');
     expect(

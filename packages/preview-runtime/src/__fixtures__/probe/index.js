@@ -17,6 +17,9 @@ async function writeAll(fd, text) {
   }
 }
 
+/** Forced major collections seen since `watch-collections`. */
+let forcedCollections = 0;
+
 exports.handler = async (event, context) => {
   switch (event.action) {
     case 'env':
@@ -209,6 +212,29 @@ exports.handler = async (event, context) => {
       for (const call of event.calls) results.push(await run(call));
       return results;
     }
+    case 'watch-collections': {
+      // Counts forced (not V8-scheduled) major collections from now on,
+      // after 300 ms of work; and whether handler code can reach a `gc`.
+      const { PerformanceObserver, constants } = require('perf_hooks');
+      new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) {
+          if (
+            entry.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR &&
+            entry.detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED
+          )
+            forcedCollections++;
+        }
+      }).observe({ entryTypes: ['gc'] });
+      const until = Date.now() + 300;
+      let garbage = [];
+      while (Date.now() < until) garbage = [{ n: garbage.length }];
+      return {
+        gcGlobal: typeof globalThis.gc,
+        gcInNewContext: require('vm').runInNewContext('typeof gc'),
+      };
+    }
+    case 'collections':
+      return forcedCollections;
     case 'modules':
       // What the runner process has loaded: its entry's modules among them.
       return Object.keys(require.cache);
