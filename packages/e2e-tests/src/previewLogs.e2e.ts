@@ -142,6 +142,12 @@ describe.each(portals('The live preview logs browser test'))(
       await workerLog()
         .getByText(/stored job job-1/)
         .waitFor({ timeout: 30_000 });
+      // Each function's own dead-letter queue, named as one.
+      await card()
+        .getByRole('row', {
+          name: 'dead-letter queue intake-dlq (of function intake) 0 0',
+        })
+        .waitFor();
       await shot('1-first-job');
     }, 150_000);
 
