@@ -1,18 +1,18 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { LoopbackAws } from '@stackyard/test-support/aws';
 import type { Knex } from 'knex';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import request from 'supertest';
 import type { WebSocket } from 'ws';
-import { localPreview } from './localPreview';
-import { permissionsByOwnership } from './ownership';
-import { createReplica } from './replica';
+import {
+  createOrdersReplica,
+  localPreview,
+  publishOrders,
+} from './localPreview';
 import { openSocket } from './wsClient';
 
 const skeleton = resolve(
@@ -86,57 +86,19 @@ export async function startRealPreviewPortal(options: {
 }) {
   const root = mkdtempSync(join(tmpdir(), 'preview-portal-'));
   const aws = await LoopbackAws.start();
-  const repoDir = join(root, 'repos', 'orders');
-  cpSync(join(skeleton, 'functions'), join(repoDir, 'functions'), {
-    recursive: true,
+  const published = await publishOrders(root, {
+    copies: { functions: join(skeleton, 'functions') },
+    files: {
+      'stackyard.yaml': options.manifest ?? WEBSOCKET_MANIFEST,
+      ...options.files,
+    },
   });
-  writeFileSync(
-    join(repoDir, 'stackyard.yaml'),
-    options.manifest ?? WEBSOCKET_MANIFEST,
-  );
-  for (const [path, text] of Object.entries(options.files ?? {})) {
-    mkdirSync(dirname(join(repoDir, path)), { recursive: true });
-    writeFileSync(join(repoDir, path), text);
-  }
-  const git = (...args: string[]) =>
-    execFileSync(
-      'git',
-      ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
-      { cwd: repoDir, encoding: 'utf8' },
-    ).trim();
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('commit', '-q', '-m', 'first');
-  const commit = git('rev-parse', 'HEAD');
   let port = 0;
-  const replica = await createReplica({
+  const replica = await createOrdersReplica({
     knex: options.knex,
     server: aws,
-    permissions: permissionsByOwnership({
-      'component:default/orders': ['user:default/ada'],
-    }).permissions,
-    localPublishDirectory: join(root, 'repos'),
-    catalog: catalogServiceMock({
-      entities: [
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Component',
-          metadata: {
-            name: 'orders',
-            annotations: {
-              'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
-            },
-          },
-          spec: {
-            type: 'service',
-            owner: 'user:default/ada',
-            lifecycle: 'experimental',
-          },
-        },
-      ],
-    }),
+    published,
     previews: {
-      config: { dataDirectory: join(root, 'data') },
       discovery: {
         getBaseUrl: async () => `http://localhost:${port}/api/stackyard`,
         getExternalBaseUrl: async () =>
@@ -167,7 +129,7 @@ export async function startRealPreviewPortal(options: {
         .set('Authorization', mockCredentials.service.header())
         .send({
           ...localPreview(stage),
-          commit,
+          commit: published.commit,
           websocket: {
             routeSelectionExpression: '$request.body.action',
             routes: Object.fromEntries(

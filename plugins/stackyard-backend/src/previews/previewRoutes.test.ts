@@ -1,11 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
-import { execFileSync } from 'node:child_process';
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -15,10 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { fakePreviewRuntime } from '../__testUtils__/fakePreviewRuntime';
-import { localPreview } from '../__testUtils__/localPreview';
+import {
+  createOrdersReplica,
+  localPreview,
+  publishOrders,
+  type PublishedOrders,
+} from '../__testUtils__/localPreview';
 import { expectConforms } from '../__testUtils__/openApiSpec';
-import { permissionsByOwnership } from '../__testUtils__/ownership';
-import { createReplica } from '../__testUtils__/replica';
 
 jest.setTimeout(60_000);
 
@@ -27,39 +27,23 @@ const databases = createTestDatabases();
 const adaHeader = mockCredentials.user.header('user:default/ada');
 const eveHeader = mockCredentials.user.header('user:default/eve');
 
-function git(cwd: string, ...args: string[]) {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
-    {
-      cwd,
-      encoding: 'utf8',
-    },
-  ).trim();
-}
-
 describe.each(databases.eachSupportedId())(
   'preview routes on %s (loopback AWS, runtime double)',
   databaseId => {
     let aws: LoopbackAws;
     let root: string;
-    let publishDir: string;
-    let repoDir: string;
+    let published: PublishedOrders;
     let commit: string;
 
     beforeEach(async () => {
       aws = await LoopbackAws.start();
       root = mkdtempSync(join(tmpdir(), 'preview-routes-'));
-      publishDir = join(root, 'repos');
-      repoDir = join(publishDir, 'orders');
-      mkdirSync(repoDir, { recursive: true });
-      git(repoDir, 'init', '-q', '-b', 'main');
-      writeFileSync(join(repoDir, 'handler.txt'), 'committed');
-      git(repoDir, 'add', '.');
-      git(repoDir, 'commit', '-q', '-m', 'first');
-      commit = git(repoDir, 'rev-parse', 'HEAD');
+      published = await publishOrders(root, {
+        files: { 'handler.txt': 'committed' },
+      });
+      commit = published.commit;
       // The working copy changes after the deploy: the preview must not run it.
-      writeFileSync(join(repoDir, 'handler.txt'), 'uncommitted');
+      writeFileSync(join(published.repoDir, 'handler.txt'), 'uncommitted');
     });
     afterEach(async () => {
       await aws.stop();
@@ -68,9 +52,6 @@ describe.each(databases.eachSupportedId())(
 
     async function setup(config: { maxRunning?: number } = {}) {
       const knex = await databases.init(databaseId);
-      const ownership = permissionsByOwnership({
-        'component:default/orders': ['user:default/ada'],
-      });
       const runtime = fakePreviewRuntime({
         intake: event => ({ accepted: event }),
         worker: () => {
@@ -78,40 +59,17 @@ describe.each(databases.eachSupportedId())(
         },
       });
       const synthesized: string[] = [];
-      const replica = await createReplica({
+      const replica = await createOrdersReplica({
         knex,
         server: aws,
-        permissions: ownership.permissions,
-        localPublishDirectory: publishDir,
-        catalog: catalogServiceMock({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'orders',
-                annotations: {
-                  'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
-                },
-              },
-              spec: {
-                type: 'service',
-                owner: 'user:default/ada',
-                lifecycle: 'experimental',
-              },
-            },
-          ],
-        }),
+        published,
         previews: {
           start: runtime.start,
           synthesize: async ({ appDir, stackName }) => {
             synthesized.push(readFileSync(join(appDir, 'handler.txt'), 'utf8'));
             return { manifest: { functions: {} }, template: { stackName } };
           },
-          config: {
-            dataDirectory: join(root, 'data'),
-            ...config,
-          },
+          config,
         },
       });
       const register = async (stage = 'dev', extra: object = { commit }) => {
@@ -122,7 +80,7 @@ describe.each(databases.eachSupportedId())(
         expect(res.status).toBeLessThan(300);
         return res.body.environment.id as string;
       };
-      return { replica, runtime, synthesized, register, ownership };
+      return { replica, runtime, synthesized, register };
     }
 
     it('invokes a function for an owner from a clean checkout at the deployed commit, audited', async () => {

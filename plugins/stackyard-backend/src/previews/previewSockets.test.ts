@@ -1,18 +1,18 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { fakePreviewRuntime } from '../__testUtils__/fakePreviewRuntime';
-import { localPreview } from '../__testUtils__/localPreview';
-import { permissionsByOwnership } from '../__testUtils__/ownership';
-import { createReplica } from '../__testUtils__/replica';
+import {
+  createOrdersReplica,
+  localPreview,
+  publishOrders,
+} from '../__testUtils__/localPreview';
 import { closed, nextMessage, openSocket } from '../__testUtils__/wsClient';
 
 jest.setTimeout(60_000);
@@ -43,22 +43,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('runs routes in the runner, lets handlers post to connections with the runner key and over its channel, fails a crashing handler as API Gateway does, and closes sockets at teardown', async () => {
-      const repoDir = join(root, 'repos', 'orders');
-      mkdirSync(repoDir, { recursive: true });
-      const git = (...args: string[]) =>
-        execFileSync(
-          'git',
-          ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
-          {
-            cwd: repoDir,
-            encoding: 'utf8',
-          },
-        ).trim();
-      git('init', '-q', '-b', 'main');
-      writeFileSync(join(repoDir, 'stackyard.yaml'), 'service: {}\n');
-      git('add', '.');
-      git('commit', '-q', '-m', 'first');
-      const commit = git('rev-parse', 'HEAD');
+      const published = await publishOrders(root, {
+        files: { 'stackyard.yaml': 'service: {}\n' },
+      });
+      const { commit } = published;
 
       let port = 0;
       const events: Array<{
@@ -99,36 +87,13 @@ describe.each(databases.eachSupportedId())(
         },
       });
       const knex = await databases.init(databaseId);
-      const replica = await createReplica({
+      const replica = await createOrdersReplica({
         knex,
         server: aws,
-        permissions: permissionsByOwnership({
-          'component:default/orders': ['user:default/ada'],
-        }).permissions,
-        localPublishDirectory: join(root, 'repos'),
-        catalog: catalogServiceMock({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'orders',
-                annotations: {
-                  'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
-                },
-              },
-              spec: {
-                type: 'service',
-                owner: 'user:default/ada',
-                lifecycle: 'experimental',
-              },
-            },
-          ],
-        }),
+        published,
         previews: {
           start: runtime.start,
           synthesize: async () => ({ manifest: {}, template: {} }),
-          config: { dataDirectory: join(root, 'data') },
         },
       });
       server = createServer(replica.app);

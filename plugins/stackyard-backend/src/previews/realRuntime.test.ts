@@ -1,22 +1,15 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from '@stackyard/test-support';
 import { LoopbackAws } from '@stackyard/test-support/aws';
-import { execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
-import { localPreview } from '../__testUtils__/localPreview';
-import { permissionsByOwnership } from '../__testUtils__/ownership';
-import { createReplica } from '../__testUtils__/replica';
+import {
+  createOrdersReplica,
+  localPreview,
+  publishOrders,
+} from '../__testUtils__/localPreview';
 
 jest.setTimeout(120_000);
 
@@ -97,60 +90,23 @@ describe('a local preview on the real runtime (serverless template handlers, loo
     const root = mkdtempSync(join(tmpdir(), 'preview-real-'));
     const aws = await LoopbackAws.start();
     try {
-      const repoDir = join(root, 'repos', 'orders');
-      cpSync(join(skeleton, 'functions'), join(repoDir, 'functions'), {
-        recursive: true,
+      const published = await publishOrders(root, {
+        copies: { functions: join(skeleton, 'functions') },
+        files: {
+          'stackyard.yaml': MANIFEST,
+          'functions/hostile/index.js': HOSTILE,
+        },
       });
-      writeFileSync(join(repoDir, 'stackyard.yaml'), MANIFEST);
-      mkdirSync(join(repoDir, 'functions', 'hostile'));
-      writeFileSync(join(repoDir, 'functions', 'hostile', 'index.js'), HOSTILE);
-      const git = (...args: string[]) =>
-        execFileSync(
-          'git',
-          ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args],
-          {
-            cwd: repoDir,
-            encoding: 'utf8',
-          },
-        ).trim();
-      git('init', '-q', '-b', 'main');
-      git('add', '.');
-      git('commit', '-q', '-m', 'first');
-      const commit = git('rev-parse', 'HEAD');
-
-      const replica = await createReplica({
+      const replica = await createOrdersReplica({
         knex: await databases.init('SQLITE_3'),
         server: aws,
-        permissions: permissionsByOwnership({
-          'component:default/orders': ['user:default/ada'],
-        }).permissions,
-        localPublishDirectory: join(root, 'repos'),
-        catalog: catalogServiceMock({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'orders',
-                annotations: {
-                  'backstage.io/managed-by-location': `stackyard-local:${repoDir}/catalog-info.yaml`,
-                },
-              },
-              spec: {
-                type: 'service',
-                owner: 'user:default/ada',
-                lifecycle: 'experimental',
-              },
-            },
-          ],
-        }),
-        previews: { config: { dataDirectory: join(root, 'data') } },
+        published,
       });
       try {
         const registered = await request(replica.app)
           .post('/environments')
           .set('Authorization', mockCredentials.service.header())
-          .send({ ...localPreview(), commit });
+          .send({ ...localPreview(), commit: published.commit });
         const id = registered.body.environment.id;
         const ada = mockCredentials.user.header('user:default/ada');
 
