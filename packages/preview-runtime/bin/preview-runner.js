@@ -11,6 +11,10 @@ const fs = require('fs');
 const path = require('path');
 const { collectWhenIdle } = require('./collectWhenIdle');
 
+// Read by the C library at start (src/startPreview.ts); not for handlers,
+// whose environment starts from the runner's.
+delete process.env.MALLOC_ARENA_MAX;
+
 // First, before any handler code could see V8's collector while it is taken.
 collectWhenIdle();
 

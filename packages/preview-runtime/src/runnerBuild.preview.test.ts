@@ -1,4 +1,4 @@
-import { realpathSync, rmSync } from 'fs';
+import { readFileSync, realpathSync, rmSync } from 'fs';
 import { dirname, join, resolve, sep } from 'path';
 import { serverlessFixture } from './__testUtils__/serverlessFixture';
 import { startPreview } from './startPreview';
@@ -105,6 +105,17 @@ describe('the runner entry of a checkout (real runners)', () => {
       forced = seen.result as number;
     }
     expect(forced).toBeGreaterThan(0);
+  });
+
+  it('runs the runner with one malloc arena, a setting handler code does not see', async () => {
+    const { preview: running } = await start('precompiled');
+    const environ = readFileSync(`/proc/${running.pid}/environ`, 'utf8');
+    expect(environ.split('\0')).toContain('MALLOC_ARENA_MAX=1');
+    const env = await running.invoke('probe', { action: 'env' });
+    expect(env.ok).toBe(true);
+    expect(
+      (env as { result: { env: Record<string, string> } }).result.env,
+    ).not.toHaveProperty('MALLOC_ARENA_MAX');
   });
 
   it('still runs with the runner compiling its own TypeScript (the fallback when the build cannot be written)', async () => {

@@ -126,6 +126,10 @@ export async function startPreview(
         HOME: workDir,
         TMPDIR: join(workDir, 'tmp'),
         NODE_PATH: code.nodePath,
+        // One malloc arena instead of one per thread that allocates: about
+        // 1 MiB less resident, no CPU cost measured (README, Runner memory).
+        // The entry removes it from what handler code sees.
+        MALLOC_ARENA_MAX: '1',
       },
       // stdin: requests; 3: the runner's messages (see runner/protocol.ts).
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
