@@ -515,7 +515,13 @@ describe.each(databases)('portal backend on $name', ({ database }) => {
         stackName: 'sample-dev',
         target: 'local',
         status: 'ready',
-        statusReason: 'Local preview: not deployed to AWS',
+        // Its functions run in the preview; its HTTP API route is not served.
+        statusReason:
+          'Local preview: not deployed to AWS; HTTP API routes POST /jobs are not run locally',
+        outputs: expect.objectContaining({
+          NotRunLocally: 'HTTP API routes POST /jobs',
+          RunsLocally: 'functions intake, worker',
+        }),
         templateName: 'serverless-service',
         // The person who ran the wizard, not the scaffolder's own identity.
         createdBy: 'user:default/guest',
