@@ -147,7 +147,8 @@ exports.handler = async (event, context) => {
           await new Promise(r => setTimeout(r, 1));
         }
       }
-      fs.writeSync(1, '\n');
+      // The pipe may still be full (EAGAIN) for the newline too.
+      await writeAll(1, '\n');
       return 'flooded';
     }
     case 'sleep':
