@@ -168,14 +168,16 @@ export async function createStackyardServices(
   const alarms = CloudWatchAlarms.create({ clients });
   // Previews and sockets follow environment changes; they are made after
   // the services that notify, so they are looked up when a change comes.
+  // Sockets first: a torn-down preview's connections close at once, even
+  // when stopping its runner waits for a start in progress.
   const followers: { previews?: Previews; sockets?: PreviewSockets } = {};
   const notifier = followEnvironments(
     deps.notifier ?? signalsNotifier(deps),
     () => [
-      ...(followers.previews ? [followers.previews.manager] : []),
       ...(followers.sockets
         ? [{ environmentChanged: refreshSocketsOf(followers.sockets) }]
         : []),
+      ...(followers.previews ? [followers.previews.manager] : []),
     ],
     logger,
   );

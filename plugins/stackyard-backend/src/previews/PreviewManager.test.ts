@@ -348,6 +348,26 @@ describe('PreviewManager', () => {
     ).toBe(false);
   });
 
+  it('starts no runner for a use that read the environment before its teardown, until it is deployed again', async () => {
+    let admit!: () => void;
+    const gate = new Promise<number>(resolve => {
+      admit = () => resolve(1);
+    });
+    const previews = manager({ liveReplicas: () => gate });
+    // Read as ready, then waits while the teardown is recorded and followed.
+    const use = previews.ensureRunning('e1');
+    await new Promise(resolve => setImmediate(resolve));
+    const torn = environment('e1', { status: 'deleted' });
+    await previews.environmentChanged(torn);
+    admit();
+    await expect(use).rejects.toThrow(/chat-dev was torn down/);
+    expect(runtime.starts).toHaveLength(0);
+
+    await previews.environmentChanged(environment('e1', { status: 'ready' }));
+    await previews.invoke('e1', 'message', {});
+    expect(runtime.starts).toHaveLength(1);
+  });
+
   it('discards the previews of environments that are gone on the next sweep (expiry)', async () => {
     const previews = manager();
     await previews.ensureRunning('e1');

@@ -104,6 +104,13 @@ const TERMINAL: ReadonlyArray<Environment['status']> = ['deleted', 'deleting'];
  */
 export class PreviewManager {
   private readonly slots = new Map<string, Slot>();
+  /**
+   * Environments whose preview was discarded (torn down, expired): a use
+   * that read the environment before its teardown was recorded must not
+   * start a runner nobody will stop. Cleared when the environment is live
+   * again.
+   */
+  private readonly discarded = new Set<string>();
   private readonly ensuring = new Map<string, Promise<RunningPreview>>();
   /** Function names of each environment's deployed manifest, per commit. */
   private readonly functionNames = new Map<
@@ -195,6 +202,11 @@ export class PreviewManager {
         )} idle minutes) or is torn down`,
       );
     }
+    if (this.discarded.has(environmentId)) {
+      throw new ConflictError(
+        `${environment.stackName} was torn down: there is nothing to run`,
+      );
+    }
     const slot = existing ?? this.newSlot(environmentId);
     if (existing?.restartTimer) {
       clearTimeout(existing.restartTimer);
@@ -256,20 +268,26 @@ export class PreviewManager {
 
   /**
    * Follows an environment change: a torn-down environment's runner is
-   * stopped and its data removed; a redeploy of another commit stops the
-   * runner, so the next use runs the new commit.
+   * stopped and its data removed (and none starts for it until it is
+   * deployed again); a redeploy of another commit stops the runner, so the
+   * next use runs the new commit.
    */
   async environmentChanged(environment: Environment): Promise<void> {
     const slot = this.slots.get(environment.id);
     if (TERMINAL.includes(environment.status)) {
       await this.discard(environment.id);
-    } else if (slot?.commit && slot.commit !== environment.commit) {
+      return;
+    }
+    // Deployed again after a teardown: it may run again.
+    if (environment.status === 'ready') this.discarded.delete(environment.id);
+    if (slot?.commit && slot.commit !== environment.commit) {
       await this.sleep(slot, 'redeployed');
     }
   }
 
   /** Stops the preview and removes its data (teardown, expiry). */
   async discard(environmentId: string): Promise<void> {
+    this.discarded.add(environmentId);
     this.functionNames.delete(environmentId);
     const slot = this.slots.get(environmentId);
     if (slot) {
