@@ -1,5 +1,6 @@
-import { type Config, readDurationFromConfig } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { configError } from './checks';
+import { readMinimumDuration } from './duration';
 import type { AwsTarget, Target } from './targets';
 
 /** Cost: how prices are asked for and how often actual costs are refreshed. */
@@ -25,15 +26,6 @@ export const DEFAULT_PRICE_CACHE_HOURS = 24;
 /** Cost Explorer is refreshed at most hourly: its data changes a few times a day. */
 const MIN_REFRESH_MS = 3_600_000;
 
-const UNIT_MS: Record<string, number> = {
-  milliseconds: 1,
-  seconds: 1000,
-  minutes: 60_000,
-  hours: 3_600_000,
-  days: 86_400_000,
-  weeks: 7 * 86_400_000,
-};
-
 /**
  * Reads `stackyard.cost`: `schedule.frequency` (at least an hour) turns on
  * the scheduled Cost Explorer refresh of every aws account,
@@ -46,21 +38,12 @@ export function readCostConfig(
 ): CostConfig {
   let refreshMs: number | undefined;
   if (config.has('stackyard.cost.schedule.frequency')) {
-    const duration = readDurationFromConfig(
+    refreshMs = readMinimumDuration(
       config.getConfig('stackyard.cost.schedule'),
-      { key: 'frequency' },
-    ) as Record<string, number | undefined>;
-    refreshMs = Object.entries(duration).reduce(
-      (sum, [unit, n]) => sum + (n ?? 0) * (UNIT_MS[unit] ?? 30 * 86_400_000),
-      0,
+      'frequency',
+      'stackyard.cost.schedule.frequency',
+      { ms: MIN_REFRESH_MS, atLeast: '1 hour' },
     );
-    if (refreshMs < MIN_REFRESH_MS) {
-      throw configError(
-        'stackyard.cost.schedule.frequency',
-        duration,
-        'must be at least 1 hour',
-      );
-    }
   }
   const hours =
     config.getOptionalNumber('stackyard.cost.priceCacheHours') ??

@@ -1,5 +1,6 @@
-import { type Config, readDurationFromConfig } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { configError } from './checks';
+import { readMinimumDuration } from './duration';
 import type { Target } from './targets';
 
 /** Drift checks: which targets are checked on a schedule, and how many at once. */
@@ -19,30 +20,11 @@ export const DEFAULT_MAX_DRIFT_CHECKS_PER_ACCOUNT = 2;
 /** The shortest schedule: detection reads every resource of a stack. */
 const MIN_FREQUENCY_MS = 5 * 60_000;
 
-const UNIT_MS: Record<string, number> = {
-  milliseconds: 1,
-  seconds: 1000,
-  minutes: 60_000,
-  hours: 3_600_000,
-  days: 86_400_000,
-  weeks: 7 * 86_400_000,
-  months: 30 * 86_400_000,
-  years: 365 * 86_400_000,
-};
-
 function frequencyMs(config: Config, key: string, path: string): number {
-  const duration = readDurationFromConfig(config, { key }) as Record<
-    string,
-    number | undefined
-  >;
-  const ms = Object.entries(duration).reduce(
-    (sum, [unit, n]) => sum + (n ?? 0) * (UNIT_MS[unit] ?? 0),
-    0,
-  );
-  if (ms < MIN_FREQUENCY_MS) {
-    throw configError(path, duration, 'must be at least 5 minutes');
-  }
-  return ms;
+  return readMinimumDuration(config, key, path, {
+    ms: MIN_FREQUENCY_MS,
+    atLeast: '5 minutes',
+  });
 }
 
 /**
