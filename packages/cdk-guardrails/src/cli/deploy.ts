@@ -15,7 +15,6 @@ import { DeployedService, deployService } from '../deploy/deployService';
 import type { DeployLog } from '../deploy/GuardedIoHost';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
 import type { PolicyReport } from '../policy/types';
-import { manifestLocator } from '../report';
 import { CliEnv, ciBranch, ciCommit } from './ciContext';
 import {
   EXIT_DEPLOY_FAILED,
@@ -27,9 +26,9 @@ import {
 import { estimateDeployCost } from './costEstimate';
 import {
   REPORT_OPTIONS,
-  ReportOptions,
   emitPolicyDocument,
   formatOf,
+  manifestReporting,
   printPolicyText,
   reportPolicy,
   showsText,
@@ -183,16 +182,15 @@ export async function runDeploy(args: string[], out: DeployOutput, env: CliEnv):
   const stage = values.stage;
   const stackName = stackNameFor(prefix, stage);
   // Located and fingerprinted as `stackyard synth` reports the same service.
-  const reporting: ReportOptions = {
+  const reporting = manifestReporting({
     format,
     output: values.output,
-    locate: manifestLocator({
-      manifestFile,
-      extensionFile: manifest.extension !== undefined ? join(appDir, manifest.extension) : undefined,
-    }),
-    stackKey: stack => (stack.startsWith(`${prefix}-`) ? stack.slice(prefix.length + 1) : stack),
+    appDir,
+    manifestFile,
+    manifest,
+    prefix,
     extra: { stackName },
-  };
+  });
   const log: DeployLog = {
     info: line => out.stderr(line),
     warn: line => out.stderr(`warning: ${line}`),

@@ -4,7 +4,7 @@ import { parseArgs } from 'util';
 import { resolvePrefix } from '@stackyard/plugin-stackyard-common';
 import { DeployRefusedError } from '../deploy/DeployRefusedError';
 import { MANIFEST_FILE, loadManifest } from '../manifest/loadManifest';
-import { manifestLocator, templateLocator } from '../report';
+import { templateLocator } from '../report';
 import { resolveStageConfig } from '../stages/stageConfig';
 import { synthService } from '../synth/synthService';
 import { checkTemplates } from './checkTemplates';
@@ -18,7 +18,7 @@ import {
   isBadInput,
 } from './cliContract';
 import { runDeploy } from './deploy';
-import { REPORT_OPTIONS, ReportOptions, formatOf, reportPolicy } from './policyReport';
+import { REPORT_OPTIONS, ReportOptions, formatOf, manifestReporting, reportPolicy } from './policyReport';
 import { BadInputError, readTemplates } from './readTemplates';
 
 export {
@@ -127,21 +127,23 @@ async function synth(args: string[], out: CliOutput, env: CliEnv): Promise<numbe
       writeFileSync(join(values.out, `${name}.template.json`), `${JSON.stringify(template, null, 1)}\n`);
     }
   }
-  return report(out, result, {
-    format,
-    output: values.output,
-    locate: manifestLocator({
+  return report(
+    out,
+    result,
+    manifestReporting({
+      format,
+      output: values.output,
+      appDir,
       manifestFile,
-      extensionFile: manifest.extension !== undefined ? join(appDir, manifest.extension) : undefined,
+      manifest,
+      prefix,
+      extra: {
+        stackName: result.stackName,
+        stacks: result.stacks,
+        durationMs: result.durationMs,
+      },
     }),
-    // Fingerprints stay the same on every branch: the prefix is the branch's.
-    stackKey: stack => (stack.startsWith(`${prefix}-`) ? stack.slice(prefix.length + 1) : stack),
-    extra: {
-      stackName: result.stackName,
-      stacks: result.stacks,
-      durationMs: result.durationMs,
-    },
-  });
+  );
 }
 
 /**

@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'fs';
-import { dirname, resolve } from 'path';
+import { dirname, join, resolve } from 'path';
 import type { PolicyReport } from '../policy/types';
+import type { ServiceManifest } from '../manifest/schema';
 import {
   REPORT_FORMATS,
   ReportFormat,
   ReportInput,
   isReportFormat,
+  manifestLocator,
   renderReport,
   textReport,
 } from '../report';
@@ -41,6 +43,34 @@ export interface ReportOptions {
   readonly locate: ReportInput['locate'];
   readonly stackKey?: ReportInput['stackKey'];
   readonly extra?: ReportInput['extra'];
+}
+
+/**
+ * How `synth` and `deploy` report a service built from its manifest: its
+ * findings located at the lines of `stackyard.yaml` (or its extension) that
+ * built the resource, and fingerprinted by stack name without the prefix, so
+ * fingerprints stay the same on every branch (the prefix is the branch's).
+ */
+export function manifestReporting(options: {
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly appDir: string;
+  readonly manifestFile: string;
+  readonly manifest: ServiceManifest;
+  readonly prefix: string;
+  readonly extra: ReportInput['extra'];
+}): ReportOptions {
+  const { appDir, manifest, prefix } = options;
+  return {
+    format: options.format,
+    output: options.output,
+    locate: manifestLocator({
+      manifestFile: options.manifestFile,
+      extensionFile: manifest.extension !== undefined ? join(appDir, manifest.extension) : undefined,
+    }),
+    stackKey: stack => (stack.startsWith(`${prefix}-`) ? stack.slice(prefix.length + 1) : stack),
+    extra: options.extra,
+  };
 }
 
 function inputOf(result: PolicyReport, options: ReportOptions): ReportInput {
