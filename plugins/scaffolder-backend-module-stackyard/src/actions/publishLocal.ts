@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { pathToFileURL } from 'url';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
@@ -7,13 +7,13 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { quoteValue } from '@stackyard/plugin-stackyard-common';
 import { git, ORIGIN_FILE, PRISTINE_BRANCH } from '@stackyard/template-upgrade';
 import type { StackyardActionsConfig } from '../lib/config';
+import { localRepositoryPath } from '../lib/localRepository';
 import { vendorWorkspacePackages } from '../packs';
 import { examples } from './publishLocal.examples';
 
 /** The ID of {@link createPublishLocalAction}'s action. */
 export const PUBLISH_LOCAL_ACTION_ID = 'stackyard:publish:local';
 
-const REPO_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const BRANCH = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const AUTHOR_NAME = /^[\p{L}\p{N} ._'-]{1,100}$/u;
 const AUTHOR_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
@@ -79,19 +79,7 @@ export function createPublishLocalAction(options: {
       const { repoName } = ctx.input;
       const branch = ctx.input.defaultBranch ?? 'main';
       const message = ctx.input.commitMessage ?? 'Initial commit';
-      const directory = config.localPublishDirectory;
-      if (!directory) {
-        throw new InputError(
-          'Local publishing is off: set stackyard.scaffolder.localPublishDirectory in app-config',
-        );
-      }
-      if (!REPO_NAME.test(repoName)) {
-        throw new InputError(
-          `repoName ${quoteValue(
-            repoName,
-          )} is not allowed: lowercase letters, digits and hyphens, starting with a letter, at most 63 characters`,
-        );
-      }
+      const repoPath = localRepositoryPath(config, repoName);
       if (!BRANCH.test(branch) || branch.includes('..')) {
         throw new InputError(
           `defaultBranch ${quoteValue(
@@ -130,7 +118,6 @@ export function createPublishLocalAction(options: {
           )} is outside the task workspace`,
         );
       }
-      const repoPath = resolveSafeChildPath(directory, repoName);
       const remoteUrl = pathToFileURL(repoPath).href;
       ctx.output('remoteUrl', remoteUrl);
       ctx.output('repoPath', repoPath);
@@ -153,7 +140,7 @@ export function createPublishLocalAction(options: {
               )} already exists in the local publish directory`,
             );
           }
-          mkdirSync(directory, { recursive: true });
+          mkdirSync(dirname(repoPath), { recursive: true });
           await git(['init', '--initial-branch', branch, repoPath]);
           // Pushes to the checked-out branch update the files on disk.
           await git([

@@ -1,7 +1,6 @@
 import { existsSync } from 'fs';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { SandboxPool } from '@stackyard/cdk-guardrails';
@@ -16,6 +15,7 @@ import {
   upgradeService,
 } from '@stackyard/template-upgrade';
 import { authorizeInitiator } from '../lib/authorizeInitiator';
+import { localRepositoryPath } from '../lib/localRepository';
 import type { StackyardActionsConfig } from '../lib/config';
 import { parseEntityRef } from '../lib/infraLink';
 import { vendorWorkspacePackages } from '../packs';
@@ -23,8 +23,6 @@ import { examples } from './templateUpgrade.examples';
 
 /** The ID of {@link createTemplateUpgradeAction}'s action. */
 export const TEMPLATE_UPGRADE_ACTION_ID = 'stackyard:template:upgrade';
-
-const REPO_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** Refs compare without regard to case, as the catalog's do. */
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
@@ -249,25 +247,12 @@ export function createTemplateUpgradeAction(options: {
   });
 }
 
-/** The locally published repository `repoName`, checked to be inside the publish directory. */
+/** The locally published repository `repoName`, which must exist. */
 function localRepository(
   config: StackyardActionsConfig,
   repoName: string,
 ): string {
-  const directory = config.localPublishDirectory;
-  if (!directory) {
-    throw new InputError(
-      'Local publishing is off: set stackyard.scaffolder.localPublishDirectory in app-config',
-    );
-  }
-  if (!REPO_NAME.test(repoName)) {
-    throw new InputError(
-      `repoName ${quoteValue(
-        repoName,
-      )} is not allowed: lowercase letters, digits and hyphens, starting with a letter`,
-    );
-  }
-  const repoDir = resolveSafeChildPath(directory, repoName);
+  const repoDir = localRepositoryPath(config, repoName);
   if (!existsSync(repoDir)) {
     throw new NotFoundError(
       `No repository ${quoteValue(repoName)} in the local publish directory`,
