@@ -64,9 +64,14 @@ describe('Infra tab: a stack CI created directly on the loopback CloudFormation 
     const text = await card().textContent();
     expect(text).toContain(ciStack.branch);
     expect(text).toContain('discovered in AWS');
-    expect(await card().getByTestId('environment-status').textContent()).toBe(
-      'Ready',
-    );
+    // CreateStack answers while the stack is still being created: a cycle
+    // that reads it CREATE_IN_PROGRESS adopts it as Deploying, and the next
+    // one brings Ready, live as well.
+    const status = card().getByTestId('environment-status');
+    await status
+      .filter({ hasText: /^Ready$/ })
+      .waitFor({ timeout: 2 * ONE_RECONCILE_CYCLE_MS });
+    expect(await status.textContent()).toBe('Ready');
     await page.screenshot({
       path: resolve(artifactsDir, 'infra-discovered.png'),
       fullPage: true,
